@@ -1,0 +1,47 @@
+// A fixed pool of worker threads that runs one parallel-for at a time, with static chunking so the
+// same index always lands on the same worker.
+#ifndef REWARDLAB_CORE_THREAD_POOL_H_
+#define REWARDLAB_CORE_THREAD_POOL_H_
+
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace rl {
+
+// Runs fn(begin, end) over contiguous chunks of [0, n) on `threads` threads (the caller included).
+class ThreadPool {
+ public:
+  // A pool of `threads` threads in total (1 = run inline, no workers).
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Number of threads, the caller included.
+  int Size() const { return static_cast<int>(workers_.size()) + 1; }
+  // Calls fn(begin, end) for each chunk and returns when all are done; rethrows the first
+  // exception a chunk threw.
+  void ParallelFor(int n, const std::function<void(int, int)>& fn);
+
+ private:
+  void WorkerLoop(int worker);
+  void RunChunk(int chunk);
+
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(int, int)>* fn_ = nullptr;
+  int n_ = 0;
+  int pending_ = 0;
+  long generation_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_CORE_THREAD_POOL_H_
