@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cctype>
 #include <cstdlib>
 #include <sstream>
 
@@ -65,13 +66,16 @@ void Parse(const ConfigNode& n, const std::string& key, double& out) {
     out = -std::numeric_limits<double>::infinity();
     return;
   }
+  std::string lower = s;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  if (lower.find("nan") != std::string::npos || lower.find("inf") != std::string::npos) {
+    throw UserError(n.loc.ToString() + ": key '" + key + "': '" + s +
+                    "' is not a valid value (NaN or a non-YAML infinity); give a finite number");
+  }
   char* end = nullptr;
   errno = 0;
   out = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) TypeError(n, key, "a number");
-  if (std::isnan(out) || s.find_first_of("nN") != std::string::npos) {
-    throw UserError(n.loc.ToString() + ": key '" + key + "': NaN or inf is not a valid value; give a finite number");
-  }
 }
 
 void Parse(const ConfigNode& n, const std::string& key, std::string& out) {
@@ -120,7 +124,11 @@ bool Check::Accepts(const std::string& s) const {
 }
 
 std::string Check::ToString() const {
-  using config_detail::Text;
+  // bounds read best without a forced ".0": "in [1, 65536]"
+  auto Text = [](double x) {
+    std::string t = config_detail::Text(x);
+    return t.size() > 2 && t.ends_with(".0") ? t.substr(0, t.size() - 2) : t;
+  };
   if (!choices.empty()) {
     std::string s = "one of ";
     for (size_t i = 0; i < choices.size(); ++i) s += (i ? "|" : "") + choices[i];

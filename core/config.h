@@ -229,7 +229,8 @@ class ConfigDescriber {
       const_cast<T&>(field).Fields(sub);
       rows.insert(rows.end(), sub.rows.begin(), sub.rows.end());
     } else {
-      std::string def = config_detail::ToNodeValue(field).ToYaml();
+      ConfigNode value = config_detail::ToNodeValue(field);
+      std::string def = value.IsNull() ? "{}" : value.ToYaml();
       while (!def.empty() && def.back() == '\n') def.pop_back();
       rows.push_back({key, config_detail::TypeName<T>(), def, check.ToString(), std::string(doc)});
     }

@@ -1,0 +1,64 @@
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "apps/commands.h"
+#include "core/error.h"
+
+namespace rl {
+
+std::string FormatNumber(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
+  return std::string(buf, end);
+}
+
+Vec ParseNumberList(const std::string& text, const std::string& where) {
+  std::vector<double> values;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    // trim spaces and a trailing carriage return
+    const size_t a = field.find_first_not_of(" \t\r");
+    const size_t b = field.find_last_not_of(" \t\r");
+    field = a == std::string::npos ? "" : field.substr(a, b - a + 1);
+    char* end = nullptr;
+    const double v = std::strtod(field.c_str(), &end);
+    if (field.empty() || end != field.c_str() + field.size() || !std::isfinite(v)) {
+      throw UserError(where + ": '" + field + "' is not a finite number (write values like 0.5,-1)");
+    }
+    values.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return Eigen::Map<Vec>(values.data(), static_cast<Eigen::Index>(values.size()));
+}
+
+ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides) {
+  ConfigNode options;
+  for (const std::string& o : overrides) ApplyOverride(options, o);
+  return options;
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw UserError(path + ": cannot write here (check the folder exists and is writable)");
+    out << text;
+    if (!out.flush()) throw UserError(path + ": write failed (disk full?)");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace rl

@@ -1,0 +1,34 @@
+// The verbs of the `rewardlab` CLI; each file registers one or two subcommands.
+#ifndef REWARDLAB_APPS_COMMANDS_H_
+#define REWARDLAB_APPS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/config_node.h"
+#include "envs/space.h"
+
+namespace rl {
+
+// `envs` and `check-env ID`.
+void AddEnvCommands(CLI::App& app);
+// `rollout ID --actions FILE [--init-state ...] [--seed N] [--out FILE]`.
+void AddRolloutCommand(CLI::App& app);
+// `config describe [COMPONENT]` and `config show [CONFIG] [--set k=v]...`.
+void AddConfigCommands(CLI::App& app);
+
+// Shortest text that reads back to the same double ("0.1", "1e-05", "3").
+std::string FormatNumber(double x);
+// Parses "1.5,2,-3" into a vector; throws UserError prefixed with `where` on bad numbers.
+Vec ParseNumberList(const std::string& text, const std::string& where);
+// Env options from `--set key=value` flags (keys relative to env.options).
+ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides);
+// Writes `text` to `path` through a temporary file and a rename, so a failed run leaves no
+// partial file; "-" or "" writes to stdout.
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace rl
+
+#endif  // REWARDLAB_APPS_COMMANDS_H_

@@ -1,0 +1,145 @@
+#include "core/config.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
+
+namespace rl {
+namespace {
+
+using Catch::Matchers::Contains;
+
+struct NetConfig {
+  std::vector<int> hidden = {64, 64};
+  std::string activation = "tanh";
+  template <class V>
+  void Fields(V& v) {
+    v("hidden", hidden, "hidden layer sizes", Check::Min(1));
+    v("activation", activation, "nonlinearity", Check::OneOf({"tanh", "relu"}));
+  }
+};
+
+struct AgentConfig {
+  double lr = 3e-4;
+  int num_steps = 128;
+  bool anneal = true;
+  int64_t budget = 1000;
+  NetConfig net;
+  template <class V>
+  void Fields(V& v) {
+    v("lr", lr, "learning rate", Check::Positive());
+    v("num_steps", num_steps, "rollout length", Check::Min(1));
+    v("anneal", anneal, "anneal the learning rate");
+    v("budget", budget, "env steps");
+    v("net", net, "network");
+  }
+};
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("config reads typed fields and keeps defaults", "[unit]") {
+  const ConfigNode n = ParseYaml("lr: 1.0e-3\nnet: {hidden: [32]}\nbudget: 1e6\n", "a.yaml");
+  const AgentConfig c = ReadConfig<AgentConfig>(n, "agent");
+  CHECK(c.lr == 1e-3);
+  CHECK(c.num_steps == 128);
+  CHECK(c.net.hidden == std::vector<int>{32});
+  CHECK(c.net.activation == "tanh");
+  CHECK(c.budget == 1000000);
+}
+
+TEST_CASE("config errors name file, line and dotted key", "[unit]") {
+  const ConfigNode n = ParseYaml("lr: 0.1\nnet:\n  hiden: [32]\n", "a.yaml");
+  const std::string e = ErrorOf([&] { ReadConfig<AgentConfig>(n, "agent"); });
+  CHECK_THAT(e, Contains("a.yaml:3") && Contains("agent.net.hiden") && Contains("did you mean 'hidden'"));
+
+  const ConfigNode t = ParseYaml("num_steps: many\n", "b.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(t, "agent"); }),
+             Contains("b.yaml:1") && Contains("agent.num_steps") && Contains("expected an integer"));
+
+  const ConfigNode r = ParseYaml("lr: -0.1\n", "c.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(r, "agent"); }),
+             Contains("c.yaml:1") && Contains("agent.lr") && Contains("> 0"));
+
+  const ConfigNode nan = ParseYaml("lr: .nan\n", "d.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(nan, "agent"); }), Contains("NaN"));
+
+  const ConfigNode choice = ParseYaml("net: {activation: relux}\n", "e.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(choice, "agent"); }),
+             Contains("agent.net.activation") && Contains("did you mean 'relu'"));
+
+  const ConfigNode list = ParseYaml("net: {hidden: [64, 0]}\n", "f.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(list, "agent"); }), Contains("agent.net.hidden"));
+
+  const ConfigNode boolean = ParseYaml("anneal: maybe\n", "g.yaml");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(boolean, "agent"); }), Contains("true or false"));
+}
+
+TEST_CASE("malformed YAML and duplicate keys are reported with their line", "[unit]") {
+  CHECK_THAT(ErrorOf([] { ParseYaml("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml"); }),
+             Contains("bad.yaml:") && Contains("invalid YAML"));
+  CHECK_THAT(ErrorOf([] { ParseYaml("a: 1\nb: 2\na: 3\n", "dup.yaml"); }),
+             Contains("dup.yaml:3") && Contains("duplicate key 'a'"));
+}
+
+TEST_CASE("extends merges maps, replaces other values and detects cycles", "[unit]") {
+  testing::TempDir dir;
+  dir.Write("base.yaml", "lr: 0.1\nnum_steps: 64\nnet: {hidden: [8, 8], activation: relu}\n");
+  const std::string child = dir.Write("child.yaml", "extends: base.yaml\nlr: 0.2\nnet: {hidden: [4]}\n");
+  const AgentConfig c = ReadConfig<AgentConfig>(LoadConfigFile(child), "");
+  CHECK(c.lr == 0.2);
+  CHECK(c.num_steps == 64);
+  CHECK(c.net.hidden == std::vector<int>{4});
+  CHECK(c.net.activation == "relu");
+
+  const std::string a = dir.Write("a.yaml", "extends: b.yaml\n");
+  dir.Write("b.yaml", "extends: a.yaml\n");
+  CHECK_THAT(ErrorOf([&] { LoadConfigFile(a); }), Contains("cycle"));
+
+  const std::string missing = dir.Write("m.yaml", "lr: 1\nextends: nothere.yaml\n");
+  CHECK_THAT(ErrorOf([&] { LoadConfigFile(missing); }), Contains("m.yaml:2") && Contains("nothere.yaml"));
+  CHECK_THAT(ErrorOf([&] { LoadConfigFile(dir.Path() / "absent.yaml"); }), Contains("cannot read"));
+}
+
+TEST_CASE("--set overrides create nested keys and parse YAML values", "[unit]") {
+  ConfigNode root = ParseYaml("lr: 0.1\n", "a.yaml");
+  ApplyOverride(root, "net.hidden=[16, 16]");
+  ApplyOverride(root, "lr=0.5");
+  const AgentConfig c = ReadConfig<AgentConfig>(root, "");
+  CHECK(c.lr == 0.5);
+  CHECK(c.net.hidden == std::vector<int>{16, 16});
+
+  ApplyOverride(root, "net.typo=1");
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(root, ""); }), Contains("--set net.typo") && Contains("net.typo"));
+  CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "novalue"); }), Contains("key=value"));
+  CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "lr.x=1"); }), Contains("not a map"));
+}
+
+TEST_CASE("a written config reads back identically and describes itself", "[unit]") {
+  AgentConfig c;
+  c.lr = 0.1 + 0.2;  // not exactly representable in short form
+  c.net.hidden = {3, 5};
+  c.anneal = false;
+  const ConfigNode n = ParseYaml(ToNode(c).ToYaml(), "roundtrip");
+  const AgentConfig back = ReadConfig<AgentConfig>(n, "");
+  CHECK(back.lr == c.lr);
+  CHECK(back.net.hidden == c.net.hidden);
+  CHECK(back.anneal == false);
+
+  const auto rows = Describe(AgentConfig{}, "agent");
+  REQUIRE(rows.size() == 6);
+  CHECK(rows[0].key == "agent.lr");
+  CHECK(rows[0].check == "> 0");
+  CHECK(rows[4].key == "agent.net.hidden");
+  CHECK(rows[4].default_value == "[64, 64]");
+  CHECK(rows[5].check == "one of tanh|relu");
+}
+
+}  // namespace
+}  // namespace rl
