@@ -13,8 +13,11 @@ namespace rl {
 std::string FormatNumber(double x) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  // float32 values (Gymnasium's classic-control observations) print at float32 precision
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
+  const float f = static_cast<float>(x);
+  auto [end, ec] = static_cast<double>(f) == x ? std::to_chars(buf, buf + sizeof(buf), f)
+                                               : std::to_chars(buf, buf + sizeof(buf), x);
   return std::string(buf, end);
 }
 

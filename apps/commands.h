@@ -19,7 +19,8 @@ void AddRolloutCommand(CLI::App& app);
 // `config describe [COMPONENT]` and `config show [CONFIG] [--set k=v]...`.
 void AddConfigCommands(CLI::App& app);
 
-// Shortest text that reads back to the same double ("0.1", "1e-05", "3").
+// Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
+// exactly a float32 prints as the shortest float32 text.
 std::string FormatNumber(double x);
 // Parses "1.5,2,-3" into a vector; throws UserError prefixed with `where` on bad numbers.
 Vec ParseNumberList(const std::string& text, const std::string& where);

@@ -1,0 +1,83 @@
+// Raw step cost of every registered env: ns per Env::Step (resets included when episodes end),
+// and per env-step through a VecEnv of 8 copies on one thread.
+//
+//   build/env_step_bench [--steps N] [--filter SUBSTRING]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "envs/check_env.h"
+#include "envs/registry.h"
+#include "envs/vec_env.h"
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Pre-drawn random actions, so the timing covers the env alone.
+std::vector<Vec> DrawActions(const Space& space, int n) {
+  Rng rng(1, RngStream::kCli, 0);
+  std::vector<Vec> actions;
+  for (int i = 0; i < n; ++i) actions.push_back(SampleAction(space, rng));
+  return actions;
+}
+
+double NsPerStep(Env& env, const std::vector<Vec>& actions, long steps) {
+  StepResult r;
+  env.ResizeFor(r);
+  Vec obs(env.Spec().observation.Dim());
+  env.Reset(obs);
+  const size_t n = actions.size();
+  const auto start = Clock::now();
+  for (long i = 0; i < steps; ++i) {
+    env.Step(actions[i % n], r);
+    if (r.terminated || r.truncated) env.Reset(obs);
+  }
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / steps;
+}
+
+double NsPerVecStep(const std::string& id, const std::vector<Vec>& actions, long steps) {
+  EnvConfig config;
+  config.id = id;
+  config.num_envs = 8;
+  auto vec = MakeVecEnv(config, 0);
+  Mat obs;
+  vec->Reset(obs);
+  VecStep out;
+  vec->ResizeFor(out);
+  Mat batch(actions[0].size(), 8);
+  for (int k = 0; k < 8; ++k) batch.col(k) = actions[k % actions.size()];
+  const long iters = steps / 8;
+  const auto start = Clock::now();
+  for (long i = 0; i < iters; ++i) vec->Step(batch, out);
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / (iters * 8);
+}
+
+}  // namespace
+}  // namespace rl
+
+int main(int argc, char** argv) {
+  long steps = 2000000;
+  std::string filter;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--steps")) steps = std::stol(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--filter")) filter = argv[i + 1];
+  }
+  std::printf("%-28s %14s %14s\n", "env", "ns/step", "ns/step(vec8)");
+  for (const rl::EnvEntry& e : rl::EnvRegistry()) {
+    if (!filter.empty() && e.id.find(filter) == std::string::npos) continue;
+    auto env = e.make(rl::ConfigNode{}, "env.options");
+    env->SetRng(rl::Rng(0, rl::RngStream::kEnv, 0));
+    const auto actions = rl::DrawActions(env->Spec().action, 4096);
+    // best of three repeats: the least disturbed by the other core's load
+    double best = 1e30, best_vec = 1e30;
+    for (int rep = 0; rep < 3; ++rep) {
+      best = std::min(best, rl::NsPerStep(*env, actions, steps));
+      best_vec = std::min(best_vec, rl::NsPerVecStep(e.id, actions, steps));
+    }
+    std::printf("%-28s %14.1f %14.1f\n", e.id.c_str(), best, best_vec);
+  }
+  return 0;
+}
