@@ -40,7 +40,8 @@ struct GridConfig {
       "probability that a move goes sideways (each perpendicular direction slip/2)",
       Check::Range(0, 1));
     v("goal_reward", goal_reward, "reward for entering the goal 'G' (terminates)");
-    v("small_goal_reward", small_goal_reward, "reward for entering the small goal 'g' (terminates)");
+    v("small_goal_reward", small_goal_reward,
+      "reward for entering the small goal 'g' (terminates)");
     v("step_reward", step_reward, "reward paid on every step, also the last one");
     v("hazard_reward", hazard_reward, "reward for entering lava/cliff 'L' (terminates)");
     v("observation", observation, "onehot over the non-wall cells, or xy = (column, row)",
@@ -51,7 +52,8 @@ struct GridConfig {
 };
 
 // The defaults for `layout`: CliffWalking pays step -1, hazard -100 and goal 0 (Gymnasium's
-// per-step -1; unlike Gymnasium the cliff terminates and that step pays -101); others as GridConfig.
+// per-step -1; unlike Gymnasium the cliff terminates, and that step pays -101); other layouts use
+// GridConfig's defaults.
 GridConfig GridDefaults(const std::string& layout);
 
 // A cell of the map.

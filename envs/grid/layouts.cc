@@ -25,7 +25,7 @@ const std::vector<GridLayout>& GridLayouts() {
        "........\n"
        ".......G",
        256},
-      {"FourRooms", "Sutton's four rooms: 13x13 with walls, 104 cells, start top-left, goal bottom-right",
+      {"FourRooms", "Sutton's four rooms: 13x13 with walls, 104 cells, opposite start and goal",
        "#############\n"
        "#S....#.....#\n"
        "#.....#.....#\n"
@@ -40,13 +40,13 @@ const std::vector<GridLayout>& GridLayouts() {
        "#.....#....G#\n"
        "#############",
        676},
-      {"CliffWalking", "Gymnasium's 4x12 cliff: start bottom-left, goal bottom-right, cliff between",
+      {"CliffWalking", "Gymnasium's 4x12 cliff: start and goal at the bottom, cliff between",
        "............\n"
        "............\n"
        "............\n"
        "SLLLLLLLLLLG",
        100},
-      {"LavaGap", "MiniGrid-style 7x7 with walls: a lava column with one gap between start and goal",
+      {"LavaGap", "MiniGrid-style 7x7 with walls: a lava column with one gap",
        "#######\n"
        "#S.L..#\n"
        "#..L..#\n"
@@ -55,7 +55,7 @@ const std::vector<GridLayout>& GridLayouts() {
        "#..L.G#\n"
        "#######",
        196},
-      {"TwoGoals", "reward-design trap: a small goal g 2 steps from the start, the goal G 6 steps away",
+      {"TwoGoals", "reward-design trap: small goal g 2 steps from the start, goal G 6 away",
        "#########\n"
        "#g.S....#\n"
        "#.......#\n"

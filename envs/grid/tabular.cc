@@ -31,7 +31,7 @@ TabularMdp ExportTabular(const GridWorld& env) {
         m.P[a](s, s) = 1.0;
         continue;
       }
-      // the intended move, then the two sideways slips (left turn, right turn), as GridWorld::DoStep
+      // the intended move, then the sideways slips (left turn, right turn) as in GridWorld::DoStep
       const int dirs[3] = {a, (a + 3) % na, (a + 1) % na};
       const double probs[3] = {1.0 - slip, 0.5 * slip, 0.5 * slip};
       for (int k = 0; k < 3; ++k) {

@@ -1,5 +1,22 @@
 // Exact tabular model of a gridworld, for planners (value iteration), reward-free exploration
 // (the true P for evaluation) and reward-equivalence checks (STARC, potential shaping).
+//
+// Conventions shared with GridWorld, so tabular results apply to the env one to one:
+// - state s of the model is GridWorld state s (non-wall cells in row-major order), which is also
+//   the index of the 1 in the "onehot" observation and the value of Reset's init_state;
+// - action a is the env's action (0 up, 1 right, 2 down, 3 left);
+// - r(s, a, s') is the reward Env::Step reports, slip included in P and R;
+// - terminal states absorb with reward 0, so V = 0 there: the "Phi = 0 on termination" rule of
+//   potential shaping and the "first entry into the goal, then absorbing" test rewards of
+//   reward-free exploration need nothing extra;
+// - the time limit (max_episode_steps) is not in the model: P and R are stationary and an
+//   episode never ends except at a terminal state. Plan with BackwardInduction(mdp, H) to account
+//   for a horizon H; discounted solutions ignore truncation.
+//
+// Example:
+//   const GridWorld env(GridDefaults("FourRooms"));
+//   const TabularMdp mdp = ExportTabular(env);
+//   const ValueIterationResult vi = ValueIteration(mdp, 0.99);  // envs/grid/value_iteration.h
 #ifndef REWARDLAB_ENVS_GRID_TABULAR_H_
 #define REWARDLAB_ENVS_GRID_TABULAR_H_
 
