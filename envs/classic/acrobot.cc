@@ -4,8 +4,13 @@
 #include <cmath>
 #include <numbers>
 
-// bit parity with Gymnasium needs every product rounded on its own: no fused multiply-add
+// bit parity with Gymnasium needs every product rounded on its own: no fused multiply-add, which
+// -march=native would otherwise contract into
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 namespace rl {
 namespace {
@@ -75,8 +80,8 @@ Acrobot::Augmented Acrobot::Dsdt(const Augmented& s) {
   const double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
 
   // mass matrix entries and generalised forces, in Gymnasium's operation order
-  const double d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) +
-                    i1 + i2;
+  const double d1 =
+      m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
   const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + i2;
   const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
   const double phi1 = -m2 * l1 * lc2 * (dtheta2 * dtheta2) * std::sin(theta2) -

@@ -41,7 +41,8 @@ class CartPole : public Env {
 
   CartPoleConfig config_;
   Eigen::Vector4d state_ = Eigen::Vector4d::Zero();  // x, x_dot, theta, theta_dot
-  bool failed_ = false;  // a terminating step was already paid (Gymnasium's steps_beyond_terminated)
+  // a terminating step was already paid (Gymnasium's steps_beyond_terminated is set)
+  bool failed_ = false;
 };
 
 }  // namespace rl

@@ -106,8 +106,8 @@ TEST_CASE("classic control replays Gymnasium's recorded episodes", "[unit]") {
       const double obs_tol =
           id == "Acrobot-v1" && t > kChaoticAfterStep ? kChaoticObsRelTol : kObsRelTol;
       const double want_reward = rec["reward"][t].get<double>();
-      const double reward_tol = pendulum ? kPendulumRewardRelTol * std::max(1.0, std::abs(want_reward))
-                                         : 0.0;
+      const double reward_tol =
+          pendulum ? kPendulumRewardRelTol * std::max(1.0, std::abs(want_reward)) : 0.0;
       const bool done = out.terminated || out.truncated;
       INFO("obs " << out.obs.transpose() << " want " << want_obs.transpose());
       INFO("reward " << out.reward << " want " << want_reward);
