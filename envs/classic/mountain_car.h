@@ -1,0 +1,79 @@
+// MountainCar-v0 and MountainCarContinuous-v0 as in Gymnasium 0.29.1: an underpowered car in a
+// valley must rock back and forth to reach the flag on the right hill. Observations are float32.
+#ifndef REWARDLAB_ENVS_CLASSIC_MOUNTAIN_CAR_H_
+#define REWARDLAB_ENVS_CLASSIC_MOUNTAIN_CAR_H_
+
+#include "core/config.h"
+#include "envs/env.h"
+
+namespace rl {
+
+// Options of MountainCar-v0.
+struct MountainCarConfig {
+  double goal_velocity = 0.0;  // the car must reach the flag at least this fast
+
+  // Lists the fields for reading, writing and describing.
+  template <class V>
+  void Fields(V& v) {
+    v("goal_velocity", goal_velocity, "minimum velocity at the flag (position >= 0.5) to finish");
+  }
+};
+
+// MountainCar-v0: Discrete(3) push left/none/right, observation [position, velocity], 200 steps,
+// -1 per step until the flag at 0.5 is reached.
+class MountainCar : public Env {
+ public:
+  // Builds the env with the given options.
+  explicit MountainCar(const MountainCarConfig& config = {});
+
+  // The state [position, velocity].
+  Vec PhysicalState() const override;
+
+ protected:
+  // Samples position ~ U(-0.6, -0.4) and velocity 0 unless `init_state` is given.
+  void DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) override;
+  // One step: velocity, then position, both clipped; the left wall stops the car.
+  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+
+ private:
+  MountainCarConfig config_;
+  double position_ = 0.0;
+  double velocity_ = 0.0;
+};
+
+// Options of MountainCarContinuous-v0.
+struct MountainCarContinuousConfig {
+  double goal_velocity = 0.0;  // the car must reach the flag at least this fast
+
+  // Lists the fields for reading, writing and describing.
+  template <class V>
+  void Fields(V& v) {
+    v("goal_velocity", goal_velocity, "minimum velocity at the flag (position >= 0.45) to finish");
+  }
+};
+
+// MountainCarContinuous-v0: Box(1) force in [-1, 1], observation [position, velocity], 999 steps,
+// +100 at the flag (0.45) and -0.1 a^2 per step on the unclipped action.
+class MountainCarContinuous : public Env {
+ public:
+  // Builds the env with the given options.
+  explicit MountainCarContinuous(const MountainCarContinuousConfig& config = {});
+
+  // The state [position, velocity] (float32-rounded after every step, as Gymnasium stores it).
+  Vec PhysicalState() const override;
+
+ protected:
+  // Samples position ~ U(-0.6, -0.4) and velocity 0 unless `init_state` is given.
+  void DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) override;
+  // One step with the force clipped to [-1, 1]; the control cost uses the action as given.
+  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+
+ private:
+  MountainCarContinuousConfig config_;
+  double position_ = 0.0;
+  double velocity_ = 0.0;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_ENVS_CLASSIC_MOUNTAIN_CAR_H_
