@@ -4,14 +4,6 @@
 #include <limits>
 #include <numbers>
 
-// bit parity with Gymnasium needs every product rounded on its own: no fused multiply-add, which
-// -march=native would otherwise contract into
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 namespace rl {
 namespace {
 

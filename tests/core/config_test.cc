@@ -107,7 +107,7 @@ TEST_CASE("extends merges maps, replaces other values and detects cycles", "[uni
   CHECK_THAT(ErrorOf([&] { LoadConfigFile(dir.Path() / "absent.yaml"); }), Contains("cannot read"));
 }
 
-TEST_CASE("--set overrides create nested keys and parse YAML values", "[unit]") {
+TEST_CASE("command-line overrides create nested keys and parse YAML values", "[unit]") {
   ConfigNode root = ParseYaml("lr: 0.1\n", "a.yaml");
   ApplyOverride(root, "net.hidden=[16, 16]");
   ApplyOverride(root, "lr=0.5");
