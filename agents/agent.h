@@ -1,0 +1,42 @@
+// The agent interface (DESIGN §1): the trainer owns the loop; agents act, observe raw
+// transitions, and learn when ready, labelling their batch with the current reward.
+#ifndef REWARDLAB_AGENTS_AGENT_H_
+#define REWARDLAB_AGENTS_AGENT_H_
+
+#include <string>
+#include <vector>
+
+#include "envs/vec_env.h"
+#include "rewards/reward_pipeline.h"
+
+namespace rl {
+
+// How to act: sample for exploration, or the deterministic action for evaluation.
+enum class ActMode { kExplore, kEval };
+
+// Named scalars from one update, in the order of Agent::MetricNames().
+using MetricValues = std::vector<double>;
+
+// A learning agent.
+class Agent {
+ public:
+  virtual ~Agent() = default;
+
+  // Writes actions (act_dim x n) for observations (obs_dim x n), already in the env's units:
+  // clipped to a Box's bounds, or indices for Discrete. kExplore remembers what Observe needs.
+  virtual void Act(const Mat& obs, ActMode mode, Mat& action) = 0;
+  // Records the transitions of one VecEnv step taken with the last kExplore actions.
+  virtual void Observe(const Mat& obs, const Mat& action, const VecStep& step) = 0;
+  // Whether Update should run now.
+  virtual bool ReadyToUpdate() const = 0;
+  // Learns from stored transitions labelled by `reward`; returns MetricNames()' values.
+  virtual MetricValues Update(const RewardPipeline& reward) = 0;
+  // Names of the update metrics, CleanRL style ("losses/value_loss").
+  virtual std::vector<std::string> MetricNames() const = 0;
+  // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
+  virtual void SetProgress(double fraction) { (void)fraction; }
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_AGENTS_AGENT_H_

@@ -1,0 +1,39 @@
+// The progress line on the terminal: env steps, steps/s, ETA and the recent training return.
+#ifndef REWARDLAB_CORE_PROGRESS_H_
+#define REWARDLAB_CORE_PROGRESS_H_
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+
+#include "core/trainer.h"
+
+namespace rl {
+
+// Prints at most one line per `interval_s` (rewritten in place on a terminal, appended otherwise).
+class ProgressHook : public TrainerHook {
+ public:
+  // Writes to `out` (stderr by default); `total_steps` sizes the ETA.
+  explicit ProgressHook(int64_t total_steps, double interval_s = 1.0, std::FILE* out = stderr);
+
+  void OnEpisode(const EpisodeRecord& episode) override;
+  void OnEval(const EvalRecord& eval) override;
+  void OnIteration(int64_t step, double steps_per_second) override;
+  void OnEnd(int64_t step) override;
+
+ private:
+  void Print(int64_t step, bool final);
+
+  int64_t total_steps_;
+  double interval_s_;
+  std::FILE* out_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_print_;
+  std::deque<double> recent_;  // last 20 training returns
+  double last_eval_ = 0.0;
+  bool has_eval_ = false;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_CORE_PROGRESS_H_

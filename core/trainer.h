@@ -1,0 +1,95 @@
+// The training loop (DESIGN §1 rule 4): the one owner of act / step / observe / update, calling
+// hooks at fixed points — HDF5 logger, evaluator, checkpointer, progress line, viewer snapshot.
+#ifndef REWARDLAB_CORE_TRAINER_H_
+#define REWARDLAB_CORE_TRAINER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/agent.h"
+#include "envs/vec_env.h"
+#include "rewards/reward_pipeline.h"
+
+namespace rl {
+
+// One finished training episode.
+struct EpisodeRecord {
+  int64_t step = 0;               // env steps (all envs) when it ended
+  double env_return = 0.0;        // undiscounted env return: the designer's objective
+  int64_t length = 0;             // steps
+  double optimized_return = 0.0;  // return of the reward the agent optimised
+  bool terminated = false;        // false: truncated
+  const Vec* term_sums = nullptr; // (n_terms) per-term sums of the env reward
+};
+
+// One evaluation: deterministic policy, env return.
+struct EvalRecord {
+  int64_t step = 0;              // env steps when it ran
+  std::vector<double> returns;   // one per episode
+  double mean = 0.0;             // mean of returns
+  double std = 0.0;              // population std of returns
+};
+
+// Receives the trainer's events; every method is optional.
+class TrainerHook {
+ public:
+  virtual ~TrainerHook() = default;
+  // An episode ended.
+  virtual void OnEpisode(const EpisodeRecord& episode) { (void)episode; }
+  // An agent update finished (names are Agent::MetricNames()).
+  virtual void OnUpdate(int64_t step, const MetricValues& values) { (void)step, (void)values; }
+  // An evaluation finished.
+  virtual void OnEval(const EvalRecord& eval) { (void)eval; }
+  // The end of an iteration (after an update): a good point to flush and checkpoint.
+  virtual void OnIteration(int64_t step, double steps_per_second) { (void)step, (void)steps_per_second; }
+  // Training ended at `step`.
+  virtual void OnEnd(int64_t step) { (void)step; }
+};
+
+// When and how the trainer evaluates.
+struct TrainerSettings {
+  int64_t total_steps = 100000;  // env steps, all envs together
+  int64_t eval_every = 0;        // evaluate every this many env steps; 0 = only at the end
+  int eval_episodes = 10;        // episodes per evaluation
+  uint64_t seed = 0;             // seeds the evaluation envs
+};
+
+// Runs the loop over a training VecEnv and (optionally) an evaluation VecEnv.
+class Trainer {
+ public:
+  // `eval_env` may be null (no evaluation); the trainer does not own its arguments.
+  Trainer(const TrainerSettings& settings, VecEnv& env, VecEnv* eval_env, Agent& agent,
+          const RewardPipeline& reward);
+
+  // Adds a hook (not owned), called in the order added.
+  void AddHook(TrainerHook* hook) { hooks_.push_back(hook); }
+  // Trains until total_steps; evaluates every eval_every steps and once at the end.
+  void Run();
+  // Runs `episodes` deterministic evaluation episodes now (evaluation number `index`).
+  EvalRecord Evaluate(int64_t step, int index);
+
+ private:
+  void RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& step);
+
+  TrainerSettings settings_;
+  VecEnv& env_;
+  VecEnv* eval_env_;
+  Agent& agent_;
+  const RewardPipeline& reward_;
+  std::vector<TrainerHook*> hooks_;
+  int64_t global_step_ = 0;
+
+  // per-slot episode accumulators
+  Vec env_return_;        // (n)
+  Vec optimized_return_;  // (n)
+  Mat term_sums_;         // (n_terms x n)
+  Vec finished_terms_;    // (n_terms) scratch for one finished episode
+  // float copies of one step for labelling
+  Eigen::MatrixXf obs_f_, action_f_, next_obs_f_;
+  Eigen::VectorXf env_reward_f_, optimized_f_;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_CORE_TRAINER_H_
