@@ -1,0 +1,354 @@
+#include "agents/ppo/ppo.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace rl {
+namespace {
+
+nn::Activation ActivationOf(const std::string& name) {
+  return name == "relu" ? nn::Activation::kRelu : nn::Activation::kTanh;
+}
+
+std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
+  std::vector<int> sizes{in};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  sizes.push_back(out);
+  return sizes;
+}
+
+enum Stat { kValueLoss, kPolicyLoss, kEntropy, kOldKl, kKl, kClipFrac, kNumStats };
+
+}  // namespace
+
+Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t seed)
+    : config_(config),
+      spec_(spec),
+      num_envs_(num_envs),
+      discrete_(spec.action.IsDiscrete()),
+      obs_dim_(spec.observation.Dim()),
+      act_dim_(spec.action.Dim()),
+      explore_rng_(seed, RngStream::kAgent, 1),
+      shuffle_rng_(seed, RngStream::kAgent, 2),
+      actor_([&] {
+        Rng init(seed, RngStream::kAgent, 0);
+        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
+                       ActivationOf(config.net.activation), 0.01f, init);
+      }()),
+      critic_([&] {
+        Rng init(seed, RngStream::kAgent, 3);
+        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, 1), ActivationOf(config.net.activation),
+                       1.0f, init);
+      }()),
+      log_std_(VecF::Constant(discrete_ ? 0 : act_dim_, static_cast<float>(config.log_std_init))),
+      actor_opt_(actor_.NumParams(), {static_cast<float>(config.lr), 0.9f, 0.999f,
+                                      static_cast<float>(config.adam_eps)}),
+      critic_opt_(critic_.NumParams(), actor_opt_.Options()),
+      log_std_opt_(static_cast<int>(log_std_.size()), actor_opt_.Options()) {
+  if (config.normalize_obs) obs_stats_.emplace(obs_dim_, 1e-4, config.clip_obs);
+  if (config.normalize_reward) reward_scaler_.emplace(num_envs, config.gamma);
+  const int batch = config.num_steps * num_envs;
+  obs_norm_.resize(obs_dim_, batch);
+  obs_raw_.resize(obs_dim_, batch);
+  final_raw_.resize(obs_dim_, batch);
+  actions_.resize(act_dim_, batch);
+  env_actions_.resize(act_dim_, batch);
+  logp_.resize(batch);
+  values_.resize(batch);
+  env_rewards_.resize(batch);
+  terminated_.assign(batch, 0);
+  truncated_.assign(batch, 0);
+  actor_grad_.resize(actor_.NumParams());
+  critic_grad_.resize(critic_.NumParams());
+}
+
+std::vector<std::string> Ppo::MetricNames() const {
+  return {"charts/learning_rate", "losses/value_loss",    "losses/policy_loss",
+          "losses/entropy",       "losses/old_approx_kl", "losses/approx_kl",
+          "losses/clipfrac",      "losses/explained_variance"};
+}
+
+void Ppo::NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out) {
+  out.resize(raw.rows(), raw.cols());
+  if (!obs_stats_) {
+    out = raw;
+    return;
+  }
+  if (update) obs_stats_->Update(raw);
+  obs_stats_->Normalize(raw, out);
+}
+
+void Ppo::Values(const Eigen::Ref<const MatF>& x, VecF& out) {
+  MatF v;
+  critic_.Forward(x, v);
+  out = v.row(0).transpose();
+}
+
+void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
+  const int n = static_cast<int>(obs.cols());
+  const bool explore = mode == ActMode::kExplore;
+  MatF raw = obs.cast<float>();
+  NormalizeObs(raw, explore, norm_scratch_);
+  actor_.Forward(norm_scratch_, head_);
+  action.resize(act_dim_, n);
+
+  // evaluation: the deterministic action, nothing stored
+  if (!explore) {
+    if (discrete_) {
+      categorical_.SetLogits(head_);
+      Eigen::VectorXi a(n);
+      categorical_.Mode(a);
+      action.row(0) = a.cast<double>().transpose();
+    } else {
+      action = head_.cast<double>().cwiseMax(spec_.action.low.replicate(1, n))
+                   .cwiseMin(spec_.action.high.replicate(1, n));
+    }
+    return;
+  }
+
+  // exploration: sample, and keep s, a, log π(a|s), V(s) for the rollout
+  const int col = t_ * num_envs_;
+  obs_raw_.middleCols(col, n) = raw;
+  obs_norm_.middleCols(col, n) = norm_scratch_;
+  Values(norm_scratch_, value_scratch_);
+  values_.segment(col, n) = value_scratch_;
+  if (discrete_) {
+    categorical_.SetLogits(head_);
+    Eigen::VectorXi a(n);
+    categorical_.Sample(explore_rng_, a);
+    categorical_.LogProb(a, logp_.segment(col, n));
+    actions_.middleCols(col, n).row(0) = a.cast<float>().transpose();
+    action.row(0) = a.cast<double>().transpose();
+  } else {
+    gaussian_.Set(head_, log_std_);
+    act_scratch_.resize(act_dim_, n);
+    gaussian_.Sample(explore_rng_, act_scratch_);
+    gaussian_.LogProb(act_scratch_, logp_.segment(col, n));
+    actions_.middleCols(col, n) = act_scratch_;
+    // the env sees the action clipped to its bounds (SB3, CleanRL's ClipAction)
+    action = act_scratch_.cast<double>().cwiseMax(spec_.action.low.replicate(1, n))
+                 .cwiseMin(spec_.action.high.replicate(1, n));
+  }
+  if (t_ == 0) rollout_progress_ = progress_;
+}
+
+void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
+  const int col = t_ * num_envs_;
+  env_actions_.middleCols(col, num_envs_) = action.cast<float>();
+  final_raw_.middleCols(col, num_envs_) = step.final_obs.cast<float>();
+  env_rewards_.segment(col, num_envs_) = step.reward.cast<float>();
+  std::copy(step.terminated.begin(), step.terminated.end(), terminated_.begin() + col);
+  std::copy(step.truncated.begin(), step.truncated.end(), truncated_.begin() + col);
+  ++t_;
+}
+
+void Ppo::LabelRewards(const RewardPipeline& reward, MatF& rewards) {
+  const int steps = config_.num_steps, n = num_envs_;
+  VecF flat(steps * n);
+  reward.Label({obs_raw_, env_actions_, final_raw_, env_rewards_, terminated_.data()}, flat);
+  if (reward_scaler_) {
+    Eigen::VectorXd r(n), scaled(n);
+    for (int t = 0; t < steps; ++t) {
+      r = flat.segment(t * n, n).cast<double>();
+      reward_scaler_->Normalize(r, std::span<const uint8_t>(terminated_.data() + t * n, n), scaled);
+      const double c = config_.clip_reward;
+      flat.segment(t * n, n) = scaled.cwiseMax(-c).cwiseMin(c).cast<float>();
+    }
+  }
+  rewards = Eigen::Map<const MatF>(flat.data(), n, steps).transpose();
+}
+
+void Ppo::NextValues(MatF& next_values) {
+  const int steps = config_.num_steps, n = num_envs_;
+  next_values.resize(steps, n);
+  // V(final obs) where an episode ended and after the last step; V(s_{t+1}) elsewhere
+  std::vector<int> cols;
+  for (int t = 0; t < steps; ++t) {
+    for (int i = 0; i < n; ++i) {
+      const int c = t * n + i;
+      if (t == steps - 1 || terminated_[c] || truncated_[c]) cols.push_back(c);
+      else next_values(t, i) = values_[c + n];
+    }
+  }
+  MatF raw(obs_dim_, cols.size()), norm;
+  for (size_t k = 0; k < cols.size(); ++k) raw.col(k) = final_raw_.col(cols[k]);
+  NormalizeObs(raw, false, norm);
+  VecF v;
+  Values(norm, v);
+  for (size_t k = 0; k < cols.size(); ++k) next_values(cols[k] / n, cols[k] % n) = v[k];
+}
+
+MetricValues Ppo::Update(const RewardPipeline& reward) {
+  const int steps = config_.num_steps, n = num_envs_, batch = steps * n;
+
+  // advantages and returns of the rollout, time-major flat like the storage
+  MatF rewards, next_values, adv, ret;
+  LabelRewards(reward, rewards);
+  NextValues(next_values);
+  const MatF values = Eigen::Map<const MatF>(values_.data(), n, steps).transpose();
+  MatU8 terminated(steps, n), truncated(steps, n);
+  for (int t = 0; t < steps; ++t) {
+    for (int i = 0; i < n; ++i) {
+      terminated(t, i) = terminated_[t * n + i];
+      truncated(t, i) = truncated_[t * n + i];
+    }
+  }
+  ComputeGae({rewards, values, next_values, terminated, truncated},
+             static_cast<float>(config_.gamma), static_cast<float>(config_.gae_lambda),
+             config_.bootstrap_truncated, adv, ret);
+  advantages_ = Eigen::Map<const VecF>(MatF(adv.transpose()).data(), batch);
+  returns_ = Eigen::Map<const VecF>(MatF(ret.transpose()).data(), batch);
+
+  // schedules: CleanRL's frac = 1 - (iteration - 1) / num_iterations
+  const double frac = 1.0 - rollout_progress_;
+  const float lr = static_cast<float>(config_.anneal_lr ? frac * config_.lr : config_.lr);
+  const float clip = static_cast<float>(config_.anneal_clip ? frac * config_.clip_coef : config_.clip_coef);
+  actor_opt_.SetLr(lr);
+  critic_opt_.SetLr(lr);
+  log_std_opt_.SetLr(lr);
+
+  // epochs of shuffled minibatches
+  std::vector<int> idx(batch);
+  std::iota(idx.begin(), idx.end(), 0);
+  const int mb = std::max(1, batch / config_.num_minibatches);
+  std::vector<double> stats(kNumStats, 0.0);
+  int minibatches = 0;
+  for (int epoch = 0; epoch < config_.update_epochs; ++epoch) {
+    for (int i = batch - 1; i > 0; --i) std::swap(idx[i], idx[shuffle_rng_.UniformInt(i + 1)]);
+    double last_kl = 0.0;
+    for (int start = 0; start < batch; start += mb) {
+      std::vector<double> s(kNumStats, 0.0);
+      TrainMinibatch(idx, start, std::min(start + mb, batch), clip, s);
+      for (int k = 0; k < kNumStats; ++k) stats[k] += s[k];
+      last_kl = s[kKl];
+      ++minibatches;
+    }
+    if (config_.target_kl > 0 && last_kl > config_.target_kl) break;
+  }
+  for (double& s : stats) s /= minibatches;
+
+  // explained variance of the value predictions (population variances, as np.var)
+  const double var_ret = (returns_.array() - returns_.mean()).square().mean();
+  const VecF resid = returns_ - values_;
+  const double var_resid = (resid.array() - resid.mean()).square().mean();
+  const double explained = var_ret == 0 ? std::nan("") : 1.0 - var_resid / var_ret;
+  t_ = 0;
+  return {lr, stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl], stats[kKl],
+          stats[kClipFrac], explained};
+}
+
+void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
+                         std::vector<double>& stats) {
+  const int m = end - begin;
+  // gather the minibatch
+  mb_obs_.resize(obs_dim_, m);
+  mb_actions_.resize(act_dim_, m);
+  mb_logp_.resize(m);
+  mb_adv_.resize(m);
+  mb_ret_.resize(m);
+  mb_oldv_.resize(m);
+  for (int k = 0; k < m; ++k) {
+    const int c = idx[begin + k];
+    mb_obs_.col(k) = obs_norm_.col(c);
+    mb_actions_.col(k) = actions_.col(c);
+    mb_logp_[k] = logp_[c];
+    mb_adv_[k] = advantages_[c];
+    mb_ret_[k] = returns_[c];
+    mb_oldv_[k] = values_[c];
+  }
+  if (config_.norm_adv && m > 1) {
+    const float mean = mb_adv_.mean();
+    const float std = std::sqrt((mb_adv_.array() - mean).square().sum() / (m - 1));  // torch: unbiased
+    mb_adv_ = (mb_adv_.array() - mean) / (std + 1e-8f);
+  }
+
+  // policy: new log-probs and entropies
+  actor_.Forward(mb_obs_, actor_cache_);
+  const MatF& head = actor_cache_.Output();
+  new_logp_.resize(m);
+  entropy_.resize(m);
+  if (discrete_) {
+    categorical_.SetLogits(head);
+    mb_idx_actions_ = mb_actions_.row(0).transpose().cast<int>();
+    categorical_.LogProb(mb_idx_actions_, new_logp_);
+    categorical_.Entropy(entropy_);
+  } else {
+    gaussian_.Set(head, log_std_);
+    gaussian_.LogProb(mb_actions_, new_logp_);
+    entropy_.setConstant(gaussian_.Entropy());
+  }
+
+  // clipped surrogate: d loss / d log π = -A·ratio where the unclipped term is the max, else 0
+  dlogp_.resize(m);
+  double pg_loss = 0.0, old_kl = 0.0, kl = 0.0, clipped = 0.0;
+  for (int k = 0; k < m; ++k) {
+    const float logratio = new_logp_[k] - mb_logp_[k];
+    const float ratio = std::exp(logratio);
+    const float l1 = -mb_adv_[k] * ratio;
+    const float l2 = -mb_adv_[k] * std::clamp(ratio, 1.0f - clip, 1.0f + clip);
+    pg_loss += std::max(l1, l2);
+    dlogp_[k] = l1 >= l2 ? -mb_adv_[k] * ratio / m : 0.0f;
+    old_kl += -logratio;
+    kl += (ratio - 1.0f) - logratio;
+    clipped += std::abs(ratio - 1.0f) > clip;
+  }
+  dent_ = VecF::Constant(m, static_cast<float>(-config_.ent_coef / m));
+  actor_grad_.setZero();
+  dhead_.resize(head.rows(), m);
+  if (discrete_) {
+    categorical_.Backward(mb_idx_actions_, dlogp_, dent_, dhead_);
+  } else {
+    dlog_std_.resize(act_dim_);
+    gaussian_.Backward(mb_actions_, dlogp_, dent_, dhead_, dlog_std_);
+  }
+  actor_.Backward(actor_cache_, dhead_, actor_grad_);
+
+  // value loss, clipped around the old values as CleanRL
+  critic_.Forward(mb_obs_, critic_cache_);
+  const MatF& v = critic_cache_.Output();
+  dvalue_.resize(1, m);
+  double v_loss = 0.0;
+  const float vf = static_cast<float>(config_.vf_coef);
+  for (int k = 0; k < m; ++k) {
+    const float diff = v(0, k) - mb_ret_[k];
+    if (config_.clip_vloss) {
+      const float delta = v(0, k) - mb_oldv_[k];
+      const float v_clip = mb_oldv_[k] + std::clamp(delta, -clip, clip);
+      const float diff_clip = v_clip - mb_ret_[k];
+      const bool unclipped_wins = diff * diff >= diff_clip * diff_clip;
+      v_loss += 0.5 * std::max(diff * diff, diff_clip * diff_clip);
+      const bool inside = delta > -clip && delta < clip;
+      dvalue_(0, k) = (unclipped_wins ? diff : (inside ? diff_clip : 0.0f)) * vf / m;
+    } else {
+      v_loss += 0.5 * diff * diff;
+      dvalue_(0, k) = diff * vf / m;
+    }
+  }
+  critic_grad_.setZero();
+  critic_.Backward(critic_cache_, dvalue_, critic_grad_);
+
+  // one global gradient-norm clip over every parameter, then Adam
+  double sq = actor_grad_.squaredNorm() + critic_grad_.squaredNorm();
+  if (!discrete_) sq += dlog_std_.squaredNorm();
+  const float norm = static_cast<float>(std::sqrt(sq));
+  const float max_norm = static_cast<float>(config_.max_grad_norm);
+  const float scale = max_norm / (norm + 1e-6f);  // torch.nn.utils.clip_grad_norm_
+  if (scale < 1.0f) {
+    actor_grad_ *= scale;
+    critic_grad_ *= scale;
+    if (!discrete_) dlog_std_ *= scale;
+  }
+  actor_opt_.Step(actor_.Params(), actor_grad_);
+  critic_opt_.Step(critic_.Params(), critic_grad_);
+  if (!discrete_) log_std_opt_.Step(log_std_, dlog_std_);
+
+  stats[kValueLoss] = v_loss / m;
+  stats[kPolicyLoss] = pg_loss / m;
+  stats[kEntropy] = entropy_.mean();
+  stats[kOldKl] = old_kl / m;
+  stats[kKl] = kl / m;
+  stats[kClipFrac] = clipped / m;
+}
+
+}  // namespace rl

@@ -1,0 +1,89 @@
+// PPO (Schulman et al. 2017) with CleanRL's implementation details: separate actor and critic
+// MLPs, orthogonal init (actor head 0.01, critic head 1), clipped surrogate and value loss,
+// entropy bonus, per-minibatch advantage normalisation, global-norm clipping, linear LR annealing,
+// optional observation normalisation and return-based reward scaling, GAE(λ) that bootstraps
+// from V(s') on truncation (or not, for exact CleanRL comparisons).
+#ifndef REWARDLAB_AGENTS_PPO_PPO_H_
+#define REWARDLAB_AGENTS_PPO_PPO_H_
+
+#include <memory>
+#include <optional>
+
+#include "agents/agent.h"
+#include "agents/gae.h"
+#include "agents/ppo/ppo_config.h"
+#include "nn/adam.h"
+#include "nn/distributions.h"
+#include "nn/mlp.h"
+#include "nn/running_stats.h"
+
+namespace rl {
+
+// A PPO agent for Discrete or Box action spaces.
+class Ppo : public Agent {
+ public:
+  // Builds the networks for `spec` and `num_envs` parallel envs; randomness from `seed`.
+  Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t seed);
+
+  void Act(const Mat& obs, ActMode mode, Mat& action) override;
+  void Observe(const Mat& obs, const Mat& action, const VecStep& step) override;
+  bool ReadyToUpdate() const override { return t_ == config_.num_steps; }
+  MetricValues Update(const RewardPipeline& reward) override;
+  std::vector<std::string> MetricNames() const override;
+  void SetProgress(double fraction) override { progress_ = fraction; }
+
+ private:
+  // Normalises (and, when exploring, first updates the statistics with) raw obs into out.
+  void NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out);
+  // Values V(x) of normalised observations x (obs_dim x B) into out (B).
+  void Values(const Eigen::Ref<const MatF>& x, VecF& out);
+  // The optimised rewards of the rollout, labelled and (optionally) scaled, (T x N).
+  void LabelRewards(const RewardPipeline& reward, MatF& rewards);
+  // V(s') of every transition: V(s_{t+1}) within an episode, V(final obs) where it ended.
+  void NextValues(MatF& next_values);
+  // One gradient step on the minibatch `idx`; adds its statistics into `stats`.
+  void TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
+                      std::vector<double>& stats);
+
+  PpoConfig config_;
+  EnvSpec spec_;
+  int num_envs_;
+  bool discrete_;
+  int obs_dim_, act_dim_;
+  Rng explore_rng_, shuffle_rng_;
+  double progress_ = 0.0;           // training progress at the last Act
+  double rollout_progress_ = 0.0;   // progress when the current rollout began (annealing)
+
+  // networks and optimisers
+  nn::Mlp actor_, critic_;
+  VecF log_std_;                     // (act_dim) state-independent log-std (continuous only)
+  nn::Adam actor_opt_, critic_opt_, log_std_opt_;
+  nn::Categorical categorical_;
+  nn::DiagGaussian gaussian_;
+  std::optional<nn::RunningMeanStd> obs_stats_;
+  std::optional<nn::ReturnNormalizer> reward_scaler_;
+
+  // the rollout, column t*N + n holds env n at step t
+  int t_ = 0;
+  MatF obs_norm_;      // (obs_dim x T*N) normalised s, as the networks saw it
+  MatF obs_raw_;       // (obs_dim x T*N) raw s
+  MatF final_raw_;     // (obs_dim x T*N) raw true s'
+  MatF actions_;       // (act_dim x T*N) sampled actions (indices, or unclipped Gaussian draws)
+  MatF env_actions_;   // (act_dim x T*N) actions as the env received them (clipped)
+  VecF logp_, values_, env_rewards_;  // (T*N)
+  std::vector<uint8_t> terminated_, truncated_;  // (T*N)
+
+  // update scratch
+  VecF advantages_, returns_;  // (T*N)
+  nn::MlpCache actor_cache_, critic_cache_;
+  MatF mb_obs_, mb_actions_, dhead_, dvalue_, head_;
+  VecF mb_logp_, mb_adv_, mb_ret_, mb_oldv_, new_logp_, entropy_, dlogp_, dent_, dlog_std_;
+  VecF actor_grad_, critic_grad_;
+  Eigen::VectorXi mb_idx_actions_;
+  MatF act_scratch_, norm_scratch_;
+  VecF value_scratch_;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_AGENTS_PPO_PPO_H_
