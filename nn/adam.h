@@ -1,0 +1,60 @@
+// Adam over a flat parameter vector (PyTorch semantics), gradient-norm clipping and Polyak averaging.
+#ifndef REWARDLAB_NN_ADAM_H_
+#define REWARDLAB_NN_ADAM_H_
+
+#include <Eigen/Dense>
+#include <cstdint>
+
+namespace rl::nn {
+
+// Hyper-parameters of Adam; PPO uses eps 1e-5 as CleanRL, SAC the default 1e-8.
+struct AdamOptions {
+  float lr = 3e-4f;      // step size, mutable later through Adam::SetLr (annealing)
+  float beta1 = 0.9f;    // first-moment decay
+  float beta2 = 0.999f;  // second-moment decay
+  float eps = 1e-8f;     // added to sqrt(v_hat)
+};
+
+// torch.optim.Adam (no weight decay, no amsgrad) for one flat parameter vector.
+class Adam {
+ public:
+  // Zero moments for `num_params` parameters.
+  Adam(int num_params, AdamOptions options);
+
+  // One update of params from grad (both NumParams() long); increments the step count first.
+  void Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad);
+
+  // Current learning rate.
+  float Lr() const { return options_.lr; }
+  // Sets the learning rate (linear annealing).
+  void SetLr(float lr) { options_.lr = lr; }
+  // The hyper-parameters.
+  const AdamOptions& Options() const { return options_; }
+
+  // First moment, (num_params); mutable for checkpoint restore.
+  Eigen::VectorXf& M() { return m_; }
+  // Second moment, (num_params); mutable for checkpoint restore.
+  Eigen::VectorXf& V() { return v_; }
+  // Number of steps taken (the t of the bias correction).
+  int64_t StepCount() const { return step_; }
+  // Restores the step count from a checkpoint.
+  void SetStepCount(int64_t step) { step_ = step; }
+
+ private:
+  AdamOptions options_;
+  Eigen::VectorXf m_;  // (num_params)
+  Eigen::VectorXf v_;  // (num_params)
+  int64_t step_ = 0;
+};
+
+// torch.nn.utils.clip_grad_norm_: scales grad by c = max_norm / (norm + 1e-6) when c < 1 (the norm
+// exceeds max_norm); returns the L2 norm before clipping.
+float ClipGradNorm(Eigen::Ref<Eigen::VectorXf> grad, float max_norm);
+
+// target = (1 - tau) * target + tau * source, elementwise.
+void Polyak(Eigen::Ref<Eigen::VectorXf> target, const Eigen::Ref<const Eigen::VectorXf>& source,
+            float tau);
+
+}  // namespace rl::nn
+
+#endif  // REWARDLAB_NN_ADAM_H_

@@ -1,0 +1,230 @@
+#include "nn/distributions.h"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace rl::nn {
+
+namespace {
+
+constexpr float kHalfLog2Pi = 0.918938533204672742f;  // 0.5 log(2 pi)
+constexpr float kLog2 = std::numbers::ln2_v<float>;
+
+// Resizes m only when the shape differs, so steady-state calls never allocate.
+void Fit(MatrixXf& m, Eigen::Index rows, Eigen::Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+
+}  // namespace
+
+float Softplus(float x) { return std::max(x, 0.0f) + std::log1p(std::exp(-std::abs(x))); }
+
+float LogOneMinusTanhSq(float u) { return 2.0f * (kLog2 - u - Softplus(-2.0f * u)); }
+
+float BoundLogStd(float raw, float lo, float hi) {
+  return lo + 0.5f * (hi - lo) * (std::tanh(raw) + 1.0f);
+}
+
+float BoundLogStdGrad(float raw, float lo, float hi) {
+  const float t = std::tanh(raw);
+  return 0.5f * (hi - lo) * (1.0f - t * t);
+}
+
+// --- categorical ---
+
+void Categorical::SetLogits(const Ref<const MatrixXf>& logits) {
+  Fit(log_probs_, logits.rows(), logits.cols());
+  Fit(probs_, logits.rows(), logits.cols());
+  // log-softmax with the column max subtracted first
+  for (Eigen::Index b = 0; b < logits.cols(); ++b) {
+    const float m = logits.col(b).maxCoeff();
+    log_probs_.col(b).array() = logits.col(b).array() - m;
+    const float lse = std::log(log_probs_.col(b).array().exp().sum());
+    log_probs_.col(b).array() -= lse;
+  }
+  probs_.array() = log_probs_.array().exp();
+}
+
+void Categorical::LogProb(const Ref<const VectorXi>& actions, Ref<VectorXf> out) const {
+  for (Eigen::Index b = 0; b < log_probs_.cols(); ++b) out(b) = log_probs_(actions(b), b);
+}
+
+void Categorical::Entropy(Ref<VectorXf> out) const {
+  out = -(probs_.array() * log_probs_.array()).colwise().sum().transpose();
+}
+
+void Categorical::Sample(Rng& rng, Ref<VectorXi> out) const {
+  const Eigen::Index n = probs_.rows();
+  for (Eigen::Index b = 0; b < probs_.cols(); ++b) {
+    const double u = rng.Uniform();
+    double cum = 0.0;
+    int pick = -1;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      if (probs_(k, b) <= 0.0f) continue;
+      pick = static_cast<int>(k);
+      cum += probs_(k, b);
+      if (u < cum) break;
+    }
+    // rounding can leave cum just below u: the last class with mass absorbs it
+    out(b) = pick;
+  }
+}
+
+void Categorical::Mode(Ref<VectorXi> out) const {
+  for (Eigen::Index b = 0; b < log_probs_.cols(); ++b) {
+    Eigen::Index k;
+    log_probs_.col(b).maxCoeff(&k);
+    out(b) = static_cast<int>(k);
+  }
+}
+
+void Categorical::Backward(const Ref<const VectorXi>& actions, const Ref<const VectorXf>& w,
+                           const Ref<const VectorXf>& c, MatrixXf& dlogits) const {
+  Fit(dlogits, log_probs_.rows(), log_probs_.cols());
+  for (Eigen::Index b = 0; b < log_probs_.cols(); ++b) {
+    // d log p_a / dz = onehot(a) - p;  dH / dz = -p (log p + H)
+    const auto p = probs_.col(b).array();
+    const auto lp = log_probs_.col(b).array();
+    const float h = -(p * lp).sum();
+    dlogits.col(b).array() = -w(b) * p - c(b) * p * (lp + h);
+    dlogits(actions(b), b) += w(b);
+  }
+}
+
+// --- diagonal Gaussian ---
+
+void DiagGaussian::Set(const Ref<const MatrixXf>& mean, const Ref<const VectorXf>& log_std) {
+  Fit(mean_, mean.rows(), mean.cols());
+  mean_ = mean;
+  log_std_ = log_std;
+  inv_std_ = (-log_std.array()).exp();
+}
+
+void DiagGaussian::LogProb(const Ref<const MatrixXf>& actions, Ref<VectorXf> out) const {
+  const float norm = log_std_.sum() + kHalfLog2Pi * static_cast<float>(log_std_.size());
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    const auto z = (actions.col(b) - mean_.col(b)).array() * inv_std_.array();
+    out(b) = -0.5f * z.square().sum() - norm;
+  }
+}
+
+float DiagGaussian::Entropy() const {
+  return log_std_.sum() + (0.5f + kHalfLog2Pi) * static_cast<float>(log_std_.size());
+}
+
+void DiagGaussian::Sample(Rng& rng, Ref<MatrixXf> out) const {
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    for (Eigen::Index i = 0; i < mean_.rows(); ++i) {
+      out(i, b) = mean_(i, b) + static_cast<float>(rng.Normal()) / inv_std_(i);
+    }
+  }
+}
+
+void DiagGaussian::Backward(const Ref<const MatrixXf>& actions, const Ref<const VectorXf>& w,
+                            const Ref<const VectorXf>& c, Ref<MatrixXf> dmean,
+                            Ref<VectorXf> dlog_std) const {
+  // d log p / d mean = z / std, d log p / d log_std = z^2 - 1, dH / d log_std = 1
+  dlog_std.setConstant(c.sum());
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    const auto z = (actions.col(b) - mean_.col(b)).array() * inv_std_.array();
+    dmean.col(b) = w(b) * z * inv_std_.array();
+    dlog_std.array() += w(b) * (z.square() - 1.0f);
+  }
+}
+
+// --- tanh-squashed Gaussian ---
+
+TanhGaussian::TanhGaussian(TanhGaussianOptions options) : options_(std::move(options)) {
+  if (options_.low.size() != options_.high.size()) {
+    throw std::invalid_argument("TanhGaussian: low and high differ in size");
+  }
+  scale_ = 0.5f * (options_.high - options_.low);
+  offset_ = 0.5f * (options_.high + options_.low);
+}
+
+void TanhGaussian::FitScale(int dim) {
+  if (options_.low.size() == 0 && scale_.size() != dim) {
+    scale_ = VectorXf::Ones(dim);
+    offset_ = VectorXf::Zero(dim);
+  }
+  if (scale_.size() != dim) throw std::invalid_argument("TanhGaussian: action bounds size");
+}
+
+float TanhGaussian::LogDetScale() const { return scale_.array().log().sum(); }
+
+void TanhGaussian::Set(const Ref<const MatrixXf>& mean, const Ref<const MatrixXf>& raw_log_std) {
+  FitScale(static_cast<int>(mean.rows()));
+  Fit(mean_, mean.rows(), mean.cols());
+  Fit(raw_, mean.rows(), mean.cols());
+  Fit(log_std_, mean.rows(), mean.cols());
+  mean_ = mean;
+  raw_ = raw_log_std;
+  if (options_.bound_log_std) {
+    const float lo = options_.log_std_min;
+    const float hi = options_.log_std_max;
+    log_std_ = raw_.unaryExpr([lo, hi](float r) { return BoundLogStd(r, lo, hi); });
+  } else {
+    log_std_ = raw_;
+  }
+}
+
+void TanhGaussian::Sample(Rng& rng, Ref<MatrixXf> actions, Ref<VectorXf> log_prob) {
+  Fit(eps_, mean_.rows(), mean_.cols());
+  for (Eigen::Index i = 0; i < eps_.size(); ++i) eps_.data()[i] = static_cast<float>(rng.Normal());
+  SampleWithNoise(eps_, actions, log_prob);
+}
+
+void TanhGaussian::SampleWithNoise(const Ref<const MatrixXf>& eps, Ref<MatrixXf> actions,
+                                   Ref<VectorXf> log_prob) {
+  const Eigen::Index d = mean_.rows();
+  Fit(u_, d, mean_.cols());
+  Fit(tanh_u_, d, mean_.cols());
+  if (eps.data() != eps_.data()) {
+    Fit(eps_, d, mean_.cols());
+    eps_ = eps;
+  }
+  const float log_det = LogDetScale();
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    // log pi = sum_i [log N(u; mean, std) - log(1 - tanh(u)^2)] - log det(scale)
+    float lp = -log_det;
+    for (Eigen::Index i = 0; i < d; ++i) {
+      const float e = eps_(i, b);
+      const float u = mean_(i, b) + std::exp(log_std_(i, b)) * e;
+      u_(i, b) = u;
+      tanh_u_(i, b) = std::tanh(u);
+      actions(i, b) = offset_(i) + scale_(i) * tanh_u_(i, b);
+      lp += -0.5f * e * e - log_std_(i, b) - kHalfLog2Pi - LogOneMinusTanhSq(u);
+    }
+    log_prob(b) = lp;
+  }
+}
+
+void TanhGaussian::Mode(Ref<MatrixXf> actions) const {
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    actions.col(b) = offset_.array() + scale_.array() * mean_.col(b).array().tanh();
+  }
+}
+
+void TanhGaussian::Backward(const Ref<const MatrixXf>& dactions,
+                            const Ref<const VectorXf>& dlog_prob, Ref<MatrixXf> dmean,
+                            Ref<MatrixXf> draw_log_std) const {
+  const float lo = options_.log_std_min;
+  const float hi = options_.log_std_max;
+  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
+    const float glp = dlog_prob(b);
+    for (Eigen::Index i = 0; i < mean_.rows(); ++i) {
+      // u = mean + std * eps: du/dmean = 1, du/dlog_std = std * eps; dlogpi/du = 2 tanh(u)
+      const float u = u_(i, b);
+      const float dtanh = std::exp(LogOneMinusTanhSq(u));
+      const float gu = dactions(i, b) * scale_(i) * dtanh + glp * 2.0f * tanh_u_(i, b);
+      dmean(i, b) = gu;
+      // the explicit -log_std term of log N contributes -1
+      const float gs = gu * std::exp(log_std_(i, b)) * eps_(i, b) - glp;
+      draw_log_std(i, b) =
+          options_.bound_log_std ? gs * BoundLogStdGrad(raw_(i, b), lo, hi) : gs;
+    }
+  }
+}
+
+}  // namespace rl::nn

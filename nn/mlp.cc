@@ -1,0 +1,210 @@
+#include "nn/mlp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace rl::nn {
+
+namespace {
+
+using Eigen::Map;
+using Eigen::Ref;
+
+// Widest layer (input included), the row count of the scratch buffers.
+int Widest(const std::vector<int>& sizes) { return *std::max_element(sizes.begin(), sizes.end()); }
+
+// Resizes m to (rows x cols) only when the shape differs, so steady-state calls never allocate.
+void Fit(MatrixXf& m, int rows, int cols) {
+  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+
+}  // namespace
+
+void OrthogonalInit(Ref<MatrixXf> w, float gain, Rng& rng) {
+  // QR of a tall Gaussian matrix (the transpose when w is wide), as torch does
+  const bool wide = w.rows() < w.cols();
+  const Eigen::Index m = wide ? w.cols() : w.rows();
+  const Eigen::Index n = wide ? w.rows() : w.cols();
+  Eigen::MatrixXd a(m, n);
+  for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = rng.Normal();
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+  Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(m, n);
+
+  // sign correction by diag(R) makes the result uniformly distributed (Haar)
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (qr.matrixQR()(j, j) < 0) q.col(j) = -q.col(j);
+  }
+  if (wide) {
+    w = (gain * q.transpose()).cast<float>();
+  } else {
+    w = (gain * q).cast<float>();
+  }
+}
+
+Mlp::Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& rng)
+    : sizes_(std::move(sizes)), activation_(activation) {
+  if (sizes_.size() < 2) throw std::invalid_argument("Mlp needs at least input and output sizes");
+  // parameter layout: [W_0, b_0, W_1, b_1, ...]
+  int total = 0;
+  for (int l = 0; l < NumLayers(); ++l) {
+    if (sizes_[l] <= 0 || sizes_[l + 1] <= 0) throw std::invalid_argument("Mlp sizes must be > 0");
+    offsets_.push_back(total);
+    total += sizes_[l + 1] * sizes_[l] + sizes_[l + 1];
+  }
+  params_ = VectorXf::Zero(total);
+
+  // orthogonal weights layer by layer, zero biases
+  for (int l = 0; l < NumLayers(); ++l) {
+    const float gain = l + 1 == NumLayers() ? output_gain : std::sqrt(2.0f);
+    OrthogonalInit(Weight(l), gain, rng);
+  }
+}
+
+Map<MatrixXf> Mlp::Weight(int l) {
+  return Map<MatrixXf>(params_.data() + offsets_[l], sizes_[l + 1], sizes_[l]);
+}
+
+Map<const MatrixXf> Mlp::Weight(int l) const {
+  return Map<const MatrixXf>(params_.data() + offsets_[l], sizes_[l + 1], sizes_[l]);
+}
+
+Map<VectorXf> Mlp::Bias(int l) {
+  return Map<VectorXf>(params_.data() + offsets_[l] + sizes_[l + 1] * sizes_[l], sizes_[l + 1]);
+}
+
+Map<const VectorXf> Mlp::Bias(int l) const {
+  const float* b = params_.data() + offsets_[l] + sizes_[l + 1] * sizes_[l];
+  return Map<const VectorXf>(b, sizes_[l + 1]);
+}
+
+void Mlp::Activate(Ref<MatrixXf> z) const {
+  if (activation_ == Activation::kTanh) {
+    z.array() = z.array().tanh();
+  } else {
+    z.array() = z.array().max(0.0f);
+  }
+}
+
+void Mlp::EnsureScratch(int batch) const {
+  const int rows = Widest(sizes_);
+  for (MatrixXf& s : scratch_) {
+    if (s.rows() != rows || s.cols() < batch) s.resize(rows, std::max<int>(batch, s.cols()));
+  }
+}
+
+void Mlp::Forward(const Ref<const MatrixXf>& x, MatrixXf& y) const {
+  const int batch = static_cast<int>(x.cols());
+  EnsureScratch(batch);
+  Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
+  z.noalias() = Weight(0) * x;
+  ForwardRest(batch, y);
+}
+
+void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb,
+                  MatrixXf& y) const {
+  const int batch = static_cast<int>(xa.cols());
+  EnsureScratch(batch);
+  const auto w = Weight(0);
+  Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
+  z.noalias() = w.leftCols(xa.rows()) * xa;
+  z.noalias() += w.rightCols(xb.rows()) * xb;
+  ForwardRest(batch, y);
+}
+
+void Mlp::ForwardRest(int batch, MatrixXf& y) const {
+  // scratch_[cur] holds layer l's pre-activation without bias
+  int cur = 0;
+  for (int l = 0;; ++l) {
+    Map<MatrixXf> h(scratch_[cur].data(), sizes_[l + 1], batch);
+    h.colwise() += Bias(l);
+    if (l + 1 == NumLayers()) {
+      Fit(y, OutputDim(), batch);
+      y = h;
+      return;
+    }
+    Activate(h);
+    if (l + 2 == NumLayers()) {
+      Fit(y, OutputDim(), batch);
+      y.noalias() = Weight(l + 1) * h;
+      y.colwise() += Bias(l + 1);
+      return;
+    }
+    Map<MatrixXf> next(scratch_[1 - cur].data(), sizes_[l + 2], batch);
+    next.noalias() = Weight(l + 1) * h;
+    cur = 1 - cur;
+  }
+}
+
+void Mlp::Forward(const Ref<const MatrixXf>& x, MlpCache& cache) const {
+  cache.acts.resize(sizes_.size());
+  Fit(cache.acts[0], InputDim(), static_cast<int>(x.cols()));
+  cache.acts[0] = x;
+  ForwardCached(cache);
+}
+
+void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb,
+                  MlpCache& cache) const {
+  cache.acts.resize(sizes_.size());
+  Fit(cache.acts[0], InputDim(), static_cast<int>(xa.cols()));
+  cache.acts[0].topRows(xa.rows()) = xa;
+  cache.acts[0].bottomRows(xb.rows()) = xb;
+  ForwardCached(cache);
+}
+
+void Mlp::ForwardCached(MlpCache& cache) const {
+  const int batch = static_cast<int>(cache.acts[0].cols());
+  for (int l = 0; l < NumLayers(); ++l) {
+    MatrixXf& out = cache.acts[l + 1];
+    Fit(out, sizes_[l + 1], batch);
+    out.noalias() = Weight(l) * cache.acts[l];
+    out.colwise() += Bias(l);
+    if (l + 1 < NumLayers()) Activate(out);
+  }
+}
+
+void Mlp::Backward(MlpCache& cache, const Ref<const MatrixXf>& dy, Ref<VectorXf> grad,
+                   MatrixXf* dx) const {
+  const int batch = static_cast<int>(dy.cols());
+  const int widest = Widest(sizes_);
+  Fit(cache.delta, widest, batch);
+  Fit(cache.delta_next, widest, batch);
+  float* cur = cache.delta.data();
+  float* next = cache.delta_next.data();
+
+  for (int l = NumLayers() - 1; l >= 0; --l) {
+    const int out = sizes_[l + 1];
+    const int in = sizes_[l];
+    // d: dL/d(pre-activation of layer l), dy itself for the output layer
+    const bool top = l + 1 == NumLayers();
+    const Map<const MatrixXf, 0, Eigen::OuterStride<>> d(
+        top ? dy.data() : cur, out, batch, Eigen::OuterStride<>(top ? dy.outerStride() : out));
+    const MatrixXf& a = cache.acts[l];
+
+    // parameter gradient, accumulated
+    Map<MatrixXf> gw(grad.data() + offsets_[l], out, in);
+    Map<VectorXf> gb(grad.data() + offsets_[l] + out * in, out);
+    gw.noalias() += d * a.transpose();
+    gb.noalias() += d.rowwise().sum();
+
+    // propagate to the layer input
+    if (l == 0) {
+      if (dx != nullptr) {
+        Fit(*dx, in, batch);
+        dx->noalias() = Weight(0).transpose() * d;
+      }
+      break;
+    }
+    Map<MatrixXf> dn(next, in, batch);
+    dn.noalias() = Weight(l).transpose() * d;
+    if (activation_ == Activation::kTanh) {
+      dn.array() *= 1.0f - a.array().square();
+    } else {
+      dn.array() = (a.array() > 0.0f).select(dn.array(), 0.0f);
+    }
+    std::swap(cur, next);
+  }
+}
+
+}  // namespace rl::nn
