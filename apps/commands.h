@@ -16,6 +16,8 @@ namespace rl {
 void AddEnvCommands(CLI::App& app);
 // `rollout ID --actions FILE [--init-state ...] [--seed N] [--out FILE]`.
 void AddRolloutCommand(CLI::App& app);
+// `train [CONFIG] [--set k=v]... [--seed N]`.
+void AddTrainCommand(CLI::App& app);
 // `config describe [COMPONENT]` and `config show [CONFIG] [--set k=v]...`.
 void AddConfigCommands(CLI::App& app);
 

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   CLI::App app{"rewardlab: a research testbed for reward design in reinforcement learning"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show help for every verb");
+  rl::AddTrainCommand(app);
   rl::AddEnvCommands(app);
   rl::AddRolloutCommand(app);
   rl::AddConfigCommands(app);

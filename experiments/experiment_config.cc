@@ -1,8 +1,15 @@
 #include "experiments/experiment_config.h"
 
+#include "agents/registry.h"
 #include "envs/registry.h"
 
 namespace rl {
+
+ConfigNode ExperimentConfig::DefaultAgent() {
+  ConfigNode n;
+  n.Set("type", ConfigNode::Scalar("ppo"));
+  return n;
+}
 
 ExperimentConfig LoadExperimentConfig(const std::string& path,
                                       const std::vector<std::string>& overrides,
@@ -10,6 +17,11 @@ ExperimentConfig LoadExperimentConfig(const std::string& path,
   ConfigNode root;
   root.kind = ConfigNode::Kind::kMap;
   if (!path.empty()) root = LoadConfigFile(path);
+  return ResolveExperimentConfig(std::move(root), overrides, resolved);
+}
+
+ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std::string>& overrides,
+                                         ConfigNode* resolved) {
   for (const std::string& o : overrides) ApplyOverride(root, o);
   ExperimentConfig config = ReadConfig<ExperimentConfig>(root, "");
 
@@ -21,7 +33,22 @@ ExperimentConfig LoadExperimentConfig(const std::string& path,
   } catch (const UserError& e) {
     throw UserError((id ? id->loc.ToString() + ": key 'env.id': " : std::string()) + e.what());
   }
-  FindEnv(config.env.id).make(config.env.options, "env.options");
+  std::unique_ptr<Env> env_probe = FindEnv(config.env.id).make(config.env.options, "env.options");
+
+  // the agent section is checked by its type's config struct, and against the env
+  const ConfigNode* type = config.agent.Find("type");
+  if (!config.agent.IsMap() || !type || !type->IsScalar()) {
+    throw UserError(config.agent.loc.ToString() + ": key 'agent.type': missing; set it to one of " +
+                    "ppo|sac (`rewardlab config describe ppo`)");
+  }
+  try {
+    FindAgent(type->scalar);
+  } catch (const UserError& e) {
+    throw UserError(type->loc.ToString() + ": key 'agent.type': " + e.what());
+  }
+  const AgentEntry& agent = FindAgent(type->scalar);
+  agent.make(config.agent, env_probe->Spec(), config.env.num_envs, config.seed);
+  config.agent = agent.resolve(config.agent);
   if (resolved) *resolved = ToNode(config);
   return config;
 }

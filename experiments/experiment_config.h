@@ -11,12 +11,30 @@
 
 namespace rl {
 
-// What an experiment runs: its name, seed, budget and environment.
+// When and how the deterministic policy is evaluated.
+struct EvalConfig {
+  int64_t every_steps = 10000;  // env steps between evaluations; 0 = only at the end
+  int episodes = 10;            // episodes per evaluation
+  int num_envs = 0;             // parallel evaluation envs; 0 = min(episodes, 10)
+
+  template <class V>
+  void Fields(V& v) {
+    v("every_steps", every_steps, "env steps between evaluations; 0 = only at the end",
+      Check::Min(0));
+    v("episodes", episodes, "episodes per evaluation (deterministic policy, env return)",
+      Check::Min(1));
+    v("num_envs", num_envs, "parallel evaluation envs; 0 = min(episodes, 10)", Check::Min(0));
+  }
+};
+
+// What an experiment runs: its name, seed, budget, environment, agent and evaluation.
 struct ExperimentConfig {
   std::string name = "default";    // run name, part of the run folder
   uint64_t seed = 0;               // experiment seed; every random stream derives from it
   int64_t total_steps = 100000;    // env steps to train for (all envs together)
   EnvConfig env;                   // the environment
+  ConfigNode agent = DefaultAgent();  // the agent: `type` plus that type's options
+  EvalConfig eval;                 // evaluation schedule
 
   template <class V>
   void Fields(V& v) {
@@ -24,7 +42,12 @@ struct ExperimentConfig {
     v("seed", seed, "experiment seed; every random stream derives from it (core/rng.h)");
     v("total_steps", total_steps, "env steps to train for, all envs together", Check::Min(1));
     v("env", env, "the environment");
+    v("agent", agent, "the agent: type (ppo|sac) and its options (`config describe ppo`)");
+    v("eval", eval, "evaluation schedule");
   }
+
+  // {type: ppo}.
+  static ConfigNode DefaultAgent();
 };
 
 // Loads a config file (or the defaults when `path` is empty), applies `--set` overrides and
@@ -32,6 +55,9 @@ struct ExperimentConfig {
 ExperimentConfig LoadExperimentConfig(const std::string& path,
                                       const std::vector<std::string>& overrides,
                                       ConfigNode* resolved = nullptr);
+// The same for a config tree already loaded (e.g. the built-in default).
+ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std::string>& overrides,
+                                         ConfigNode* resolved = nullptr);
 
 }  // namespace rl
 

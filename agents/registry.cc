@@ -1,0 +1,41 @@
+#include "agents/registry.h"
+
+#include "agents/ppo/ppo.h"
+
+namespace rl {
+namespace {
+
+// An entry for agent A configured by C; `check` rejects envs the agent cannot handle.
+template <class A, class C>
+AgentEntry MakeAgentEntry(std::string type, std::string summary,
+                          std::function<void(const EnvSpec&)> check = nullptr) {
+  return {type, std::move(summary),
+          [check](const ConfigNode& section, const EnvSpec& spec, int num_envs,
+                  uint64_t seed) -> std::unique_ptr<Agent> {
+            const C config = ReadConfig<C>(section, "agent");
+            if (check) check(spec);
+            return std::make_unique<A>(config, spec, num_envs, seed);
+          },
+          [](const ConfigNode& section) { return ToNode(ReadConfig<C>(section, "agent")); },
+          [] { return Describe(C{}, "agent"); }};
+}
+
+}  // namespace
+
+const std::vector<AgentEntry>& AgentRegistry() {
+  static const std::vector<AgentEntry> entries = {
+      MakeAgentEntry<Ppo, PpoConfig>("ppo", "PPO, clipped surrogate with GAE (Discrete or Box)"),
+  };
+  return entries;
+}
+
+const AgentEntry& FindAgent(const std::string& type) {
+  std::vector<std::string> types;
+  for (const AgentEntry& e : AgentRegistry()) {
+    if (e.type == type) return e;
+    types.push_back(e.type);
+  }
+  throw UserError("unknown agent type '" + type + "'" + DidYouMean(type, types));
+}
+
+}  // namespace rl
