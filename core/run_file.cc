@@ -1,0 +1,308 @@
+#include "core/run_file.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include "core/error.h"
+#include "core/h5.h"
+#include "core/run_file_internal.h"
+
+namespace rl {
+
+using run_file_internal::CheckFormat;
+using run_file_internal::ReadLayout;
+using run_file_internal::SplitMetric;
+
+namespace {
+
+// An appendable dataset whose new rows wait in memory until Flush: one extent change and one
+// write per dataset per flush, instead of one per row. Readers and crash safety see no difference,
+// since rows become visible and durable at H5Fflush either way.
+template <h5::Element T>
+struct Column {
+  h5::Appendable<T> dataset;
+  std::vector<T> pending;  // [rows x cols] not yet written
+
+  void Append(T value) { pending.push_back(value); }
+  void AppendRows(std::span<const T> rows) {
+    pending.insert(pending.end(), rows.begin(), rows.end());
+  }
+  void Write() {
+    if (pending.empty()) return;
+    dataset.AppendRows(pending);
+    pending.clear();
+  }
+  void Resize(uint64_t rows) {
+    Write();
+    dataset.Resize(rows);
+  }
+  uint64_t Rows() const { return dataset.Rows() + pending.size() / dataset.Cols(); }
+  uint64_t Cols() const { return dataset.Cols(); }
+  const std::string& Name() const { return dataset.Name(); }
+};
+
+}  // namespace
+
+// The open file and a cached id and row buffer for every appendable dataset.
+struct RunFile::Impl {
+  // one /metrics/<group>: its step column and one column per metric
+  struct Metrics {
+    std::string name;
+    std::vector<std::string> names;
+    Column<int64_t> step;
+    std::vector<Column<double>> values;
+  };
+
+  h5::File file;  // declared first, so it closes after the datasets
+  RunLayout layout;
+  Column<int64_t> episode_step, episode_length;
+  Column<double> episode_return, episode_optimized_return;
+  Column<uint8_t> episode_terminated;
+  std::vector<Column<double>> episode_terms;
+  Column<int64_t> eval_step;
+  Column<double> eval_return_mean, eval_return_std, eval_returns;
+  std::vector<Metrics> metrics;
+
+  // best effort: rows appended but never flushed still reach the file on a normal exit
+  ~Impl() {
+    try {
+      WritePending();
+    } catch (const UserError&) {
+    }
+  }
+
+  // writes every buffered row (the file still needs H5Fflush to publish them)
+  void WritePending() {
+    for (auto* c : {&episode_step, &episode_length, &eval_step}) c->Write();
+    for (auto* c : {&episode_return, &episode_optimized_return, &eval_return_mean, &eval_return_std,
+                    &eval_returns}) {
+      c->Write();
+    }
+    episode_terminated.Write();
+    for (auto& c : episode_terms) c.Write();
+    for (Metrics& m : metrics) {
+      m.step.Write();
+      for (auto& c : m.values) c.Write();
+    }
+  }
+
+  // creates (when `create`) or opens every appendable dataset of `layout`
+  void Bind(bool create) {
+    auto bind = [&]<h5::Element T>(Column<T>& out, const char* name, uint64_t cols = 0) {
+      out.dataset = create ? file.CreateAppendable<T>(name, cols) : file.OpenAppendable<T>(name);
+    };
+    bind(episode_step, "episodes/step");
+    bind(episode_return, "episodes/return");
+    bind(episode_length, "episodes/length");
+    bind(episode_optimized_return, "episodes/optimized_return");
+    bind(episode_terminated, "episodes/terminated");
+    for (const std::string& term : layout.term_names) {
+      bind(episode_terms.emplace_back(), ("episodes/terms/" + term).c_str());
+    }
+    bind(eval_step, "eval/step");
+    bind(eval_return_mean, "eval/return_mean");
+    bind(eval_return_std, "eval/return_std");
+    bind(eval_returns, "eval/returns", layout.eval_episodes);
+    for (const std::string& full : layout.metric_names) {
+      const auto [group, name] = SplitMetric(full);
+      if (metrics.empty() || metrics.back().name != group) {
+        metrics.push_back({group, {}, {}, {}});
+        if (create) file.CreateGroup("metrics/" + group);
+        bind(metrics.back().step, ("metrics/" + group + "/step").c_str());
+      }
+      metrics.back().names.push_back(name);
+      bind(metrics.back().values.emplace_back(), ("metrics/" + full).c_str());
+    }
+  }
+};
+
+namespace {
+
+// checks the names and orders metrics by group (first appearance), keeping order within a group
+RunLayout Normalize(const std::string& path, RunLayout layout) {
+  if (layout.eval_episodes < 1) throw UserError(path + ": eval_episodes must be at least 1");
+  std::set<std::string> seen;
+  for (const std::string& term : layout.term_names) {
+    if (term.empty() || term.find('/') != std::string::npos || term == "." || term == "..") {
+      throw UserError(path + ": bad reward term name '" + term + "' (no '/', not empty)");
+    }
+    if (!seen.insert(term).second) throw UserError(path + ": duplicate term name '" + term + "'");
+  }
+  std::vector<std::string> groups;
+  std::set<std::string> names(layout.metric_names.begin(), layout.metric_names.end());
+  if (names.size() != layout.metric_names.size()) throw UserError(path + ": duplicate metric name");
+  for (const std::string& full : layout.metric_names) {
+    const std::string group = SplitMetric(full).first;
+    if (names.count(group) != 0) {
+      throw UserError(path + ": metric '" + group + "' is also the group of '" + full + "'");
+    }
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+  }
+  std::vector<std::string> ordered;
+  for (const std::string& group : groups) {
+    for (const std::string& full : layout.metric_names) {
+      if (SplitMetric(full).first == group) ordered.push_back(full);
+    }
+  }
+  layout.metric_names = std::move(ordered);
+  return layout;
+}
+
+// checks that every dataset of a group has at least `rows` and queues its truncation, so that a
+// refused resume leaves the file untouched
+template <typename... Datasets>
+void PlanTruncation(const std::string& path, uint64_t rows,
+                    std::vector<std::function<void()>>* plan, Datasets&... datasets) {
+  auto one = [&](auto& d) {
+    if (d.Rows() < rows) {
+      throw UserError(path + ": '" + d.Name() + "' has " + std::to_string(d.Rows()) +
+                      " rows but the checkpoint expects " + std::to_string(rows) +
+                      " (the run file is older than the checkpoint)");
+    }
+    plan->push_back([&d, rows] { d.Resize(rows); });
+  };
+  (one(datasets), ...);
+}
+
+}  // namespace
+
+RunFile::RunFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RunFile::RunFile(RunFile&&) noexcept = default;
+RunFile& RunFile::operator=(RunFile&&) noexcept = default;
+RunFile::~RunFile() = default;
+
+RunFile RunFile::Create(const std::string& path, const RunInfo& info, const RunLayout& layout) {
+  auto impl = std::make_unique<Impl>();
+  impl->layout = Normalize(path, layout);
+  impl->file = h5::File::Create(path);
+  h5::File& f = impl->file;
+  f.WriteStringAttr("format", kRunFileFormat);
+  f.WriteIntAttr("format_version", kRunFileVersion);
+  f.WriteStringAttr("config", info.config);
+  f.WriteIntAttr("seed", info.seed);
+  f.WriteStringAttr("env_id", info.env_id);
+  f.WriteStringAttr("agent_type", info.agent_type);
+  f.WriteStringAttr("git_commit", info.git_commit);
+  f.WriteStringAttr("started_at", info.started_at);
+  f.WriteIntAttr("finished", 0);
+  for (const char* group : {"episodes/terms", "eval", "metrics", "rollouts"}) f.CreateGroup(group);
+  impl->Bind(/*create=*/true);
+  f.StartSwmrWrite();
+  f.Flush();
+  return RunFile(std::move(impl));
+}
+
+RunFile RunFile::OpenForResume(const std::string& path, const RowCounts& counts) {
+  auto impl = std::make_unique<Impl>();
+  impl->file = h5::File::OpenReadWrite(path, /*clear_status_flags=*/true);
+  CheckFormat(impl->file);
+  impl->layout = ReadLayout(impl->file);
+  impl->Bind(/*create=*/false);
+  Impl& m = *impl;
+  std::vector<std::function<void()>> plan;
+  PlanTruncation(path, counts.episodes, &plan, m.episode_step, m.episode_return, m.episode_length,
+                 m.episode_optimized_return, m.episode_terminated);
+  for (auto& term : m.episode_terms) PlanTruncation(path, counts.episodes, &plan, term);
+  PlanTruncation(path, counts.eval, &plan, m.eval_step, m.eval_return_mean, m.eval_return_std,
+                 m.eval_returns);
+  if (counts.metrics.size() != m.metrics.size()) {
+    throw UserError(path + ": the checkpoint has " + std::to_string(counts.metrics.size()) +
+                    " metric groups, the run file " + std::to_string(m.metrics.size()));
+  }
+  for (Impl::Metrics& group : m.metrics) {
+    const auto it = counts.metrics.find(group.name);
+    if (it == counts.metrics.end()) {
+      throw UserError(path + ": the checkpoint has no row count for metrics '" + group.name + "'");
+    }
+    PlanTruncation(path, it->second, &plan, group.step);
+    for (auto& values : group.values) PlanTruncation(path, it->second, &plan, values);
+  }
+  for (const auto& truncate : plan) truncate();
+  impl->file.WriteIntAttr("finished", 0);
+  impl->file.StartSwmrWrite();
+  impl->file.Flush();
+  return RunFile(std::move(impl));
+}
+
+void RunFile::AppendEpisode(const EpisodeRow& row) {
+  if (row.terms.size() != impl_->episode_terms.size()) {
+    throw UserError(Path() + ": episode row has " + std::to_string(row.terms.size()) +
+                    " terms, the file declares " + std::to_string(impl_->episode_terms.size()));
+  }
+  impl_->episode_step.Append(row.step);
+  impl_->episode_return.Append(row.env_return);
+  impl_->episode_length.Append(row.length);
+  impl_->episode_optimized_return.Append(row.optimized_return);
+  impl_->episode_terminated.Append(row.terminated ? 1 : 0);
+  for (size_t i = 0; i < row.terms.size(); ++i) impl_->episode_terms[i].Append(row.terms[i]);
+}
+
+void RunFile::AppendEval(int64_t step, std::span<const double> returns) {
+  if (returns.size() != impl_->eval_returns.Cols()) {
+    throw UserError(Path() + ": evaluation has " + std::to_string(returns.size()) +
+                    " returns, the file declares " + std::to_string(impl_->eval_returns.Cols()));
+  }
+  double sum = 0, sum_sq = 0;
+  for (double r : returns) sum += r;
+  const double mean = sum / returns.size();
+  for (double r : returns) sum_sq += (r - mean) * (r - mean);
+  impl_->eval_step.Append(step);
+  impl_->eval_return_mean.Append(mean);
+  impl_->eval_return_std.Append(std::sqrt(sum_sq / returns.size()));
+  impl_->eval_returns.AppendRows(returns);
+}
+
+int RunFile::MetricGroup(std::string_view group) const {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < impl_->metrics.size(); ++i) {
+    if (impl_->metrics[i].name == group) return static_cast<int>(i);
+    names.push_back(impl_->metrics[i].name);
+  }
+  throw UserError(Path() + ": no metric group '" + std::string(group) + "'" +
+                  DidYouMean(group, names));
+}
+
+const std::vector<std::string>& RunFile::MetricNames(int group) const {
+  return impl_->metrics.at(group).names;
+}
+
+void RunFile::AppendMetrics(int group, int64_t step, std::span<const double> values) {
+  Impl::Metrics& m = impl_->metrics.at(group);
+  if (values.size() != m.values.size()) {
+    throw UserError(Path() + ": metrics '" + m.name + "' got " + std::to_string(values.size()) +
+                    " values for " + std::to_string(m.values.size()) + " names");
+  }
+  m.step.Append(step);
+  for (size_t i = 0; i < values.size(); ++i) m.values[i].Append(values[i]);
+}
+
+void RunFile::Flush() {
+  impl_->WritePending();
+  impl_->file.Flush();
+}
+
+void RunFile::Close() {
+  impl_->WritePending();
+  impl_->file.WriteIntAttr("finished", 1);
+  impl_->file.Flush();
+  // close the datasets first, so closing the file reports its own errors
+  h5::File file = std::move(impl_->file);
+  impl_.reset();
+  file.Close();
+}
+
+RowCounts RunFile::Counts() const {
+  RowCounts counts;
+  counts.episodes = impl_->episode_step.Rows();
+  counts.eval = impl_->eval_step.Rows();
+  for (const Impl::Metrics& m : impl_->metrics) counts.metrics[m.name] = m.step.Rows();
+  return counts;
+}
+
+const RunLayout& RunFile::Layout() const { return impl_->layout; }
+
+const std::string& RunFile::Path() const { return impl_->file.FilePath(); }
+
+}  // namespace rl
