@@ -1,6 +1,7 @@
 #include "agents/registry.h"
 
 #include "agents/ppo/ppo.h"
+#include "agents/sac/sac.h"
 
 namespace rl {
 namespace {
@@ -25,6 +26,7 @@ AgentEntry MakeAgentEntry(std::string type, std::string summary,
 const std::vector<AgentEntry>& AgentRegistry() {
   static const std::vector<AgentEntry> entries = {
       MakeAgentEntry<Ppo, PpoConfig>("ppo", "PPO, clipped surrogate with GAE (Discrete or Box)"),
+      MakeAgentEntry<Sac, SacConfig>("sac", "SAC, twin Q with automatic entropy (Box only)"),
   };
   return entries;
 }

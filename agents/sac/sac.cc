@@ -1,0 +1,221 @@
+#include "agents/sac/sac.h"
+
+#include <cmath>
+
+#include "core/error.h"
+
+namespace rl {
+namespace {
+
+nn::Mlp MakeNet(int in, const NetConfig& net, int out, float gain, uint64_t seed, uint64_t index) {
+  std::vector<int> sizes{in};
+  sizes.insert(sizes.end(), net.hidden.begin(), net.hidden.end());
+  sizes.push_back(out);
+  Rng rng(seed, RngStream::kAgent, index);
+  return nn::Mlp(sizes, net.activation == "tanh" ? nn::Activation::kTanh : nn::Activation::kRelu,
+                 gain, rng);
+}
+
+const EnvSpec& RequireBox(const EnvSpec& spec) {
+  if (spec.action.IsDiscrete()) {
+    throw UserError("agent 'sac' needs a Box action space; " + spec.id + " has " +
+                    spec.action.ToString() + " (use agent.type: ppo)");
+  }
+  return spec;
+}
+
+nn::TanhGaussianOptions PolicyOptions(const SacConfig& c, const EnvSpec& spec) {
+  nn::TanhGaussianOptions o;
+  o.log_std_min = static_cast<float>(c.log_std_min);
+  o.log_std_max = static_cast<float>(c.log_std_max);
+  o.low = spec.action.low.cast<float>();
+  o.high = spec.action.high.cast<float>();
+  return o;
+}
+
+}  // namespace
+
+Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_t seed)
+    : config_(config),
+      spec_(RequireBox(spec)),
+      obs_dim_(spec.observation.Dim()),
+      act_dim_(spec.action.Dim()),
+      explore_rng_(seed, RngStream::kAgent, 1),
+      sample_rng_(seed, RngStream::kAgent, 2),
+      actor_(MakeNet(obs_dim_, config.net, 2 * act_dim_, 0.01f, seed, 10)),
+      q1_(MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 11)),
+      q2_(MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 12)),
+      q1_target_(q1_),
+      q2_target_(q2_),
+      actor_opt_(actor_.NumParams(), {static_cast<float>(config.policy_lr)}),
+      q1_opt_(q1_.NumParams(), {static_cast<float>(config.q_lr)}),
+      q2_opt_(q2_.NumParams(), {static_cast<float>(config.q_lr)}),
+      alpha_opt_(1, {static_cast<float>(config.q_lr)}),
+      log_alpha_(Eigen::VectorXf::Constant(1, config.autotune ? 0.0f : std::log(static_cast<float>(config.alpha)))),
+      target_entropy_(static_cast<float>(-config.target_entropy_scale * act_dim_)),
+      policy_(PolicyOptions(config, spec)),
+      next_policy_(PolicyOptions(config, spec)),
+      buffer_(config.buffer_size, obs_dim_, act_dim_) {
+  grad_actor_.resize(actor_.NumParams());
+  grad_q1_.resize(q1_.NumParams());
+  grad_q2_.resize(q2_.NumParams());
+  scratch_grad_.resize(q1_.NumParams());
+}
+
+std::vector<std::string> Sac::MetricNames() const {
+  return {"losses/qf1_values", "losses/qf2_values", "losses/qf1_loss", "losses/qf2_loss",
+          "losses/qf_loss",    "losses/actor_loss", "losses/alpha",    "losses/alpha_loss"};
+}
+
+void Sac::Act(const Mat& obs, ActMode mode, Mat& action) {
+  const int n = static_cast<int>(obs.cols());
+  action.resize(act_dim_, n);
+  // uniform random actions until learning starts
+  if (mode == ActMode::kExplore && steps_ < config_.learning_starts) {
+    for (int j = 0; j < n; ++j) {
+      for (int i = 0; i < act_dim_; ++i) {
+        action(i, j) = explore_rng_.Uniform(spec_.action.low[i], spec_.action.high[i]);
+      }
+    }
+    return;
+  }
+  const Eigen::MatrixXf x = obs.cast<float>();
+  actor_.Forward(x, head_);
+  policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
+  Eigen::MatrixXf a(act_dim_, n);
+  if (mode == ActMode::kEval) {
+    policy_.Mode(a);
+  } else {
+    Eigen::VectorXf logp(n);
+    policy_.Sample(explore_rng_, a, logp);
+  }
+  action = a.cast<double>();
+}
+
+void Sac::Observe(const Mat& obs, const Mat& action, const VecStep& step) {
+  buffer_.Add(obs, action, step);
+  steps_ += obs.cols();
+}
+
+std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
+  const int b = config_.batch_size;
+  const float alpha = std::exp(log_alpha_[0]);
+  const float gamma = static_cast<float>(config_.gamma);
+
+  // soft target: r + γ (1 − terminated) (min Q'(s', a') − α log π(a'|s')), a' ~ π(s')
+  actor_.Forward(batch_.next_obs, next_head_);
+  next_policy_.Set(next_head_.topRows(act_dim_), next_head_.bottomRows(act_dim_));
+  next_actions_.resize(act_dim_, b);
+  next_logp_.resize(b);
+  next_policy_.Sample(sample_rng_, next_actions_, next_logp_);
+  q1_target_.Forward(batch_.next_obs, next_actions_, q1_out_);
+  q2_target_.Forward(batch_.next_obs, next_actions_, q2_out_);
+  target_q_.resize(b);
+  for (int k = 0; k < b; ++k) {
+    const float next = std::min(q1_out_(0, k), q2_out_(0, k)) - alpha * next_logp_[k];
+    target_q_[k] = rewards[k] + (batch_.terminated[k] ? 0.0f : gamma * next);
+  }
+
+  // each critic regresses on the target (mean squared error)
+  std::array<double, 4> out{};
+  auto fit = [&](nn::Mlp& q, nn::MlpCache& cache, nn::Adam& opt, Eigen::VectorXf& grad,
+                 double& value_mean, double& loss) {
+    q.Forward(batch_.obs, batch_.action, cache);
+    const Eigen::MatrixXf& v = cache.Output();
+    dq_.resize(1, b);
+    value_mean = v.mean();
+    loss = 0.0;
+    for (int k = 0; k < b; ++k) {
+      const float diff = v(0, k) - target_q_[k];
+      loss += diff * diff;
+      dq_(0, k) = 2.0f * diff / b;
+    }
+    loss /= b;
+    grad.setZero();
+    q.Backward(cache, dq_, grad);
+    opt.Step(q.Params(), grad);
+  };
+  fit(q1_, q1_cache_, q1_opt_, grad_q1_, out[0], out[2]);
+  fit(q2_, q2_cache_, q2_opt_, grad_q2_, out[1], out[3]);
+  return out;
+}
+
+std::array<double, 2> Sac::UpdateActor() {
+  const int b = config_.batch_size;
+  const float alpha = std::exp(log_alpha_[0]);
+
+  // actor loss: mean(α log π(a|s) − min Q(s, a)), a ~ π(s) reparameterised
+  actor_.Forward(batch_.obs, actor_cache_);
+  const Eigen::MatrixXf& head = actor_cache_.Output();
+  policy_.Set(head.topRows(act_dim_), head.bottomRows(act_dim_));
+  pi_actions_.resize(act_dim_, b);
+  logp_.resize(b);
+  policy_.Sample(sample_rng_, pi_actions_, logp_);
+  q1_.Forward(batch_.obs, pi_actions_, q1_cache_);
+  q2_.Forward(batch_.obs, pi_actions_, q2_cache_);
+  const Eigen::MatrixXf& v1 = q1_cache_.Output();
+  const Eigen::MatrixXf& v2 = q2_cache_.Output();
+  Eigen::MatrixXf d1 = Eigen::MatrixXf::Zero(1, b), d2 = Eigen::MatrixXf::Zero(1, b);
+  double actor_loss = 0.0;
+  for (int k = 0; k < b; ++k) {
+    const bool first = v1(0, k) <= v2(0, k);
+    actor_loss += alpha * logp_[k] - (first ? v1(0, k) : v2(0, k));
+    (first ? d1 : d2)(0, k) = -1.0f / b;
+  }
+  actor_loss /= b;
+
+  // dL/da through the smaller critic's input; its parameter gradient is discarded
+  scratch_grad_.setZero();
+  q1_.Backward(q1_cache_, d1, scratch_grad_, &dx1_);
+  q2_.Backward(q2_cache_, d2, scratch_grad_, &dx2_);
+  dactions_ = dx1_.bottomRows(act_dim_) + dx2_.bottomRows(act_dim_);
+  dmean_.resize(act_dim_, b);
+  draw_.resize(act_dim_, b);
+  policy_.Backward(dactions_, Eigen::VectorXf::Constant(b, alpha / b), dmean_, draw_);
+  dhead_.resize(2 * act_dim_, b);
+  dhead_ << dmean_, draw_;
+  grad_actor_.setZero();
+  actor_.Backward(actor_cache_, dhead_, grad_actor_);
+  actor_opt_.Step(actor_.Params(), grad_actor_);
+
+  // entropy temperature: mean(−α (log π(a|s) + target entropy)) with the updated actor
+  double alpha_loss = 0.0;
+  if (config_.autotune) {
+    actor_.Forward(batch_.obs, head_);
+    policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
+    policy_.Sample(sample_rng_, pi_actions_, logp_);
+    const double mean_term = (logp_.array() + target_entropy_).mean();
+    alpha_loss = -alpha * mean_term;
+    Eigen::VectorXf g = Eigen::VectorXf::Constant(1, static_cast<float>(-alpha * mean_term));
+    alpha_opt_.Step(log_alpha_, g);
+  }
+  return {actor_loss, alpha_loss};
+}
+
+MetricValues Sac::Update(const RewardPipeline& reward) {
+  ++updates_;
+  buffer_.Sample(config_.batch_size, sample_rng_, batch_);
+  rewards_.resize(config_.batch_size);
+  reward.Label({batch_.obs, batch_.action, batch_.next_obs, batch_.env_reward,
+                batch_.terminated.data()},
+               rewards_);
+  const auto q = UpdateCritics(rewards_);
+
+  // delayed actor updates, as many as were skipped
+  if (updates_ % config_.policy_frequency == 0) {
+    for (int k = 0; k < config_.policy_frequency; ++k) {
+      const auto a = UpdateActor();
+      last_actor_[0] = a[0];
+      last_actor_[1] = a[1];
+    }
+  }
+  if (updates_ % config_.target_network_frequency == 0) {
+    const float tau = static_cast<float>(config_.tau);
+    nn::Polyak(q1_target_.Params(), q1_.Params(), tau);
+    nn::Polyak(q2_target_.Params(), q2_.Params(), tau);
+  }
+  return {q[0], q[1], q[2], q[3], (q[2] + q[3]) / 2.0, last_actor_[0],
+          std::exp(static_cast<double>(log_alpha_[0])), last_actor_[1]};
+}
+
+}  // namespace rl

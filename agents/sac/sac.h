@@ -1,0 +1,64 @@
+// SAC (Haarnoja et al. 2018) as CleanRL's sac_continuous_action.py: twin Q networks with Polyak
+// targets, a tanh-squashed Gaussian actor with bounded log-std, automatic entropy tuning towards
+// -|A|, uniform random actions before learning_starts, delayed actor updates. Transitions are
+// stored raw and labelled by the reward pipeline when sampled; targets bootstrap through
+// truncation (only `terminated` stops the bootstrap).
+#ifndef REWARDLAB_AGENTS_SAC_SAC_H_
+#define REWARDLAB_AGENTS_SAC_SAC_H_
+
+#include <array>
+
+#include "agents/agent.h"
+#include "agents/buffers/replay_buffer.h"
+#include "agents/sac/sac_config.h"
+#include "nn/adam.h"
+#include "nn/distributions.h"
+#include "nn/mlp.h"
+
+namespace rl {
+
+// A SAC agent for Box action spaces.
+class Sac : public Agent {
+ public:
+  // Builds actor, critics and targets for `spec`; throws UserError for a Discrete action space.
+  Sac(const SacConfig& config, const EnvSpec& spec, int num_envs, uint64_t seed);
+
+  void Act(const Mat& obs, ActMode mode, Mat& action) override;
+  void Observe(const Mat& obs, const Mat& action, const VecStep& step) override;
+  bool ReadyToUpdate() const override { return steps_ >= config_.learning_starts; }
+  MetricValues Update(const RewardPipeline& reward) override;
+  std::vector<std::string> MetricNames() const override;
+
+ private:
+  // The critic step on the sampled batch; returns q1 mean, q2 mean, q1 loss, q2 loss.
+  std::array<double, 4> UpdateCritics(const Eigen::VectorXf& rewards);
+  // One actor step (and alpha step); returns actor loss and alpha loss.
+  std::array<double, 2> UpdateActor();
+
+  SacConfig config_;
+  EnvSpec spec_;
+  int obs_dim_, act_dim_;
+  Rng explore_rng_, sample_rng_;
+  int64_t steps_ = 0;    // env steps observed (all envs)
+  int64_t updates_ = 0;  // Update calls
+
+  nn::Mlp actor_, q1_, q2_, q1_target_, q2_target_;
+  nn::Adam actor_opt_, q1_opt_, q2_opt_, alpha_opt_;
+  Eigen::VectorXf log_alpha_;  // (1)
+  float target_entropy_;
+  nn::TanhGaussian policy_, next_policy_;
+  ReplayBuffer buffer_;
+
+  // update scratch
+  ReplaySample batch_;
+  nn::MlpCache actor_cache_, q1_cache_, q2_cache_;
+  Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_, q1_out_, q2_out_, dq_, dx1_, dx2_;
+  Eigen::MatrixXf dactions_, dmean_, draw_, dhead_;
+  Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_, scratch_grad_;
+  double last_metrics_[4] = {0, 0, 0, 0};
+  double last_actor_[2] = {0, 0};
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_AGENTS_SAC_SAC_H_
