@@ -1,4 +1,5 @@
-// Adam over a flat parameter vector (PyTorch semantics), gradient-norm clipping and Polyak averaging.
+// Adam over a flat parameter vector (PyTorch semantics), gradient-norm clipping and Polyak
+// averaging, all single vector operations on an Mlp's Params() / gradient layout.
 #ifndef REWARDLAB_NN_ADAM_H_
 #define REWARDLAB_NN_ADAM_H_
 

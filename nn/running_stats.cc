@@ -70,7 +70,8 @@ ReturnNormalizer::ReturnNormalizer(int num_envs, double gamma, double epsilon)
 void ReturnNormalizer::Normalize(const Eigen::Ref<const Eigen::VectorXd>& rewards,
                                  std::span<const uint8_t> terminated,
                                  Eigen::Ref<Eigen::VectorXd> out) {
-  if (rewards.size() != returns_.size() || static_cast<Eigen::Index>(terminated.size()) != rewards.size()) {
+  const auto n = static_cast<Eigen::Index>(terminated.size());
+  if (rewards.size() != returns_.size() || n != rewards.size()) {
     throw std::invalid_argument("ReturnNormalizer: batch size differs from num_envs");
   }
   for (Eigen::Index i = 0; i < returns_.size(); ++i) {

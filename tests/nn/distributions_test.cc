@@ -70,7 +70,8 @@ TEST_CASE("categorical gradient of weighted log-prob plus entropy", "[unit]") {
     double total = 0;
     for (int b = 0; b < batch; ++b) {
       const Eigen::ArrayXd col = z.segment(b * n, n);
-      const Eigen::ArrayXd lp = col - (col.maxCoeff() + std::log((col - col.maxCoeff()).exp().sum()));
+      const double m = col.maxCoeff();
+      const Eigen::ArrayXd lp = col - (m + std::log((col - m).exp().sum()));
       total += w(b) * lp(actions(b)) - c(b) * (lp.exp() * lp).sum();
     }
     return total;
