@@ -6,7 +6,8 @@
 namespace rl::nn {
 
 Adam::Adam(int num_params, AdamOptions options)
-    : options_(options), m_(Eigen::VectorXf::Zero(num_params)),
+    : options_(options),
+      m_(Eigen::VectorXf::Zero(num_params)),
       v_(Eigen::VectorXf::Zero(num_params)) {}
 
 void Adam::Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad) {

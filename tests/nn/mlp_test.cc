@@ -39,8 +39,8 @@ void CheckGradients(Activation activation) {
     const Eigen::Map<const Eigen::MatrixXd> xm(xv.data(), 3, 6);
     return (rd.array() * ForwardDouble(net, pd, xm).array()).sum();
   };
-  RequireGradClose(testing::Flat(dx), FiniteDiff(loss_x, Eigen::Map<const Eigen::VectorXd>(
-                                                             xd.data(), xd.size())));
+  RequireGradClose(testing::Flat(dx),
+                   FiniteDiff(loss_x, Eigen::Map<const Eigen::VectorXd>(xd.data(), xd.size())));
 
   // a second backward accumulates
   VectorXf grad2 = grad;

@@ -36,8 +36,8 @@ struct Reference {
         const double u = mean(i, b) + std::exp(ls) * eps(i, b);
         const double z = (u - mean(i, b)) / std::exp(ls);
         // -2 log cosh(u), written without tanh
-        const double log_sech2 = -2 * (std::abs(u) + std::log1p(std::exp(-2 * std::abs(u))) -
-                                       std::log(2.0));
+        const double log_sech2 =
+            -2 * (std::abs(u) + std::log1p(std::exp(-2 * std::abs(u))) - std::log(2.0));
         logp(b) += -0.5 * z * z - ls - 0.5 * kLog2Pi - log_sech2 - std::log(scale(i));
         act(i, b) = low(i) + (std::tanh(u) + 1) / 2 * (high(i) - low(i));
       }
