@@ -19,12 +19,15 @@ long g_mallocs = 0;  // malloc calls since start
 
 }  // namespace
 
-// counting malloc: glibc's allocator does the work, so free/realloc need no shims
+// counting malloc: glibc's allocator does the work, so free/realloc need no shims; AddressSanitizer
+// owns malloc itself, so sanitised builds count nothing
+#ifndef __SANITIZE_ADDRESS__
 extern "C" void* __libc_malloc(size_t size);
 extern "C" void* malloc(size_t size) {
   ++g_mallocs;
   return __libc_malloc(size);
 }
+#endif
 
 namespace rl::nn {
 namespace {
