@@ -6,7 +6,8 @@
 namespace rl::nn {
 
 Adam::Adam(int num_params, AdamOptions options)
-    : options_(options), m_(Eigen::VectorXf::Zero(num_params)),
+    : options_(options),
+      m_(Eigen::VectorXf::Zero(num_params)),
       v_(Eigen::VectorXf::Zero(num_params)) {}
 
 void Adam::Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad) {
@@ -14,18 +15,22 @@ void Adam::Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen
     throw std::invalid_argument("Adam::Step: parameter or gradient size mismatch");
   }
   ++step_;
-  const float b1 = options_.beta1;
-  const float b2 = options_.beta2;
-  m_.array() = b1 * m_.array() + (1.0f - b1) * grad.array();
-  v_.array() = b2 * v_.array() + (1.0f - b2) * grad.array().square();
+  // coefficients formed in double and rounded once, as torch does with Python floats
+  const double b1 = options_.beta1;
+  const double b2 = options_.beta2;
+  const float b1f = static_cast<float>(b1), c1 = static_cast<float>(1.0 - b1);
+  const float b2f = static_cast<float>(b2), c2 = static_cast<float>(1.0 - b2);
+  m_.array() = b1f * m_.array() + c1 * grad.array();
+  v_.array() = b2f * v_.array() + c2 * grad.array().square();
 
   // torch: p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
   const double t = static_cast<double>(step_);
-  const double bc1 = 1.0 - std::pow(static_cast<double>(b1), t);
-  const double bc2 = 1.0 - std::pow(static_cast<double>(b2), t);
+  const double bc1 = 1.0 - std::pow(b1, t);
+  const double bc2 = 1.0 - std::pow(b2, t);
   const float step_size = static_cast<float>(options_.lr / bc1);
   const float sqrt_bc2 = static_cast<float>(std::sqrt(bc2));
-  params.array() -= step_size * m_.array() / (v_.array().sqrt() / sqrt_bc2 + options_.eps);
+  const float eps = static_cast<float>(options_.eps);
+  params.array() -= step_size * m_.array() / (v_.array().sqrt() / sqrt_bc2 + eps);
 }
 
 float ClipGradNorm(Eigen::Ref<Eigen::VectorXf> grad, float max_norm) {

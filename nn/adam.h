@@ -1,4 +1,5 @@
-// Adam over a flat parameter vector (PyTorch semantics), gradient-norm clipping and Polyak averaging.
+// Adam over a flat parameter vector (PyTorch semantics), gradient-norm clipping and Polyak
+// averaging, all single vector operations on an Mlp's Params() / gradient layout.
 #ifndef REWARDLAB_NN_ADAM_H_
 #define REWARDLAB_NN_ADAM_H_
 
@@ -7,12 +8,12 @@
 
 namespace rl::nn {
 
-// Hyper-parameters of Adam; PPO uses eps 1e-5 as CleanRL, SAC the default 1e-8.
+// Hyper-parameters of Adam in double, as torch's Python floats; PPO uses eps 1e-5 as CleanRL.
 struct AdamOptions {
-  float lr = 3e-4f;      // step size, mutable later through Adam::SetLr (annealing)
-  float beta1 = 0.9f;    // first-moment decay
-  float beta2 = 0.999f;  // second-moment decay
-  float eps = 1e-8f;     // added to sqrt(v_hat)
+  double lr = 3e-4;      // step size, mutable later through Adam::SetLr (annealing)
+  double beta1 = 0.9;    // first-moment decay
+  double beta2 = 0.999;  // second-moment decay
+  double eps = 1e-8;     // added to sqrt(v_hat)
 };
 
 // torch.optim.Adam (no weight decay, no amsgrad) for one flat parameter vector.
@@ -25,9 +26,9 @@ class Adam {
   void Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad);
 
   // Current learning rate.
-  float Lr() const { return options_.lr; }
+  double Lr() const { return options_.lr; }
   // Sets the learning rate (linear annealing).
-  void SetLr(float lr) { options_.lr = lr; }
+  void SetLr(double lr) { options_.lr = lr; }
   // The hyper-parameters.
   const AdamOptions& Options() const { return options_; }
 

@@ -221,8 +221,7 @@ void TanhGaussian::Backward(const Ref<const MatrixXf>& dactions,
       dmean(i, b) = gu;
       // the explicit -log_std term of log N contributes -1
       const float gs = gu * std::exp(log_std_(i, b)) * eps_(i, b) - glp;
-      draw_log_std(i, b) =
-          options_.bound_log_std ? gs * BoundLogStdGrad(raw_(i, b), lo, hi) : gs;
+      draw_log_std(i, b) = options_.bound_log_std ? gs * BoundLogStdGrad(raw_(i, b), lo, hi) : gs;
     }
   }
 }

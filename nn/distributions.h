@@ -71,7 +71,7 @@ class DiagGaussian {
                 const Ref<const VectorXf>& c, Ref<MatrixXf> dmean, Ref<VectorXf> dlog_std) const;
 
  private:
-  MatrixXf mean_;    // (d x B)
+  MatrixXf mean_;     // (d x B)
   VectorXf log_std_;  // (d)
   VectorXf inv_std_;  // (d)
 };

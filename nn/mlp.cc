@@ -102,8 +102,7 @@ void Mlp::Forward(const Ref<const MatrixXf>& x, MatrixXf& y) const {
   ForwardRest(batch, y);
 }
 
-void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb,
-                  MatrixXf& y) const {
+void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb, MatrixXf& y) const {
   const int batch = static_cast<int>(xa.cols());
   EnsureScratch(batch);
   const auto w = Weight(0);

@@ -12,11 +12,12 @@
 // Backward then ACCUMULATES dL/dparams into a gradient vector and optionally writes dL/dx.
 //
 // Double backprop (later, for a gradient penalty on dL/dx): the input gradient is
-// g = W_0^T D_1 W_1^T ... D_{L-1} W_{L-1}^T dy with D_l = diag(act'(z_l)); its parameter gradient
-// for a loss h(g) is a second sweep over the same cache: run the tangent v = dh/dg forward through
-// W_0, W_1, ... (a Jacobian-vector product), pairing it with the stored backward deltas, and add the
-// act''(z) terms (tanh: -2y(1 - y^2), ReLU: 0) from the cached outputs. The cache would also keep
-// the backward deltas; nothing in the parameter layout or Backward's contract has to change.
+// g = W_0^T D_0 W_1^T D_1 ... D_{L-2} W_{L-1}^T dy with D_l = diag(act'(z_l)); the parameter
+// gradient of a loss h(g) is a second sweep over the same cache: push the tangent v = dh/dg
+// forward through W_0, D_0, W_1, ... (a Jacobian-vector product), pair it with the backward
+// deltas (which the cache would then keep) for the weight terms, and add the act''(z) terms
+// (tanh: -2y(1 - y^2) from the cached outputs, ReLU: 0). Neither the parameter layout nor
+// Backward's accumulate-into-grad contract has to change.
 #ifndef REWARDLAB_NN_MLP_H_
 #define REWARDLAB_NN_MLP_H_
 

@@ -23,8 +23,13 @@ void NormalizeInto(const In& x, const Eigen::VectorXd& mean, const Eigen::Vector
 }  // namespace
 
 RunningMeanStd::RunningMeanStd(int dim, double initial_count, double clip, double epsilon)
-    : mean_(Eigen::VectorXd::Zero(dim)), var_(Eigen::VectorXd::Ones(dim)),
-      batch_mean_(dim), batch_var_(dim), count_(initial_count), clip_(clip), epsilon_(epsilon) {}
+    : mean_(Eigen::VectorXd::Zero(dim)),
+      var_(Eigen::VectorXd::Ones(dim)),
+      batch_mean_(dim),
+      batch_var_(dim),
+      count_(initial_count),
+      clip_(clip),
+      epsilon_(epsilon) {}
 
 void RunningMeanStd::Update(const Eigen::Ref<const Eigen::MatrixXd>& batch) {
   if (frozen_ || batch.cols() == 0) return;
@@ -64,13 +69,16 @@ void RunningMeanStd::Normalize(const Eigen::Ref<const Eigen::MatrixXf>& x,
 }
 
 ReturnNormalizer::ReturnNormalizer(int num_envs, double gamma, double epsilon)
-    : stats_(1, 1e-4, 10.0, epsilon), returns_(Eigen::VectorXd::Zero(num_envs)), gamma_(gamma),
+    : stats_(1, 1e-4, 10.0, epsilon),
+      returns_(Eigen::VectorXd::Zero(num_envs)),
+      gamma_(gamma),
       epsilon_(epsilon) {}
 
 void ReturnNormalizer::Normalize(const Eigen::Ref<const Eigen::VectorXd>& rewards,
                                  std::span<const uint8_t> terminated,
                                  Eigen::Ref<Eigen::VectorXd> out) {
-  if (rewards.size() != returns_.size() || static_cast<Eigen::Index>(terminated.size()) != rewards.size()) {
+  const auto n = static_cast<Eigen::Index>(terminated.size());
+  if (rewards.size() != returns_.size() || n != rewards.size()) {
     throw std::invalid_argument("ReturnNormalizer: batch size differs from num_envs");
   }
   for (Eigen::Index i = 0; i < returns_.size(); ++i) {
