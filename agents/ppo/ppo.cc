@@ -42,8 +42,7 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
                        1.0f, init);
       }()),
       log_std_(VecF::Constant(discrete_ ? 0 : act_dim_, static_cast<float>(config.log_std_init))),
-      actor_opt_(actor_.NumParams(), {static_cast<float>(config.lr), 0.9f, 0.999f,
-                                      static_cast<float>(config.adam_eps)}),
+      actor_opt_(actor_.NumParams(), {config.lr, 0.9, 0.999, config.adam_eps}),
       critic_opt_(critic_.NumParams(), actor_opt_.Options()),
       log_std_opt_(static_cast<int>(log_std_.size()), actor_opt_.Options()) {
   if (config.normalize_obs) obs_stats_.emplace(obs_dim_, 1e-4, config.clip_obs);
