@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/h5.h"
 #include "envs/vec_env.h"
 #include "rewards/reward_pipeline.h"
 
@@ -35,6 +36,11 @@ class Agent {
   virtual std::vector<std::string> MetricNames() const = 0;
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
   virtual void SetProgress(double fraction) { (void)fraction; }
+  // Writes everything needed to continue bit for bit: networks, optimiser moments, normaliser
+  // statistics, RNG streams, stored transitions and counters.
+  virtual void Save(const h5::Group& g) const = 0;
+  // Restores what Save wrote; throws UserError when it does not fit this agent.
+  virtual void Load(const h5::Group& g) = 0;
 };
 
 }  // namespace rl

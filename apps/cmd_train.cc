@@ -1,14 +1,20 @@
-// `rewardlab train [CONFIG] [--set k=v]... [--seed N]`: trains an agent, evaluating as it goes.
+// `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR]`: trains an
+// agent into a run folder (config.yaml, run.h5, checkpoints/, console.log), evaluating as it goes.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "agents/registry.h"
 #include "apps/commands.h"
+#include "core/checkpointer.h"
 #include "core/progress.h"
+#include "core/run_logger.h"
 #include "core/trainer.h"
 #include "default_config.h"
 #include "envs/vec_env.h"
 #include "experiments/experiment_config.h"
+#include "experiments/run_dir.h"
 
 namespace rl {
 namespace {
@@ -17,31 +23,57 @@ struct TrainArgs {
   std::string config;
   std::vector<std::string> sets;
   std::optional<uint64_t> seed;
+  std::string out;
+  std::string resume;
   bool quiet = false;
 };
 
-// Prints each evaluation as one line.
+// Prints each evaluation as one line, on the terminal and in console.log.
 class EvalPrinter : public TrainerHook {
  public:
-  void OnEval(const EvalRecord& e) override {
-    std::printf("eval step=%lld return_mean=%.2f return_std=%.2f episodes=%zu\n",
-                static_cast<long long>(e.step), e.mean, e.std, e.returns.size());
-    std::fflush(stdout);
+  explicit EvalPrinter(const std::string& log_path) : log_(std::fopen(log_path.c_str(), "a")) {}
+  ~EvalPrinter() override {
+    if (log_) std::fclose(log_);
   }
+  void Line(const std::string& text) {
+    std::printf("%s\n", text.c_str());
+    std::fflush(stdout);
+    if (log_) {
+      std::fprintf(log_, "%s\n", text.c_str());
+      std::fflush(log_);
+    }
+  }
+  void OnEval(const EvalRecord& e) override {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "eval step=%lld return_mean=%.2f return_std=%.2f episodes=%zu",
+                  static_cast<long long>(e.step), e.mean, e.std, e.returns.size());
+    Line(buf);
+  }
+
+ private:
+  std::FILE* log_;
 };
 
-void RunTrain(const TrainArgs& args) {
-  // the config: a file or the built-in CartPole PPO, then overrides
+ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
+  if (!args.resume.empty()) {
+    if (!args.config.empty() || !args.sets.empty() || args.seed) {
+      throw UserError("--resume continues a run with its own config.yaml; drop the config, --set "
+                      "and --seed arguments");
+    }
+    return LoadRunConfig(args.resume, &resolved);
+  }
   std::vector<std::string> sets = args.sets;
   if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
-  ConfigNode resolved;
-  const ExperimentConfig config =
-      args.config.empty()
-          ? ResolveExperimentConfig(ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"),
-                                    sets, &resolved)
-          : LoadExperimentConfig(args.config, sets, &resolved);
+  return args.config.empty()
+             ? ResolveExperimentConfig(ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"),
+                                       sets, &resolved)
+             : LoadExperimentConfig(args.config, sets, &resolved);
+}
 
-  // envs, agent, reward, trainer
+void RunTrain(const TrainArgs& args) {
+  // everything is validated before a run folder exists
+  ConfigNode resolved;
+  const ExperimentConfig config = ResolveConfig(args, resolved);
   auto env = MakeVecEnv(config.env, config.seed, RngStream::kEnv);
   EnvConfig eval_env_config = config.env;
   eval_env_config.num_envs = config.eval.num_envs > 0 ? config.eval.num_envs
@@ -51,17 +83,46 @@ void RunTrain(const TrainArgs& args) {
   std::unique_ptr<Agent> agent =
       FindAgent(type).make(config.agent, env->Spec(), config.env.num_envs, config.seed);
   RewardPipeline reward;
-  TrainerSettings settings{config.total_steps, config.eval.every_steps, config.eval.episodes,
-                           config.seed};
-  Trainer trainer(settings, *env, eval_env.get(), *agent, reward);
+  Trainer trainer({config.total_steps, config.eval.every_steps, config.eval.episodes, config.seed},
+                  *env, eval_env.get(), *agent, reward);
+
+  // the run folder: continued from its newest checkpoint, or created
+  const bool resuming = !args.resume.empty();
+  const std::string dir = resuming ? args.resume : args.out.empty() ? DefaultRunDir(config) : args.out;
+  const std::string ckpt_dir = dir + "/checkpoints";
+  std::optional<RunFile> file;
+  if (resuming) {
+    const std::string latest = Checkpointer::Latest(ckpt_dir);
+    if (latest.empty()) throw UserError(dir + ": no checkpoint to resume from; start the run again");
+    const RowCounts counts = Checkpointer::Restore(latest, trainer, *agent);
+    file.emplace(RunFile::OpenForResume(dir + "/run.h5", counts));
+  } else {
+    CreateRunDir(dir, resolved);
+    try {
+      file.emplace(RunFile::Create(
+          dir + "/run.h5", MakeRunInfo(config, resolved),
+          MakeRunLayout(env->Spec().reward_terms, agent->MetricNames(), config.eval.episodes)));
+    } catch (...) {
+      std::filesystem::remove_all(dir);
+      throw;
+    }
+  }
+
+  // hooks: file, checkpoints, terminal
+  RunLogger logger(*file, agent->MetricNames());
+  Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *agent, *file, logger);
   ProgressHook progress(config.total_steps);
-  EvalPrinter printer;
+  EvalPrinter printer(dir + "/console.log");
+  trainer.AddHook(&logger);
+  trainer.AddHook(&checkpointer);
   if (!args.quiet) trainer.AddHook(&progress);
   trainer.AddHook(&printer);
-  std::printf("train %s: %s on %s, %lld steps, seed %llu\n", config.name.c_str(), type.c_str(),
-              config.env.id.c_str(), static_cast<long long>(config.total_steps),
-              static_cast<unsigned long long>(config.seed));
+  printer.Line(std::string(resuming ? "resume " : "train ") + config.name + ": " + type + " on " +
+               config.env.id + ", " + std::to_string(config.total_steps) + " steps, seed " +
+               std::to_string(config.seed) + (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") +
+               " -> " + dir);
   trainer.Run();
+  file->Close();
 }
 
 }  // namespace
@@ -72,6 +133,8 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("config", args->config, "YAML experiment config (default: built-in CartPole PPO)");
   cmd->add_option("--set", args->sets, "override key.path=value (repeatable)");
   cmd->add_option("--seed", args->seed, "experiment seed (overrides the config's)");
+  cmd->add_option("--out", args->out, "run folder (default: results/runs/<name>/<env>__<name>__s<seed>__<time>)");
+  cmd->add_option("--resume", args->resume, "continue the run in this folder from its newest checkpoint");
   cmd->add_flag("--quiet", args->quiet, "no progress line");
   cmd->callback([args] { RunTrain(*args); });
 }

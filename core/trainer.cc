@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/checkpoint.h"
+#include "core/error.h"
+
 namespace rl {
 
 Trainer::Trainer(const TrainerSettings& settings, VecEnv& env, VecEnv* eval_env, Agent& agent,
@@ -78,27 +81,32 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
   return record;
 }
 
+void Trainer::Begin() {
+  if (started_) return;
+  env_.Reset(obs_);
+  next_eval_ = settings_.eval_every > 0 ? settings_.eval_every : -1;
+  started_ = true;
+}
+
 void Trainer::Run() {
   using Clock = std::chrono::steady_clock;
-  Mat obs, action;
+  Begin();
+  Mat action;
   VecStep step;
   env_.ResizeFor(step);
-  env_.Reset(obs);
   const int n = env_.Size();
-  int eval_index = 0;
-  int64_t next_eval = settings_.eval_every > 0 ? settings_.eval_every : -1;
   auto last_time = Clock::now();
-  int64_t last_step = 0;
+  int64_t last_step = global_step_;
 
   while (global_step_ < settings_.total_steps) {
     // act, step, observe
     agent_.SetProgress(static_cast<double>(global_step_) / settings_.total_steps);
-    agent_.Act(obs, ActMode::kExplore, action);
+    agent_.Act(obs_, ActMode::kExplore, action);
     env_.Step(action, step);
     global_step_ += n;
-    RecordEpisodes(obs, action, step);
-    agent_.Observe(obs, action, step);
-    obs = step.obs;
+    RecordEpisodes(obs_, action, step);
+    agent_.Observe(obs_, action, step);
+    obs_ = step.obs;
 
     // learn when the agent is ready
     if (agent_.ReadyToUpdate()) {
@@ -113,17 +121,61 @@ void Trainer::Run() {
     }
 
     // periodic evaluation
-    if (eval_env_ && next_eval > 0 && global_step_ >= next_eval && global_step_ < settings_.total_steps) {
-      const EvalRecord e = Evaluate(global_step_, eval_index++);
+    if (eval_env_ && next_eval_ > 0 && global_step_ >= next_eval_ &&
+        global_step_ < settings_.total_steps) {
+      const EvalRecord e = Evaluate(global_step_, eval_index_++);
       for (TrainerHook* h : hooks_) h->OnEval(e);
-      next_eval += settings_.eval_every;
+      next_eval_ += settings_.eval_every;
     }
   }
   if (eval_env_) {
-    const EvalRecord e = Evaluate(global_step_, eval_index++);
+    const EvalRecord e = Evaluate(global_step_, eval_index_++);
     for (TrainerHook* h : hooks_) h->OnEval(e);
   }
   for (TrainerHook* h : hooks_) h->OnEnd(global_step_);
+}
+
+void Trainer::SaveState(const h5::Group& g) const {
+  g.WriteIntAttr("global_step", global_step_);
+  g.WriteIntAttr("eval_index", eval_index_);
+  g.WriteIntAttr("next_eval", next_eval_);
+  ckpt::Write(g, "obs", obs_);
+  ckpt::Write(g, "env_return", env_return_);
+  ckpt::Write(g, "optimized_return", optimized_return_);
+  ckpt::Write(g, "term_sums", term_sums_);
+
+  // every env slot: physical state, steps into its episode, generator
+  const h5::Group envs = g.CreateGroup("envs");
+  for (int i = 0; i < env_.Size(); ++i) {
+    const h5::Group e = envs.CreateGroup(std::to_string(i));
+    ckpt::Write(e, "physical", env_.At(i).PhysicalState());
+    e.WriteIntAttr("elapsed", env_.At(i).ElapsedSteps());
+    ckpt::WriteRng(e, "rng", env_.At(i).GetRng());
+  }
+}
+
+void Trainer::LoadState(const h5::Group& g) {
+  global_step_ = g.ReadIntAttr("global_step");
+  eval_index_ = static_cast<int>(g.ReadIntAttr("eval_index"));
+  next_eval_ = g.ReadIntAttr("next_eval");
+  ckpt::Read(g, "obs", obs_);
+  ckpt::Read(g, "env_return", env_return_);
+  ckpt::Read(g, "optimized_return", optimized_return_);
+  ckpt::Read(g, "term_sums", term_sums_);
+  const h5::Group envs = g.OpenGroup("envs");
+  if (static_cast<int>(envs.Children().size()) != env_.Size() || obs_.cols() != env_.Size()) {
+    throw UserError(g.FilePath() + ": the checkpoint has another number of envs than env.num_envs");
+  }
+  Vec obs(env_.Spec().observation.Dim());
+  for (int i = 0; i < env_.Size(); ++i) {
+    const h5::Group e = envs.OpenGroup(std::to_string(i));
+    Vec physical;
+    ckpt::Read(e, "physical", physical);
+    Rng rng;
+    ckpt::ReadRng(e, "rng", rng);
+    env_.At(i).RestoreState(physical, static_cast<int>(e.ReadIntAttr("elapsed")), rng, obs);
+  }
+  started_ = true;
 }
 
 }  // namespace rl

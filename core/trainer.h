@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/agent.h"
+#include "core/h5.h"
 #include "envs/vec_env.h"
 #include "rewards/reward_pipeline.h"
 
@@ -68,9 +69,18 @@ class Trainer {
   void Run();
   // Runs `episodes` deterministic evaluation episodes now (evaluation number `index`).
   EvalRecord Evaluate(int64_t step, int index);
+  // Env steps taken so far.
+  int64_t GlobalStep() const { return global_step_; }
+  // Writes the loop's state (counters, envs, current observations, episode accumulators).
+  void SaveState(const h5::Group& g) const;
+  // Restores a state written by SaveState; Run then continues from it.
+  void LoadState(const h5::Group& g);
 
  private:
   void RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& step);
+
+  // Starts the envs unless a state was loaded.
+  void Begin();
 
   TrainerSettings settings_;
   VecEnv& env_;
@@ -79,6 +89,10 @@ class Trainer {
   const RewardPipeline& reward_;
   std::vector<TrainerHook*> hooks_;
   int64_t global_step_ = 0;
+  bool started_ = false;   // envs reset or restored
+  int eval_index_ = 0;     // evaluations done
+  int64_t next_eval_ = 0;  // env step of the next periodic evaluation (<= 0: none)
+  Mat obs_;                // (obs_dim x n) observations to act on
 
   // per-slot episode accumulators
   Vec env_return_;        // (n)

@@ -37,6 +37,14 @@ void Env::Reset(Eigen::Ref<Vec> obs, const ResetOptions& options) {
   DoReset(init, obs);
 }
 
+void Env::RestoreState(const Vec& physical, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs) {
+  ResetOptions options;
+  options.init_state = physical;
+  Reset(obs, options);
+  elapsed_ = elapsed;
+  rng_ = rng;
+}
+
 void Env::Step(const Eigen::Ref<const Vec>& action, StepResult& out) {
   // check the action: size, finiteness, a valid index for Discrete
   const Space& a = spec_.action;

@@ -68,6 +68,10 @@ class Env {
   int ElapsedSteps() const { return elapsed_; }
   // The current physical state, in state_names order.
   virtual Vec PhysicalState() const = 0;
+  // Puts a mid-episode env back where a checkpoint left it: physical state, steps taken and
+  // generator; writes the observation. Envs whose observation is not a function of the physical
+  // state must override it.
+  virtual void RestoreState(const Vec& physical, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs);
 
  protected:
   // Subclasses fill the spec in their constructor.

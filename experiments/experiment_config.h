@@ -27,6 +27,17 @@ struct EvalConfig {
   }
 };
 
+// When checkpoints are written (checkpoints/ in the run folder; the newest is kept).
+struct CheckpointConfig {
+  int64_t every_steps = 50000;  // env steps between checkpoints; 0 = only at the end
+
+  template <class V>
+  void Fields(V& v) {
+    v("every_steps", every_steps, "env steps between checkpoints; 0 = only at the end",
+      Check::Min(0));
+  }
+};
+
 // What an experiment runs: its name, seed, budget, environment, agent and evaluation.
 struct ExperimentConfig {
   std::string name = "default";    // run name, part of the run folder
@@ -35,6 +46,7 @@ struct ExperimentConfig {
   EnvConfig env;                   // the environment
   ConfigNode agent = DefaultAgent();  // the agent: `type` plus that type's options
   EvalConfig eval;                 // evaluation schedule
+  CheckpointConfig checkpoint;     // checkpoint schedule
 
   template <class V>
   void Fields(V& v) {
@@ -44,6 +56,7 @@ struct ExperimentConfig {
     v("env", env, "the environment");
     v("agent", agent, "the agent: type (ppo|sac) and its options (`config describe ppo`)");
     v("eval", eval, "evaluation schedule");
+    v("checkpoint", checkpoint, "checkpoint schedule");
   }
 
   // {type: ppo}.

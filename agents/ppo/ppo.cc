@@ -4,6 +4,10 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "nn/serialize.h"
+
 namespace rl {
 namespace {
 
@@ -348,6 +352,74 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
   stats[kOldKl] = old_kl / m;
   stats[kKl] = kl / m;
   stats[kClipFrac] = clipped / m;
+}
+
+}  // namespace rl
+
+namespace rl {
+
+void Ppo::Save(const h5::Group& g) const {
+  nn::Save(g, "actor", actor_);
+  nn::Save(g, "critic", critic_);
+  ckpt::Write(g, "log_std", log_std_);
+  nn::Save(g, "actor_opt", actor_opt_);
+  nn::Save(g, "critic_opt", critic_opt_);
+  nn::Save(g, "log_std_opt", log_std_opt_);
+  if (obs_stats_) nn::Save(g, "obs_stats", *obs_stats_);
+  if (reward_scaler_) {
+    nn::Save(g, "reward_stats", const_cast<nn::ReturnNormalizer&>(*reward_scaler_).Stats());
+    ckpt::Write(g, "reward_returns", const_cast<nn::ReturnNormalizer&>(*reward_scaler_).Returns());
+  }
+  ckpt::WriteRng(g, "explore_rng", explore_rng_);
+  ckpt::WriteRng(g, "shuffle_rng", shuffle_rng_);
+
+  // a partly collected rollout (the final checkpoint may fall inside one)
+  const h5::Group r = g.CreateGroup("rollout");
+  r.WriteIntAttr("t", t_);
+  r.WriteDoubleAttr("progress", rollout_progress_);
+  ckpt::Write(r, "obs_norm", obs_norm_);
+  ckpt::Write(r, "obs_raw", obs_raw_);
+  ckpt::Write(r, "final_raw", final_raw_);
+  ckpt::Write(r, "actions", actions_);
+  ckpt::Write(r, "env_actions", env_actions_);
+  ckpt::Write(r, "logp", logp_);
+  ckpt::Write(r, "values", values_);
+  ckpt::Write(r, "env_rewards", env_rewards_);
+  r.Write<uint8_t>("terminated", terminated_);
+  r.Write<uint8_t>("truncated", truncated_);
+}
+
+void Ppo::Load(const h5::Group& g) {
+  nn::Load(g, "actor", actor_);
+  nn::Load(g, "critic", critic_);
+  ckpt::ReadInto(g, "log_std", log_std_);
+  nn::Load(g, "actor_opt", actor_opt_);
+  nn::Load(g, "critic_opt", critic_opt_);
+  nn::Load(g, "log_std_opt", log_std_opt_);
+  if (obs_stats_) nn::Load(g, "obs_stats", *obs_stats_);
+  if (reward_scaler_) {
+    nn::Load(g, "reward_stats", reward_scaler_->Stats());
+    ckpt::Read(g, "reward_returns", reward_scaler_->Returns());
+  }
+  ckpt::ReadRng(g, "explore_rng", explore_rng_);
+  ckpt::ReadRng(g, "shuffle_rng", shuffle_rng_);
+
+  const h5::Group r = g.OpenGroup("rollout");
+  t_ = static_cast<int>(r.ReadIntAttr("t"));
+  rollout_progress_ = r.ReadDoubleAttr("progress");
+  ckpt::Read(r, "obs_norm", obs_norm_);
+  ckpt::Read(r, "obs_raw", obs_raw_);
+  ckpt::Read(r, "final_raw", final_raw_);
+  ckpt::Read(r, "actions", actions_);
+  ckpt::Read(r, "env_actions", env_actions_);
+  ckpt::ReadInto(r, "logp", logp_);
+  ckpt::ReadInto(r, "values", values_);
+  ckpt::ReadInto(r, "env_rewards", env_rewards_);
+  terminated_ = r.Read<uint8_t>("terminated");
+  truncated_ = r.Read<uint8_t>("truncated");
+  if (obs_raw_.cols() != static_cast<int64_t>(terminated_.size()) || t_ > config_.num_steps) {
+    throw UserError(g.FilePath() + ": the PPO rollout does not fit agent.num_steps / env.num_envs");
+  }
 }
 
 }  // namespace rl

@@ -31,6 +31,8 @@ class Ppo : public Agent {
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
   void SetProgress(double fraction) override { progress_ = fraction; }
+  void Save(const h5::Group& g) const override;
+  void Load(const h5::Group& g) override;
 
  private:
   // Normalises (and, when exploring, first updates the statistics with) raw obs into out.

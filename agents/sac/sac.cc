@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "core/checkpoint.h"
 #include "core/error.h"
+#include "nn/serialize.h"
 
 namespace rl {
 namespace {
@@ -216,6 +218,81 @@ MetricValues Sac::Update(const RewardPipeline& reward) {
   }
   return {q[0], q[1], q[2], q[3], (q[2] + q[3]) / 2.0, last_actor_[0],
           std::exp(static_cast<double>(log_alpha_[0])), last_actor_[1]};
+}
+
+}  // namespace rl
+
+namespace rl {
+
+void Sac::Save(const h5::Group& g) const {
+  nn::Save(g, "actor", actor_);
+  nn::Save(g, "q1", q1_);
+  nn::Save(g, "q2", q2_);
+  nn::Save(g, "q1_target", q1_target_);
+  nn::Save(g, "q2_target", q2_target_);
+  nn::Save(g, "actor_opt", actor_opt_);
+  nn::Save(g, "q1_opt", q1_opt_);
+  nn::Save(g, "q2_opt", q2_opt_);
+  nn::Save(g, "alpha_opt", alpha_opt_);
+  ckpt::Write(g, "log_alpha", log_alpha_);
+  ckpt::WriteRng(g, "explore_rng", explore_rng_);
+  ckpt::WriteRng(g, "sample_rng", sample_rng_);
+  g.WriteIntAttr("steps", steps_);
+  g.WriteIntAttr("updates", updates_);
+  g.WriteDoubleAttr("last_actor_loss", last_actor_[0]);
+  g.WriteDoubleAttr("last_alpha_loss", last_actor_[1]);
+
+  // the replay buffer: the filled columns, in storage order, with the write cursor
+  ReplayBuffer& b = const_cast<ReplayBuffer&>(buffer_);
+  const h5::Group rb = g.CreateGroup("replay");
+  const int64_t n = b.Size();
+  ckpt::Write(rb, "obs", Eigen::MatrixXf(b.Obs().leftCols(n)));
+  ckpt::Write(rb, "actions", Eigen::MatrixXf(b.Actions().leftCols(n)));
+  ckpt::Write(rb, "next_obs", Eigen::MatrixXf(b.NextObs().leftCols(n)));
+  ckpt::Write(rb, "rewards", Eigen::VectorXf(b.Rewards().head(n)));
+  rb.Write<uint8_t>("terminated", std::span<const uint8_t>(b.Terminated().data(), n));
+  rb.Write<uint8_t>("truncated", std::span<const uint8_t>(b.Truncated().data(), n));
+  rb.WriteIntAttr("cursor", b.Cursor());
+}
+
+void Sac::Load(const h5::Group& g) {
+  nn::Load(g, "actor", actor_);
+  nn::Load(g, "q1", q1_);
+  nn::Load(g, "q2", q2_);
+  nn::Load(g, "q1_target", q1_target_);
+  nn::Load(g, "q2_target", q2_target_);
+  nn::Load(g, "actor_opt", actor_opt_);
+  nn::Load(g, "q1_opt", q1_opt_);
+  nn::Load(g, "q2_opt", q2_opt_);
+  nn::Load(g, "alpha_opt", alpha_opt_);
+  ckpt::ReadInto(g, "log_alpha", log_alpha_);
+  ckpt::ReadRng(g, "explore_rng", explore_rng_);
+  ckpt::ReadRng(g, "sample_rng", sample_rng_);
+  steps_ = g.ReadIntAttr("steps");
+  updates_ = g.ReadIntAttr("updates");
+  last_actor_[0] = g.ReadDoubleAttr("last_actor_loss");
+  last_actor_[1] = g.ReadDoubleAttr("last_alpha_loss");
+
+  const h5::Group rb = g.OpenGroup("replay");
+  Eigen::MatrixXf m;
+  Eigen::VectorXf v;
+  ckpt::Read(rb, "obs", m);
+  const int64_t n = m.cols();
+  if (n > buffer_.Capacity() || m.rows() != obs_dim_) {
+    throw UserError(g.FilePath() + ": the replay buffer does not fit agent.buffer_size / the env");
+  }
+  buffer_.Obs().leftCols(n) = m;
+  ckpt::Read(rb, "actions", m);
+  buffer_.Actions().leftCols(n) = m;
+  ckpt::Read(rb, "next_obs", m);
+  buffer_.NextObs().leftCols(n) = m;
+  ckpt::Read(rb, "rewards", v);
+  buffer_.Rewards().head(n) = v;
+  const auto term = rb.Read<uint8_t>("terminated");
+  const auto trunc = rb.Read<uint8_t>("truncated");
+  std::copy(term.begin(), term.end(), buffer_.Terminated().begin());
+  std::copy(trunc.begin(), trunc.end(), buffer_.Truncated().begin());
+  buffer_.SetCursor(rb.ReadIntAttr("cursor"), n);
 }
 
 }  // namespace rl

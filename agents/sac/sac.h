@@ -28,6 +28,8 @@ class Sac : public Agent {
   bool ReadyToUpdate() const override { return steps_ >= config_.learning_starts; }
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
+  void Save(const h5::Group& g) const override;
+  void Load(const h5::Group& g) override;
 
  private:
   // The critic step on the sampled batch; returns q1 mean, q2 mean, q1 loss, q2 loss.

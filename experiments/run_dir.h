@@ -1,0 +1,25 @@
+// Run folders (DESIGN §4): results/runs/<name>/<env>__<name>__s<seed>__<time>/ holding
+// config.yaml (resolved), run.h5, checkpoints/ and console.log.
+#ifndef REWARDLAB_EXPERIMENTS_RUN_DIR_H_
+#define REWARDLAB_EXPERIMENTS_RUN_DIR_H_
+
+#include <string>
+
+#include "core/config_node.h"
+#include "core/run_file.h"
+#include "experiments/experiment_config.h"
+
+namespace rl {
+
+// The default run folder of a config, under `root` (results/runs).
+std::string DefaultRunDir(const ExperimentConfig& config, const std::string& root = "results/runs");
+// Creates `dir` (refusing one that already holds a run) and writes config.yaml; throws UserError.
+void CreateRunDir(const std::string& dir, const ConfigNode& resolved);
+// The root attributes of a new run file.
+RunInfo MakeRunInfo(const ExperimentConfig& config, const ConfigNode& resolved);
+// Loads the resolved config of an existing run folder; throws UserError when `dir` is not a run.
+ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved = nullptr);
+
+}  // namespace rl
+
+#endif  // REWARDLAB_EXPERIMENTS_RUN_DIR_H_
