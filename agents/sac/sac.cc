@@ -97,6 +97,7 @@ void Sac::Act(const Mat& obs, ActMode mode, Mat& action) {
 void Sac::Observe(const Mat& obs, const Mat& action, const VecStep& step) {
   buffer_.Add(obs, action, step);
   steps_ += obs.cols();
+  ++vec_steps_;
 }
 
 std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
@@ -194,14 +195,14 @@ std::array<double, 2> Sac::UpdateActor() {
   return {actor_loss, alpha_loss};
 }
 
-MetricValues Sac::Update(const RewardPipeline& reward) {
+void Sac::GradientStep(const RewardPipeline& reward) {
   ++updates_;
   buffer_.Sample(config_.batch_size, sample_rng_, batch_);
   rewards_.resize(config_.batch_size);
   reward.Label({batch_.obs, batch_.action, batch_.next_obs, batch_.env_reward,
                 batch_.terminated.data()},
                rewards_);
-  const auto q = UpdateCritics(rewards_);
+  last_critic_ = UpdateCritics(rewards_);
 
   // delayed actor updates, as many as were skipped
   if (updates_ % config_.policy_frequency == 0) {
@@ -216,6 +217,11 @@ MetricValues Sac::Update(const RewardPipeline& reward) {
     nn::Polyak(q1_target_.Params(), q1_.Params(), tau);
     nn::Polyak(q2_target_.Params(), q2_.Params(), tau);
   }
+}
+
+MetricValues Sac::Update(const RewardPipeline& reward) {
+  for (int k = 0; k < config_.gradient_steps; ++k) GradientStep(reward);
+  const auto& q = last_critic_;
   return {q[0], q[1], q[2], q[3], (q[2] + q[3]) / 2.0, last_actor_[0],
           std::exp(static_cast<double>(log_alpha_[0])), last_actor_[1]};
 }
@@ -239,6 +245,7 @@ void Sac::Save(const h5::Group& g) const {
   ckpt::WriteRng(g, "sample_rng", sample_rng_);
   g.WriteIntAttr("steps", steps_);
   g.WriteIntAttr("updates", updates_);
+  g.WriteIntAttr("vec_steps", vec_steps_);
   g.WriteDoubleAttr("last_actor_loss", last_actor_[0]);
   g.WriteDoubleAttr("last_alpha_loss", last_actor_[1]);
 
@@ -270,6 +277,7 @@ void Sac::Load(const h5::Group& g) {
   ckpt::ReadRng(g, "sample_rng", sample_rng_);
   steps_ = g.ReadIntAttr("steps");
   updates_ = g.ReadIntAttr("updates");
+  vec_steps_ = g.ReadIntAttr("vec_steps");
   last_actor_[0] = g.ReadDoubleAttr("last_actor_loss");
   last_actor_[1] = g.ReadDoubleAttr("last_alpha_loss");
 

@@ -25,13 +25,17 @@ class Sac : public Agent {
 
   void Act(const Mat& obs, ActMode mode, Mat& action) override;
   void Observe(const Mat& obs, const Mat& action, const VecStep& step) override;
-  bool ReadyToUpdate() const override { return steps_ >= config_.learning_starts; }
+  bool ReadyToUpdate() const override {
+    return steps_ >= config_.learning_starts && vec_steps_ % config_.train_freq == 0;
+  }
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
  private:
+  // One gradient step: a fresh minibatch, critics, the delayed actor, targets.
+  void GradientStep(const RewardPipeline& reward);
   // The critic step on the sampled batch; returns q1 mean, q2 mean, q1 loss, q2 loss.
   std::array<double, 4> UpdateCritics(const Eigen::VectorXf& rewards);
   // One actor step (and alpha step); returns actor loss and alpha loss.
@@ -42,7 +46,8 @@ class Sac : public Agent {
   int obs_dim_, act_dim_;
   Rng explore_rng_, sample_rng_;
   int64_t steps_ = 0;    // env steps observed (all envs)
-  int64_t updates_ = 0;  // Update calls
+  int64_t vec_steps_ = 0;  // Observe calls
+  int64_t updates_ = 0;    // gradient steps
 
   nn::Mlp actor_, q1_, q2_, q1_target_, q2_target_;
   nn::Adam actor_opt_, q1_opt_, q2_opt_, alpha_opt_;
@@ -57,7 +62,7 @@ class Sac : public Agent {
   Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_, q1_out_, q2_out_, dq_, dx1_, dx2_;
   Eigen::MatrixXf dactions_, dmean_, draw_, dhead_;
   Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_, scratch_grad_;
-  double last_metrics_[4] = {0, 0, 0, 0};
+  std::array<double, 4> last_critic_{};
   double last_actor_[2] = {0, 0};
 };
 

@@ -19,6 +19,8 @@ struct SacConfig {
   double tau = 0.005;             // target Polyak rate
   double policy_lr = 3e-4;        // actor learning rate
   double q_lr = 1e-3;             // critic (and entropy temperature) learning rate
+  int train_freq = 1;             // update every this many VecEnv steps (SB3 train_freq)
+  int gradient_steps = 1;         // critic steps per update (SB3 gradient_steps)
   int policy_frequency = 2;       // actor updates every this many steps, this many at once
   int target_network_frequency = 1;  // Polyak every this many steps
   bool autotune = true;           // learn alpha towards target entropy -|A| * target_entropy_scale
@@ -39,6 +41,10 @@ struct SacConfig {
     v("tau", tau, "target network Polyak rate", Check::Range(0, 1));
     v("policy_lr", policy_lr, "actor learning rate", Check::Positive());
     v("q_lr", q_lr, "critic and alpha learning rate", Check::Positive());
+    v("train_freq", train_freq, "update every this many VecEnv steps (SB3 train_freq)",
+      Check::Min(1));
+    v("gradient_steps", gradient_steps, "gradient steps per update (SB3 gradient_steps)",
+      Check::Min(1));
     v("policy_frequency", policy_frequency,
       "update the actor every this many steps, this many times (delayed, as CleanRL)", Check::Min(1));
     v("target_network_frequency", target_network_frequency, "Polyak update every this many steps",
