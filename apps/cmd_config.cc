@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "apps/commands.h"
+#include "agents/registry.h"
 #include "envs/registry.h"
 #include "experiments/experiment_config.h"
 
@@ -14,13 +15,20 @@ void DescribeComponent(const std::string& component) {
   if (component.empty() || component == "experiment") {
     std::cout << "experiment config (top level of a config file):\n"
               << FormatFieldDocs(Describe(ExperimentConfig{}))
-              << "\ncomponents: experiment, env, and every env id (its env.options); "
+              << "\ncomponents: experiment, env, ppo, sac, and every env id (its env.options); "
                  "`rewardlab envs` lists the ids\n";
     return;
   }
   if (component == "env") {
     std::cout << "env section:\n" << FormatFieldDocs(Describe(EnvConfig{}, "env"));
     return;
+  }
+  for (const AgentEntry& agent : AgentRegistry()) {
+    if (agent.type == component) {
+      std::cout << "agent section, type " << agent.type << " (" << agent.summary << "):\n"
+                << FormatFieldDocs(agent.describe());
+      return;
+    }
   }
   const EnvEntry& entry = FindEnv(component);
   const auto rows = entry.describe();
@@ -37,7 +45,7 @@ void AddConfigCommands(CLI::App& app) {
 
   auto component = std::make_shared<std::string>();
   CLI::App* describe = config->add_subcommand("describe", "print fields, defaults and docs");
-  describe->add_option("component", *component, "experiment | env | ENV_ID (default: experiment)");
+  describe->add_option("component", *component, "experiment | env | ppo | sac | ENV_ID (default: experiment)");
   describe->callback([component] { DescribeComponent(*component); });
 
   auto path = std::make_shared<std::string>();
