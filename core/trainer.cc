@@ -109,23 +109,28 @@ void Trainer::Run() {
     obs_ = step.obs;
 
     // learn when the agent is ready
+    bool updated = false;
+    double sps = 0.0;
     if (agent_.ReadyToUpdate()) {
       const MetricValues metrics = agent_.Update(reward_);
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);
       const auto now = Clock::now();
       const double seconds = std::chrono::duration<double>(now - last_time).count();
-      const double sps = seconds > 0 ? (global_step_ - last_step) / seconds : 0.0;
+      sps = seconds > 0 ? (global_step_ - last_step) / seconds : 0.0;
       last_time = now;
       last_step = global_step_;
-      for (TrainerHook* h : hooks_) h->OnIteration(global_step_, sps);
+      updated = true;
     }
 
-    // periodic evaluation
+    // periodic evaluation, before the iteration's hooks so a checkpoint taken there includes it
     if (eval_env_ && next_eval_ > 0 && global_step_ >= next_eval_ &&
         global_step_ < settings_.total_steps) {
       const EvalRecord e = Evaluate(global_step_, eval_index_++);
       for (TrainerHook* h : hooks_) h->OnEval(e);
-      next_eval_ += settings_.eval_every;
+      while (next_eval_ <= global_step_) next_eval_ += settings_.eval_every;
+    }
+    if (updated) {
+      for (TrainerHook* h : hooks_) h->OnIteration(global_step_, sps);
     }
   }
   if (eval_env_) {
