@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "core/run_file.h"
+#include "tests/support/run_data_checks.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -61,42 +61,6 @@ std::vector<std::string> Checkpoints(const fs::path& run) {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-// Same bits, NaN included.
-template <class T>
-bool SameBits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
-
-// Episodes, evaluations and every metric column except the timing ones, bit for bit.
-void CheckSameRows(const RunData& a, const RunData& b) {
-  CHECK(SameBits(a.episode_step, b.episode_step));
-  CHECK(SameBits(a.episode_return, b.episode_return));
-  CHECK(SameBits(a.episode_length, b.episode_length));
-  CHECK(SameBits(a.episode_optimized_return, b.episode_optimized_return));
-  CHECK(SameBits(a.episode_terminated, b.episode_terminated));
-  REQUIRE(a.episode_terms.size() == b.episode_terms.size());
-  for (const auto& [name, column] : a.episode_terms) {
-    INFO("term " << name);
-    CHECK(SameBits(column, b.episode_terms.at(name)));
-  }
-  CHECK(SameBits(a.eval_step, b.eval_step));
-  CHECK(SameBits(a.eval_return_mean, b.eval_return_mean));
-  CHECK(SameBits(a.eval_return_std, b.eval_return_std));
-  CHECK(SameBits(a.eval_returns, b.eval_returns));
-  REQUIRE(a.metrics.size() == b.metrics.size());
-  for (const auto& [group, columns] : a.metrics) {
-    INFO("metric group " << group);
-    const MetricColumns& other = b.metrics.at(group);
-    CHECK(SameBits(columns.step, other.step));
-    REQUIRE(columns.values.size() == other.values.size());
-    for (const auto& [name, values] : columns.values) {
-      if (group == "charts" && name == "SPS") continue;
-      INFO("metric " << name);
-      CHECK(SameBits(values, other.values.at(name)));
-    }
-  }
 }
 
 TEST_CASE("train writes a complete run folder that h5py can read", "[smoke]") {
@@ -184,9 +148,9 @@ TEST_CASE("train runs with the same seed write identical rows", "[smoke]") {
   const RunData b = ReadRunFile((tmp.Path() / "b/run.h5").string());
   const RunData c = ReadRunFile((tmp.Path() / "c/run.h5").string());
   REQUIRE(a.eval_step.size() == 2);
-  CheckSameRows(a, b);
+  testing::CheckSameRows(a, b);
   CHECK(c.info.seed == 1);
-  CHECK_FALSE(SameBits(a.episode_length, c.episode_length));
+  CHECK_FALSE(testing::SameColumn(a.episode_length, c.episode_length));
 }
 
 TEST_CASE("train resumed after kill -9 ends bit-identical to an uninterrupted run", "[smoke]") {
@@ -242,7 +206,7 @@ TEST_CASE("train resumed after kill -9 ends bit-identical to an uninterrupted ru
   CHECK(b.finished);
   CHECK(a.eval_step == std::vector<int64_t>{50000, 100000, 150000, 200000});
   CHECK(a.metrics.at("losses").step.size() == 781);
-  CheckSameRows(a, b);
+  testing::CheckSameRows(a, b);
   CHECK(Checkpoints(killed) == Checkpoints(whole));
 }
 
