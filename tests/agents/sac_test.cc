@@ -46,11 +46,8 @@ TEST_CASE("SAC runs are identical for the same seed, with serial or threaded env
   }
 }
 
-TEST_CASE("SAC checkpoint round trip: same eval actions and identical continued updates",
-          "[unit]") {
-  const ExperimentConfig config = LoadShippedConfig(
-      "pendulum_sac.yaml",
-      {"total_steps=600", "agent.batch_size=64", "eval.every_steps=0", "eval.episodes=1"});
+// Trains `config`, saves and reloads the agent, then checks the copy acts and learns identically.
+void CheckCheckpointRoundTrip(const ExperimentConfig& config) {
   Session run(config);
   run.Run();
   const EnvSpec spec = run.Env().Spec();
@@ -61,12 +58,27 @@ TEST_CASE("SAC checkpoint round trip: same eval actions and identical continued 
   run.GetAgent().Act(probe, ActMode::kEval, trained_actions);
   loaded->Act(probe, ActMode::kEval, loaded_actions);
   CHECK(testing::SameBits(trained_actions, loaded_actions));
-  auto untrained = FindAgent("sac").make(config.agent, spec, 1, config.seed + 1000);
+  auto untrained =
+      FindAgent("sac").make(config.agent, spec, config.env.num_envs, config.seed + 1000);
   untrained->Act(probe, ActMode::kEval, untrained_actions);
   CHECK_FALSE(testing::SameBits(trained_actions, untrained_actions));
 
   // exploration draws, replay sampling, critics, actor and temperature continue identically
   testing::TrainInLockstep(config, run.GetAgent(), *loaded, 20);
+}
+
+TEST_CASE("SAC checkpoint round trip: same eval actions and identical continued updates",
+          "[unit]") {
+  SECTION("replay buffer partly filled") {
+    CheckCheckpointRoundTrip(LoadShippedConfig(
+        "pendulum_sac.yaml",
+        {"total_steps=600", "agent.batch_size=64", "eval.every_steps=0", "eval.episodes=1"}));
+  }
+  SECTION("replay buffer wrapped around, two envs") {
+    CheckCheckpointRoundTrip(LoadShippedConfig(
+        "pendulum_sac.yaml", {"total_steps=600", "env.num_envs=2", "agent.buffer_size=250",
+                              "agent.batch_size=64", "eval.every_steps=0", "eval.episodes=1"}));
+  }
 }
 
 TEST_CASE("SAC refuses a Discrete action space with a UserError naming it", "[unit]") {
