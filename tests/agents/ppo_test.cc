@@ -56,7 +56,8 @@ void CheckCheckpointRoundTrip(const ExperimentConfig& config, double probe_scale
   loaded->Act(probe, ActMode::kEval, loaded_actions);
   CHECK(testing::SameBits(trained_actions, loaded_actions));
   // an agent that was not loaded acts otherwise, so the comparison above means something
-  auto untrained = FindAgent("ppo").make(config.agent, spec, config.env.num_envs, config.seed + 1000);
+  auto untrained =
+      FindAgent("ppo").make(config.agent, spec, config.env.num_envs, config.seed + 1000);
   untrained->Act(probe, ActMode::kEval, untrained_actions);
   CHECK_FALSE(testing::SameBits(trained_actions, untrained_actions));
 
