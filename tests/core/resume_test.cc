@@ -1,0 +1,137 @@
+// Exact resume, wired as `rewardlab train` wires it but without killing a process: a reference run
+// keeps a copy of its checkpoint at step `at`; a fresh trainer and agent restored from that copy,
+// writing into a copy of the reference run file truncated to the checkpoint's rows, must finish
+// with the same rows bit for bit.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/checkpointer.h"
+#include "core/run_file.h"
+#include "core/run_logger.h"
+#include "tests/support/run_data_checks.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/training.h"
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::LoadShippedConfig;
+using testing::Session;
+
+// Copies the newest checkpoint once the trainer has passed `at` (after the checkpointer ran).
+class CheckpointCopier : public TrainerHook {
+ public:
+  CheckpointCopier(fs::path dir, int64_t at, fs::path copy)
+      : dir_(std::move(dir)), at_(at), copy_(std::move(copy)) {}
+  void OnIteration(int64_t step, double /*steps_per_second*/) override {
+    if (copied_ >= 0 || step < at_) return;
+    fs::copy_file(Checkpointer::Latest(dir_.string()), copy_);
+    copied_ = step;
+  }
+  int64_t copied_ = -1;  // the step of the copied checkpoint
+
+ private:
+  fs::path dir_;
+  int64_t at_;
+  fs::path copy_;
+};
+
+// Runs `config` whole and resumed from its checkpoint at step `at`; returns both run files.
+std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, int64_t at) {
+  testing::TempDir tmp;
+  const fs::path whole_ckpt = tmp.Path() / "whole", resumed_ckpt = tmp.Path() / "resumed";
+  fs::create_directories(whole_ckpt);
+  fs::create_directories(resumed_ckpt);
+  const fs::path snapshot = tmp.Path() / "snapshot.h5";
+  const std::string whole_file = (tmp.Path() / "whole.h5").string();
+  const std::string resumed_file = (tmp.Path() / "resumed.h5").string();
+  {
+    Session run(config);
+    const std::vector<std::string> metrics = run.GetAgent().MetricNames();
+    RunFile file = RunFile::Create(
+        whole_file, RunInfo{},
+        MakeRunLayout(run.Env().Spec().reward_terms, metrics, config.eval.episodes));
+    RunLogger logger(file, metrics);
+    Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps,
+                              run.GetTrainer(), run.GetAgent(), file, logger);
+    CheckpointCopier copier(whole_ckpt, at, snapshot);
+    run.GetTrainer().AddHook(&logger);
+    run.GetTrainer().AddHook(&checkpointer);
+    run.GetTrainer().AddHook(&copier);
+    run.Run();
+    file.Close();
+    REQUIRE(copier.copied_ == at);
+  }
+  fs::copy_file(whole_file, resumed_file);
+  {
+    Session run(config);
+    const RowCounts counts = Checkpointer::Restore(snapshot.string(), run.GetTrainer(),
+                                                   run.GetAgent());
+    REQUIRE(run.GetTrainer().GlobalStep() == at);
+    RunFile file = RunFile::OpenForResume(resumed_file, counts);
+    RunLogger logger(file, run.GetAgent().MetricNames());
+    Checkpointer checkpointer(resumed_ckpt.string(), config.checkpoint.every_steps,
+                              run.GetTrainer(), run.GetAgent(), file, logger);
+    run.GetTrainer().AddHook(&logger);
+    run.GetTrainer().AddHook(&checkpointer);
+    run.Run();
+    file.Close();
+  }
+  return {ReadRunFile(whole_file), ReadRunFile(resumed_file)};
+}
+
+TEST_CASE("a run resumed from a checkpoint between evaluations ends bit-identical", "[unit]") {
+  SECTION("PPO on CartPole-v1") {
+    // 8 envs x 32 steps: updates every 256 steps; checkpoints at 1024, evaluations at 1000
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig("cartpole_ppo.yaml",
+                          {"total_steps=6000", "eval.every_steps=1000", "eval.episodes=4",
+                           "checkpoint.every_steps=1024"}),
+        3072);
+    REQUIRE(whole.eval_step.size() == 6);
+    REQUIRE(whole.episode_step.back() > 3072);
+    testing::CheckSameRows(whole, resumed);
+  }
+  SECTION("SAC on Pendulum-v1") {
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig("pendulum_sac.yaml",
+                          {"total_steps=700", "agent.batch_size=32", "eval.every_steps=300",
+                           "eval.episodes=1", "checkpoint.every_steps=250"}),
+        250);
+    REQUIRE(whole.eval_step == std::vector<int64_t>{300, 600, 700});
+    testing::CheckSameRows(whole, resumed);
+  }
+}
+
+// BUG: a checkpoint written at an update that is also an evaluation step is taken before that
+// evaluation (Checkpointer runs in OnIteration, the periodic evaluation after it in Trainer::Run)
+// but stores next_eval = that step; the resumed run truncates the evaluation row away and then
+// evaluates one vector step later (eval step 2056 instead of 2048 here), so the eval rows differ
+// from the uninterrupted run's.
+TEST_CASE("a run resumed from a checkpoint taken on an evaluation step ends bit-identical",
+          "[unit][!mayfail]") {
+  SECTION("PPO on CartPole-v1") {
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig("cartpole_ppo.yaml",
+                          {"total_steps=6144", "eval.every_steps=2048", "eval.episodes=4",
+                           "checkpoint.every_steps=2048"}),
+        2048);
+    REQUIRE(whole.eval_step == std::vector<int64_t>{2048, 4096, 6144});
+    testing::CheckSameRows(whole, resumed);
+  }
+  SECTION("SAC on Pendulum-v1") {
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig("pendulum_sac.yaml",
+                          {"total_steps=700", "agent.batch_size=32", "eval.every_steps=300",
+                           "eval.episodes=1", "checkpoint.every_steps=300"}),
+        300);
+    REQUIRE(whole.eval_step == std::vector<int64_t>{300, 600, 700});
+    testing::CheckSameRows(whole, resumed);
+  }
+}
+
+}  // namespace
+}  // namespace rl
