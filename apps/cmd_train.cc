@@ -95,6 +95,10 @@ void RunTrain(const TrainArgs& args) {
     const std::string latest = Checkpointer::Latest(ckpt_dir);
     if (latest.empty()) throw UserError(dir + ": no checkpoint to resume from; start the run again");
     const RowCounts counts = Checkpointer::Restore(latest, trainer, *agent);
+    if (trainer.GlobalStep() >= config.total_steps) {
+      throw UserError(dir + ": the run is complete (" + std::to_string(trainer.GlobalStep()) +
+                      " of " + std::to_string(config.total_steps) + " steps); nothing to resume");
+    }
     file.emplace(RunFile::OpenForResume(dir + "/run.h5", counts));
   } else {
     CreateRunDir(dir, resolved);

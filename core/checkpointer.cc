@@ -58,9 +58,10 @@ void Checkpointer::Write(int64_t step) {
   }
   fs::rename(tmp, final_path);
 
-  // keep only the newest
+  // keep only the newest, and drop temporaries a killed run left
   for (const auto& entry : fs::directory_iterator(dir_)) {
-    if (entry.path() != final_path && entry.path().extension() == ".h5") fs::remove(entry.path());
+    const auto ext = entry.path().extension();
+    if (entry.path() != final_path && (ext == ".h5" || ext == ".tmp")) fs::remove(entry.path());
   }
 }
 

@@ -25,7 +25,7 @@ ExperimentConfig SmallCartPole(int threads, uint64_t seed = 0) {
                             "eval.episodes=4", "seed=" + std::to_string(seed)});
 }
 
-TEST_CASE("PPO runs are identical for the same seed, with serial or threaded envs", "[unit]") {
+TEST_CASE("PPO runs are identical for the same seed - with serial or threaded envs", "[unit]") {
   Session serial(SmallCartPole(1)), again(SmallCartPole(1)), threaded(SmallCartPole(2));
   serial.Run();
   again.Run();
@@ -118,7 +118,7 @@ class ActionWatcher : public Agent {
   bool finite_ = true;
 };
 
-TEST_CASE("PPO sends the env only actions within the Box bounds, before and after learning",
+TEST_CASE("PPO sends the env only actions within the Box bounds - before and after learning",
           "[unit]") {
   // a wide initial std makes most Gaussian draws fall outside [-1, 1]
   const ExperimentConfig config = LoadExperimentConfig(

@@ -222,7 +222,7 @@ void ExpectRejected(const std::string& args, const fs::path& out,
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("train rejects bad input with one line, exit code 2 and no run folder", "[smoke]") {
+TEST_CASE("train rejects bad input with one line - exit code 2 and no run folder", "[smoke]") {
   testing::TempDir tmp;
   const fs::path out = tmp.Path() / "never";
   const std::string to = " --out " + out.string();
@@ -261,11 +261,8 @@ TEST_CASE("train rejects bad input with one line, exit code 2 and no run folder"
   CHECK(ReadRunFile((run / "run.h5").string()).finished);
 }
 
-// BUG: `train --resume` on a finished run restores the final checkpoint (written after the final
-// evaluation), skips the loop and runs the final evaluation again with the next evaluation index:
-// a fourth eval row at step 3000 with other returns is appended and the checkpoint rewritten.
-// Resuming a finished run should leave it as it is (or refuse with a one-line error).
-TEST_CASE("train --resume on a finished run leaves its rows as they are", "[smoke][!mayfail]") {
+// Resuming a finished run is refused with a one-line error and leaves the run as it is.
+TEST_CASE("train --resume on a finished run leaves its rows as they are", "[smoke]") {
   testing::TempDir tmp;
   const fs::path run = tmp.Path() / "run";
   REQUIRE(RunCli("train --out " + run.string() +
@@ -275,7 +272,8 @@ TEST_CASE("train --resume on a finished run leaves its rows as they are", "[smok
   REQUIRE(before.eval_step.size() == 3);
   const Result r = RunCli("train --resume " + run.string() + " --quiet");
   INFO(r.out);
-  CHECK((r.code == 0 || r.code == 2));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.out, Catch::Matchers::Contains("nothing to resume"));
   const RunData after = ReadRunFile((run / "run.h5").string());
   CHECK(after.finished);
   CHECK(after.eval_step == before.eval_step);

@@ -54,7 +54,7 @@ TEST_CASE("config reads typed fields and keeps defaults", "[unit]") {
   CHECK(c.budget == 1000000);
 }
 
-TEST_CASE("config errors name file, line and dotted key", "[unit]") {
+TEST_CASE("config errors name file - line and dotted key", "[unit]") {
   const ConfigNode n = ParseYaml("lr: 0.1\nnet:\n  hiden: [32]\n", "a.yaml");
   const std::string e = ErrorOf([&] { ReadConfig<AgentConfig>(n, "agent"); });
   CHECK_THAT(e, Contains("a.yaml:3") && Contains("agent.net.hiden") && Contains("did you mean 'hidden'"));
@@ -88,7 +88,7 @@ TEST_CASE("malformed YAML and duplicate keys are reported with their line", "[un
              Contains("dup.yaml:3") && Contains("duplicate key 'a'"));
 }
 
-TEST_CASE("extends merges maps, replaces other values and detects cycles", "[unit]") {
+TEST_CASE("extends merges maps - replaces other values and detects cycles", "[unit]") {
   testing::TempDir dir;
   dir.Write("base.yaml", "lr: 0.1\nnum_steps: 64\nnet: {hidden: [8, 8], activation: relu}\n");
   const std::string child = dir.Write("child.yaml", "extends: base.yaml\nlr: 0.2\nnet: {hidden: [4]}\n");

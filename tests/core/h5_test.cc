@@ -72,7 +72,7 @@ TEST_CASE("h5 fixed datasets round-trip in every dtype and 2-D", "[unit]") {
   CHECK_FALSE(f.Has("g/nope/x"));
 }
 
-TEST_CASE("h5 appendable datasets grow, truncate and reopen", "[unit]") {
+TEST_CASE("h5 appendable datasets grow - truncate and reopen", "[unit]") {
   testing::TempDir dir;
   const std::string path = (dir.Path() / "app.h5").string();
   {

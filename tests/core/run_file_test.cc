@@ -29,7 +29,7 @@ RunLayout Layout() {
           .eval_episodes = 3};
 }
 
-TEST_CASE("run file round-trips attributes, episodes, eval and metrics", "[unit]") {
+TEST_CASE("run file round-trips attributes - episodes - eval and metrics", "[unit]") {
   testing::TempDir dir;
   const std::string path = (dir.Path() / "run.h5").string();
   RunFile run = RunFile::Create(path, Info(), Layout());

@@ -109,7 +109,7 @@ std::vector<double> ReferenceEvalReturns(const EnvConfig& config, uint64_t seed,
   return out;
 }
 
-TEST_CASE("evaluation runs exactly eval_episodes, split over the slots as SB3 does", "[unit]") {
+TEST_CASE("evaluation runs exactly eval_episodes - split over the slots as SB3 does", "[unit]") {
   struct Case {
     int episodes, slots, index;
   };
@@ -175,7 +175,7 @@ std::vector<ScriptedAgent::Episode> RunAndCompare(const EnvConfig& config, int64
   return agent.episodes;
 }
 
-TEST_CASE("episode records match the env's returns, lengths and end flags", "[unit]") {
+TEST_CASE("episode records match the env's returns - lengths and end flags", "[unit]") {
   SECTION("Pendulum-v1 cut at 50 steps: every episode truncated") {
     EnvConfig config;
     config.id = "Pendulum-v1";

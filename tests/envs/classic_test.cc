@@ -136,7 +136,7 @@ TEST_CASE("acrobot pays 0 on the terminal step and wraps its angles", "[unit]") 
   CHECK(std::abs(env.PhysicalState()[3]) == 9 * kPi);
 }
 
-TEST_CASE("classic resets sample Gymnasium's ranges, deterministically per seed", "[unit]") {
+TEST_CASE("classic resets sample Gymnasium's ranges - deterministically per seed", "[unit]") {
   CartPole cartpole, cartpole_twin;
   Pendulum pendulum;
   MountainCar car;

@@ -147,7 +147,7 @@ TEST_CASE("grid step reward is paid every step and the time limit truncates", "[
   REQUIRE(g.Step(1).reward == 0.5);
 }
 
-TEST_CASE("grid observations are onehot or (column, row)", "[unit]") {
+TEST_CASE("grid observations are onehot or (column - row)", "[unit]") {
   Harness one(Layout("LavaGap"), 6);
   REQUIRE(one.obs.size() == one.env.NumStates());
   REQUIRE(one.obs.sum() == 1.0);

@@ -190,7 +190,7 @@ TEST_CASE("CliffWalking hugs the cliff without slip and keeps away with slip", "
   }
 }
 
-TEST_CASE("TwoGoals: far-sighted agents take the big goal, myopic ones the small", "[unit]") {
+TEST_CASE("TwoGoals: far-sighted agents take the big goal - myopic ones the small", "[unit]") {
   // from the start, g is 2 steps away (0.3 * gamma) and G is 6 (gamma^5): G wins iff gamma^4 > 0.3
   const GridWorld env(GridDefaults("TwoGoals"));
   const TabularMdp m = ExportTabular(env);

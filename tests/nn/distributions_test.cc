@@ -18,7 +18,7 @@ using testing::RequireGradClose;
 
 constexpr double kLog2Pi = 1.8378770664093453;  // log(2 pi)
 
-TEST_CASE("categorical log-probs, entropy, mode and sampling", "[unit]") {
+TEST_CASE("categorical log-probs - entropy - mode and sampling", "[unit]") {
   MatrixXf logits(3, 2);
   logits << 1.0f, 500.0f, 2.0f, 0.0f, 3.0f, -500.0f;  // column 1 would overflow a naive softmax
   Categorical dist;

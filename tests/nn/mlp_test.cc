@@ -118,7 +118,7 @@ TEST_CASE("mlp init: per-layer gains and zero biases", "[unit]") {
   REQUIRE(net.NumParams() == 4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2);
 }
 
-TEST_CASE("mlp parameters are one buffer; same seed, same network; copies are deep", "[unit]") {
+TEST_CASE("mlp parameters are one buffer; same seed - same network; copies are deep", "[unit]") {
   Rng rng_a(21), rng_b(21);
   Mlp a({3, 6, 2}, Activation::kTanh, 1.0f, rng_a);
   Mlp b({3, 6, 2}, Activation::kTanh, 1.0f, rng_b);

@@ -59,7 +59,7 @@ TEST_CASE("log-std bounding transform and its derivative", "[unit]") {
   REQUIRE(LogOneMinusTanhSq(0.5f) == Approx(std::log(1 - std::pow(std::tanh(0.5), 2))));
 }
 
-TEST_CASE("tanh-gaussian log-prob matches the double formula, large |u| included", "[unit]") {
+TEST_CASE("tanh-gaussian log-prob matches the double formula - large |u| included", "[unit]") {
   Rng rng(1);
   const int d = 2, batch = 6;
   MatrixXd mean = 2 * RandomNormal(d, batch, rng);
