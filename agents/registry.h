@@ -19,8 +19,8 @@ struct AgentEntry {
   std::string summary;  // one line for `config describe`
   // Builds the agent from its `agent:` section for env `spec` with `num_envs` slots; throws
   // UserError for bad options or an env it cannot handle.
-  std::function<std::unique_ptr<Agent>(const ConfigNode& section, const EnvSpec& spec,
-                                       int num_envs, uint64_t seed)>
+  std::function<std::unique_ptr<Agent>(const ConfigNode& section, const EnvSpec& spec, int num_envs,
+                                       uint64_t seed)>
       make;
   // The section with every default filled in (the resolved config).
   std::function<ConfigNode(const ConfigNode& section)> resolve;

@@ -26,7 +26,8 @@ Vec ParseNumberList(const std::string& text, const std::string& where) {
   size_t start = 0;
   while (true) {
     const size_t comma = text.find(',', start);
-    std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string field =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     // trim spaces and a trailing carriage return
     const size_t a = field.find_first_not_of(" \t\r");
     const size_t b = field.find_last_not_of(" \t\r");
@@ -34,7 +35,8 @@ Vec ParseNumberList(const std::string& text, const std::string& where) {
     char* end = nullptr;
     const double v = std::strtod(field.c_str(), &end);
     if (field.empty() || end != field.c_str() + field.size() || !std::isfinite(v)) {
-      throw UserError(where + ": '" + field + "' is not a finite number (write values like 0.5,-1)");
+      throw UserError(where + ": '" + field +
+                      "' is not a finite number (write values like 0.5,-1)");
     }
     values.push_back(v);
     if (comma == std::string::npos) break;
@@ -57,7 +59,8 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw UserError(path + ": cannot write here (check the folder exists and is writable)");
+    if (!out)
+      throw UserError(path + ": cannot write here (check the folder exists and is writable)");
     out << text;
     if (!out.flush()) throw UserError(path + ": write failed (disk full?)");
   }

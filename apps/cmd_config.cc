@@ -2,8 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "apps/commands.h"
 #include "agents/registry.h"
+#include "apps/commands.h"
 #include "envs/registry.h"
 #include "experiments/experiment_config.h"
 
@@ -33,19 +33,23 @@ void DescribeComponent(const std::string& component) {
   const EnvEntry& entry = FindEnv(component);
   const auto rows = entry.describe();
   std::cout << entry.id << " options (env.options):\n";
-  if (rows.empty()) std::cout << "  (none)\n";
-  else std::cout << FormatFieldDocs(rows);
+  if (rows.empty())
+    std::cout << "  (none)\n";
+  else
+    std::cout << FormatFieldDocs(rows);
 }
 
 }  // namespace
 
 void AddConfigCommands(CLI::App& app) {
-  CLI::App* config = app.add_subcommand("config", "describe config fields or show a resolved config");
+  CLI::App* config =
+      app.add_subcommand("config", "describe config fields or show a resolved config");
   config->require_subcommand(1);
 
   auto component = std::make_shared<std::string>();
   CLI::App* describe = config->add_subcommand("describe", "print fields, defaults and docs");
-  describe->add_option("component", *component, "experiment | env | ppo | sac | ENV_ID (default: experiment)");
+  describe->add_option("component", *component,
+                       "experiment | env | ppo | sac | ENV_ID (default: experiment)");
   describe->callback([component] { DescribeComponent(*component); });
 
   auto path = std::make_shared<std::string>();

@@ -24,7 +24,8 @@ void ListEnvs() {
 }  // namespace
 
 void AddEnvCommands(CLI::App& app) {
-  CLI::App* envs = app.add_subcommand("envs", "list every registered env with its spaces and reward terms");
+  CLI::App* envs =
+      app.add_subcommand("envs", "list every registered env with its spaces and reward terms");
   envs->callback(ListEnvs);
 
   auto* check = app.add_subcommand("check-env", "run the env contract under random actions");

@@ -1,4 +1,5 @@
-// `rewardlab rollout ID --actions FILE`: replays an action sequence and writes one CSV row per step.
+// `rewardlab rollout ID --actions FILE`: replays an action sequence and writes one CSV row per
+// step.
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -33,12 +34,14 @@ std::vector<Vec> ReadActions(const std::string& path, const EnvSpec& spec) {
     Vec a = ParseNumberList(line, where);
     const Space& space = spec.action;
     if (a.size() != space.Dim()) {
-      throw UserError(where + ": action has " + std::to_string(a.size()) + " components; " + spec.id +
-                      " expects " + std::to_string(space.Dim()) + " (" + space.ToString() + ")");
+      throw UserError(where + ": action has " + std::to_string(a.size()) + " components; " +
+                      spec.id + " expects " + std::to_string(space.Dim()) + " (" +
+                      space.ToString() + ")");
     }
     if (space.IsDiscrete() && !space.Contains(a)) {
-      throw UserError(where + ": action " + FormatNumber(a[0]) + " is not a valid index of " + spec.id +
-                      "'s " + space.ToString() + "; use an integer in 0.." + std::to_string(space.n - 1));
+      throw UserError(where + ": action " + FormatNumber(a[0]) + " is not a valid index of " +
+                      spec.id + "'s " + space.ToString() + "; use an integer in 0.." +
+                      std::to_string(space.n - 1));
     }
     actions.push_back(std::move(a));
   }
@@ -91,7 +94,8 @@ void RunRollout(const RolloutArgs& args) {
 
 void AddRolloutCommand(CLI::App& app) {
   auto args = std::make_shared<RolloutArgs>();
-  CLI::App* cmd = app.add_subcommand("rollout", "replay an action sequence and write a CSV of the steps");
+  CLI::App* cmd =
+      app.add_subcommand("rollout", "replay an action sequence and write a CSV of the steps");
   cmd->add_option("id", args->id, "env id")->required();
   cmd->add_option("--actions", args->actions_file,
                   "file with one action per line, components separated by commas "

@@ -57,16 +57,17 @@ class EvalPrinter : public TrainerHook {
 ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
   if (!args.resume.empty()) {
     if (!args.config.empty() || !args.sets.empty() || args.seed) {
-      throw UserError("--resume continues a run with its own config.yaml; drop the config, --set "
-                      "and --seed arguments");
+      throw UserError(
+          "--resume continues a run with its own config.yaml; drop the config, --set "
+          "and --seed arguments");
     }
     return LoadRunConfig(args.resume, &resolved);
   }
   std::vector<std::string> sets = args.sets;
   if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
   return args.config.empty()
-             ? ResolveExperimentConfig(ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"),
-                                       sets, &resolved)
+             ? ResolveExperimentConfig(
+                   ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"), sets, &resolved)
              : LoadExperimentConfig(args.config, sets, &resolved);
 }
 
@@ -76,8 +77,8 @@ void RunTrain(const TrainArgs& args) {
   const ExperimentConfig config = ResolveConfig(args, resolved);
   auto env = MakeVecEnv(config.env, config.seed, RngStream::kEnv);
   EnvConfig eval_env_config = config.env;
-  eval_env_config.num_envs = config.eval.num_envs > 0 ? config.eval.num_envs
-                                                     : std::min(config.eval.episodes, 10);
+  eval_env_config.num_envs =
+      config.eval.num_envs > 0 ? config.eval.num_envs : std::min(config.eval.episodes, 10);
   auto eval_env = MakeVecEnv(eval_env_config, config.seed, RngStream::kEvalEnv);
   const std::string type = config.agent.Find("type")->scalar;
   std::unique_ptr<Agent> agent =
@@ -88,12 +89,15 @@ void RunTrain(const TrainArgs& args) {
 
   // the run folder: continued from its newest checkpoint, or created
   const bool resuming = !args.resume.empty();
-  const std::string dir = resuming ? args.resume : args.out.empty() ? DefaultRunDir(config) : args.out;
+  const std::string dir = resuming           ? args.resume
+                          : args.out.empty() ? DefaultRunDir(config)
+                                             : args.out;
   const std::string ckpt_dir = dir + "/checkpoints";
   std::optional<RunFile> file;
   if (resuming) {
     const std::string latest = Checkpointer::Latest(ckpt_dir);
-    if (latest.empty()) throw UserError(dir + ": no checkpoint to resume from; start the run again");
+    if (latest.empty())
+      throw UserError(dir + ": no checkpoint to resume from; start the run again");
     const RowCounts counts = Checkpointer::Restore(latest, trainer, *agent);
     if (trainer.GlobalStep() >= config.total_steps) {
       throw UserError(dir + ": the run is complete (" + std::to_string(trainer.GlobalStep()) +
@@ -114,7 +118,8 @@ void RunTrain(const TrainArgs& args) {
 
   // hooks: file, checkpoints, terminal
   RunLogger logger(*file, agent->MetricNames());
-  Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *agent, *file, logger);
+  Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *agent, *file,
+                            logger);
   ProgressHook progress(config.total_steps);
   EvalPrinter printer(dir + "/console.log");
   trainer.AddHook(&logger);
@@ -123,8 +128,9 @@ void RunTrain(const TrainArgs& args) {
   trainer.AddHook(&printer);
   printer.Line(std::string(resuming ? "resume " : "train ") + config.name + ": " + type + " on " +
                config.env.id + ", " + std::to_string(config.total_steps) + " steps, seed " +
-               std::to_string(config.seed) + (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") +
-               " -> " + dir);
+               std::to_string(config.seed) +
+               (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") + " -> " +
+               dir);
   trainer.Run();
   file->Close();
 }
@@ -134,11 +140,14 @@ void RunTrain(const TrainArgs& args) {
 void AddTrainCommand(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* cmd = app.add_subcommand("train", "train an agent (default: PPO on CartPole-v1)");
-  cmd->add_option("config", args->config, "YAML experiment config (default: built-in CartPole PPO)");
+  cmd->add_option("config", args->config,
+                  "YAML experiment config (default: built-in CartPole PPO)");
   cmd->add_option("--set", args->sets, "override key.path=value (repeatable)");
   cmd->add_option("--seed", args->seed, "experiment seed (overrides the config's)");
-  cmd->add_option("--out", args->out, "run folder (default: results/runs/<name>/<env>__<name>__s<seed>__<time>)");
-  cmd->add_option("--resume", args->resume, "continue the run in this folder from its newest checkpoint");
+  cmd->add_option("--out", args->out,
+                  "run folder (default: results/runs/<name>/<env>__<name>__s<seed>__<time>)");
+  cmd->add_option("--resume", args->resume,
+                  "continue the run in this folder from its newest checkpoint");
   cmd->add_flag("--quiet", args->quiet, "no progress line");
   cmd->callback([args] { RunTrain(*args); });
 }

@@ -3,7 +3,6 @@
 #define REWARDLAB_APPS_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 

@@ -1,5 +1,6 @@
 // Cost of logging to a run file: µs per episode row (5 reward terms), per metrics row (10 metrics
-// in two groups) and per Flush (appends are buffered until Flush), with SWMR on, in a temp folder (page cache, no fsync).
+// in two groups) and per Flush (appends are buffered until Flush), with SWMR on, in a temp folder
+// (page cache, no fsync).
 //
 //   build/h5_bench [--rows N]
 #include <unistd.h>

@@ -39,12 +39,20 @@ void ReadVector(const h5::Group& g, std::string_view name, V& v) {
 
 }  // namespace
 
-void Write(const h5::Group& g, std::string_view name, const Eigen::MatrixXf& m) { WriteMatrix(g, name, m); }
-void Write(const h5::Group& g, std::string_view name, const Eigen::MatrixXd& m) { WriteMatrix(g, name, m); }
+void Write(const h5::Group& g, std::string_view name, const Eigen::MatrixXf& m) {
+  WriteMatrix(g, name, m);
+}
+void Write(const h5::Group& g, std::string_view name, const Eigen::MatrixXd& m) {
+  WriteMatrix(g, name, m);
+}
 void Read(const h5::Group& g, std::string_view name, Eigen::MatrixXf& m) { ReadMatrix(g, name, m); }
 void Read(const h5::Group& g, std::string_view name, Eigen::MatrixXd& m) { ReadMatrix(g, name, m); }
-void Write(const h5::Group& g, std::string_view name, const Eigen::VectorXf& v) { WriteVector(g, name, v); }
-void Write(const h5::Group& g, std::string_view name, const Eigen::VectorXd& v) { WriteVector(g, name, v); }
+void Write(const h5::Group& g, std::string_view name, const Eigen::VectorXf& v) {
+  WriteVector(g, name, v);
+}
+void Write(const h5::Group& g, std::string_view name, const Eigen::VectorXd& v) {
+  WriteVector(g, name, v);
+}
 void Read(const h5::Group& g, std::string_view name, Eigen::VectorXf& v) { ReadVector(g, name, v); }
 void Read(const h5::Group& g, std::string_view name, Eigen::VectorXd& v) { ReadVector(g, name, v); }
 
@@ -67,7 +75,8 @@ void WriteRng(const h5::Group& g, std::string_view name, const Rng& rng) {
 
 void ReadRng(const h5::Group& g, std::string_view name, Rng& rng) {
   const std::vector<int64_t> words = g.Read<int64_t>(name);
-  if (words.size() != 4) throw UserError(g.FilePath() + ": bad RNG state '" + std::string(name) + "'");
+  if (words.size() != 4)
+    throw UserError(g.FilePath() + ": bad RNG state '" + std::string(name) + "'");
   std::array<uint64_t, 4> state;
   std::memcpy(state.data(), words.data(), sizeof(int64_t) * 4);
   rng.SetState(state);

@@ -70,7 +70,8 @@ std::string Checkpointer::Latest(const std::string& dir) {
   if (!fs::is_directory(dir)) return best;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with("step_") && entry.path().extension() == ".h5" && name > fs::path(best).filename().string()) {
+    if (name.starts_with("step_") && entry.path().extension() == ".h5" &&
+        name > fs::path(best).filename().string()) {
       best = entry.path().string();
     }
   }

@@ -16,8 +16,8 @@ namespace rl {
 class Checkpointer : public TrainerHook {
  public:
   // `dir` is the run's checkpoints/ folder; every_steps 0 = only at the end.
-  Checkpointer(std::string dir, int64_t every_steps, Trainer& trainer, Agent& agent,
-               RunFile& file, RunLogger& logger);
+  Checkpointer(std::string dir, int64_t every_steps, Trainer& trainer, Agent& agent, RunFile& file,
+               RunLogger& logger);
 
   void OnIteration(int64_t step, double steps_per_second) override;
   void OnEnd(int64_t step) override;

@@ -1,9 +1,9 @@
 #include "core/config.h"
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cctype>
 #include <cstdlib>
 #include <sstream>
 
@@ -12,7 +12,10 @@ namespace config_detail {
 namespace {
 
 [[noreturn]] void TypeError(const ConfigNode& n, const std::string& key, const char* want) {
-  std::string got = n.IsScalar() ? "'" + n.scalar + "'" : n.IsMap() ? "a map" : n.IsSeq() ? "a list" : "nothing";
+  std::string got = n.IsScalar() ? "'" + n.scalar + "'"
+                    : n.IsMap()  ? "a map"
+                    : n.IsSeq()  ? "a list"
+                                 : "nothing";
   throw UserError(n.loc.ToString() + ": key '" + key + "': expected " + want + ", got " + got);
 }
 
@@ -43,15 +46,21 @@ I ParseInt(const ConfigNode& n, const std::string& key) {
 
 void Parse(const ConfigNode& n, const std::string& key, bool& out) {
   const std::string& s = ScalarOf(n, key, "true or false");
-  if (s == "true" || s == "True" || s == "TRUE") out = true;
-  else if (s == "false" || s == "False" || s == "FALSE") out = false;
-  else TypeError(n, key, "true or false");
+  if (s == "true" || s == "True" || s == "TRUE")
+    out = true;
+  else if (s == "false" || s == "False" || s == "FALSE")
+    out = false;
+  else
+    TypeError(n, key, "true or false");
 }
 
 void Parse(const ConfigNode& n, const std::string& key, int& out) { out = ParseInt<int>(n, key); }
-void Parse(const ConfigNode& n, const std::string& key, int64_t& out) { out = ParseInt<int64_t>(n, key); }
+void Parse(const ConfigNode& n, const std::string& key, int64_t& out) {
+  out = ParseInt<int64_t>(n, key);
+}
 void Parse(const ConfigNode& n, const std::string& key, uint64_t& out) {
-  if (n.IsScalar() && !n.scalar.empty() && n.scalar[0] == '-') TypeError(n, key, "a non-negative integer");
+  if (n.IsScalar() && !n.scalar.empty() && n.scalar[0] == '-')
+    TypeError(n, key, "a non-negative integer");
   out = ParseInt<uint64_t>(n, key);
 }
 
@@ -135,7 +144,9 @@ std::string Check::ToString() const {
     return s;
   }
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
-  if (has_lo && has_hi) return std::string("in ") + (lo_open ? "(" : "[") + Text(lo) + ", " + Text(hi) + (hi_open ? ")" : "]");
+  if (has_lo && has_hi)
+    return std::string("in ") + (lo_open ? "(" : "[") + Text(lo) + ", " + Text(hi) +
+           (hi_open ? ")" : "]");
   if (has_lo) return (lo_open ? "> " : ">= ") + Text(lo);
   if (has_hi) return (hi_open ? "< " : "<= ") + Text(hi);
   return "";
@@ -163,7 +174,9 @@ std::string FormatFieldDocs(const std::vector<FieldDoc>& rows) {
     wd = std::max(wd, std::min<size_t>(r.default_value.size(), 24));
   }
   std::ostringstream os;
-  auto pad = [](const std::string& s, size_t w) { return s + std::string(w > s.size() ? w - s.size() : 1, ' '); };
+  auto pad = [](const std::string& s, size_t w) {
+    return s + std::string(w > s.size() ? w - s.size() : 1, ' ');
+  };
   os << pad("key", wk + 2) << pad("type", wt + 2) << pad("default", wd + 2) << "doc\n";
   for (const auto& r : rows) {
     os << pad(r.key, wk + 2) << pad(r.type, wt + 2) << pad(r.default_value, wd + 2) << r.doc;

@@ -69,11 +69,11 @@ struct Check {
 
 // One documented field, as listed by `config describe`.
 struct FieldDoc {
-  std::string key;      // dotted key
-  std::string type;     // "int", "float", "bool", "string", "list of int", ...
+  std::string key;   // dotted key
+  std::string type;  // "int", "float", "bool", "string", "list of int", ...
   std::string default_value;
-  std::string check;    // Check::ToString()
-  std::string doc;      // one line
+  std::string check;  // Check::ToString()
+  std::string doc;    // one line
 };
 
 // A visitor that accepts any field; only used to detect config structs.
@@ -84,7 +84,9 @@ struct FieldProbe {
 
 // A config struct: it lists its fields with `template <class V> void Fields(V& v)`.
 template <class T>
-concept HasFields = requires(T t, FieldProbe& p) { t.Fields(p); };
+concept HasFields = requires(T t, FieldProbe& p) {
+  t.Fields(p);
+};
 
 namespace config_detail {
 
@@ -98,7 +100,8 @@ void Parse(const ConfigNode& n, const std::string& key, std::string& out);
 void Parse(const ConfigNode& n, const std::string& key, ConfigNode& out);
 template <class T>
 void Parse(const ConfigNode& n, const std::string& key, std::vector<T>& out) {
-  if (!n.IsSeq()) throw UserError(n.loc.ToString() + ": key '" + key + "': expected a list, e.g. [1, 2]");
+  if (!n.IsSeq())
+    throw UserError(n.loc.ToString() + ": key '" + key + "': expected a list, e.g. [1, 2]");
   out.clear();
   for (size_t i = 0; i < n.seq.size(); ++i) {
     T v{};
@@ -118,12 +121,18 @@ std::string Text(const std::string& v);
 // Type names for documentation.
 template <class T>
 std::string TypeName() {
-  if constexpr (std::is_same_v<T, bool>) return "bool";
-  else if constexpr (std::is_integral_v<T>) return "int";
-  else if constexpr (std::is_floating_point_v<T>) return "float";
-  else if constexpr (std::is_same_v<T, std::string>) return "string";
-  else if constexpr (std::is_same_v<T, ConfigNode>) return "map";
-  else return "list of " + TypeName<typename T::value_type>();
+  if constexpr (std::is_same_v<T, bool>)
+    return "bool";
+  else if constexpr (std::is_integral_v<T>)
+    return "int";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "float";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else if constexpr (std::is_same_v<T, ConfigNode>)
+    return "map";
+  else
+    return "list of " + TypeName<typename T::value_type>();
 }
 
 // Applies a Check to a parsed value.
@@ -131,15 +140,17 @@ template <class T>
 void Validate(const T& v, const Check& c, const ConfigNode& n, const std::string& key) {
   if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
     if (!c.Accepts(static_cast<double>(v))) {
-      throw UserError(n.loc.ToString() + ": key '" + key + "': " + Text(v) + " is out of range; it must be " + c.ToString());
+      throw UserError(n.loc.ToString() + ": key '" + key + "': " + Text(v) +
+                      " is out of range; it must be " + c.ToString());
     }
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!c.Accepts(v)) {
-      throw UserError(n.loc.ToString() + ": key '" + key + "': '" + v + "' is not allowed; use " + c.ToString() +
-                      DidYouMean(v, c.choices));
+      throw UserError(n.loc.ToString() + ": key '" + key + "': '" + v + "' is not allowed; use " +
+                      c.ToString() + DidYouMean(v, c.choices));
     }
   } else if constexpr (!std::is_same_v<T, bool> && !std::is_same_v<T, ConfigNode>) {
-    for (size_t i = 0; i < v.size(); ++i) Validate(v[i], c, n.IsSeq() && i < n.seq.size() ? n.seq[i] : n, key);
+    for (size_t i = 0; i < v.size(); ++i)
+      Validate(v[i], c, n.IsSeq() && i < n.seq.size() ? n.seq[i] : n, key);
   }
 }
 
@@ -170,19 +181,22 @@ class ConfigReader {
 
   // Reads field `name` if present; nested structs recurse.
   template <class T>
-  void operator()(std::string_view name, T& field, std::string_view /*doc*/, const Check& check = {}) {
+  void operator()(std::string_view name, T& field, std::string_view /*doc*/,
+                  const Check& check = {}) {
     const std::string key = config_detail::Join(prefix_, name);
     used_.emplace_back(name);
     const ConfigNode* n = node_.Find(name);
     if (!n) return;
     if constexpr (HasFields<T>) {
-      if (!n->IsMap() && !n->IsNull()) throw UserError(n->loc.ToString() + ": key '" + key + "': expected a map");
+      if (!n->IsMap() && !n->IsNull())
+        throw UserError(n->loc.ToString() + ": key '" + key + "': expected a map");
       ConfigReader sub(*n, key);
       field.Fields(sub);
       sub.Finish();
     } else {
       if (n->IsNull() && !std::is_same_v<T, ConfigNode>) {
-        throw UserError(n->loc.ToString() + ": key '" + key + "': has no value; remove it or give one");
+        throw UserError(n->loc.ToString() + ": key '" + key +
+                        "': has no value; remove it or give one");
       }
       config_detail::Parse(*n, key, field);
       config_detail::Validate(field, check, *n, key);
@@ -204,7 +218,8 @@ class ConfigWriter {
 
   ConfigWriter() { node.kind = ConfigNode::Kind::kMap; }
   template <class T>
-  void operator()(std::string_view name, const T& field, std::string_view /*doc*/, const Check& = {}) {
+  void operator()(std::string_view name, const T& field, std::string_view /*doc*/,
+                  const Check& = {}) {
     if constexpr (HasFields<T>) {
       ConfigWriter sub;
       const_cast<T&>(field).Fields(sub);
@@ -222,7 +237,8 @@ class ConfigDescriber {
 
   explicit ConfigDescriber(std::string prefix = "") : prefix_(std::move(prefix)) {}
   template <class T>
-  void operator()(std::string_view name, const T& field, std::string_view doc, const Check& check = {}) {
+  void operator()(std::string_view name, const T& field, std::string_view doc,
+                  const Check& check = {}) {
     const std::string key = config_detail::Join(prefix_, name);
     if constexpr (HasFields<T>) {
       ConfigDescriber sub(key);
@@ -244,7 +260,8 @@ class ConfigDescriber {
 template <class C>
 C ReadConfig(const ConfigNode& node, const std::string& prefix, C defaults = {}) {
   if (!node.IsMap() && !node.IsNull()) {
-    throw UserError(node.loc.ToString() + ": key '" + (prefix.empty() ? "<root>" : prefix) + "': expected a map");
+    throw UserError(node.loc.ToString() + ": key '" + (prefix.empty() ? "<root>" : prefix) +
+                    "': expected a map");
   }
   ConfigReader r(node, prefix);
   defaults.Fields(r);

@@ -74,7 +74,8 @@ void Emit(const ConfigNode& n, YAML::Emitter& out) {
 ConfigNode LoadResolved(const std::filesystem::path& path, std::vector<std::string>& chain) {
   const std::string name = path.string();
   for (const auto& c : chain) {
-    if (c == name) throw UserError(name + ": 'extends' cycle (" + chain.front() + " -> ... -> " + name + ")");
+    if (c == name)
+      throw UserError(name + ": 'extends' cycle (" + chain.front() + " -> ... -> " + name + ")");
   }
   std::ifstream in(path);
   if (!in) throw UserError(name + ": cannot read config file (check the path)");
@@ -88,12 +89,18 @@ ConfigNode LoadResolved(const std::filesystem::path& path, std::vector<std::stri
   const ConfigNode* ext = node.Find("extends");
   if (!ext) return node;
   std::vector<const ConfigNode*> parents;
-  if (ext->IsScalar()) parents.push_back(ext);
-  else if (ext->IsSeq()) for (const auto& p : ext->seq) parents.push_back(&p);
+  if (ext->IsScalar())
+    parents.push_back(ext);
+  else if (ext->IsSeq())
+    for (const auto& p : ext->seq) parents.push_back(&p);
   for (const ConfigNode* p : parents) {
-    if (!p->IsScalar()) throw UserError(p->loc.ToString() + ": key 'extends': expected a file path or a list of paths");
+    if (!p->IsScalar())
+      throw UserError(p->loc.ToString() +
+                      ": key 'extends': expected a file path or a list of paths");
   }
-  if (parents.empty()) throw UserError(ext->loc.ToString() + ": key 'extends': expected a file path or a list of paths");
+  if (parents.empty())
+    throw UserError(ext->loc.ToString() +
+                    ": key 'extends': expected a file path or a list of paths");
   chain.push_back(name);
   ConfigNode merged;
   merged.kind = ConfigNode::Kind::kMap;
@@ -169,8 +176,10 @@ ConfigNode LoadConfigFile(const std::string& path) {
 void MergeInto(ConfigNode& base, const ConfigNode& over) {
   if (base.IsMap() && over.IsMap()) {
     for (const auto& [k, v] : over.map) {
-      if (ConfigNode* b = base.Find(k)) MergeInto(*b, v);
-      else base.map.emplace_back(k, v);
+      if (ConfigNode* b = base.Find(k))
+        MergeInto(*b, v);
+      else
+        base.map.emplace_back(k, v);
     }
     return;
   }
@@ -195,10 +204,12 @@ void ApplyOverride(ConfigNode& root, std::string_view assignment) {
   size_t start = 0;
   while (true) {
     const size_t dot = key.find('.', start);
-    const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string part =
+        key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty()) throw UserError("--set " + text + ": empty key segment in '" + key + "'");
     if (!node->IsMap() && !node->IsNull()) {
-      throw UserError("--set " + text + ": '" + key.substr(0, start ? start - 1 : 0) + "' is not a map");
+      throw UserError("--set " + text + ": '" + key.substr(0, start ? start - 1 : 0) +
+                      "' is not a map");
     }
     if (dot == std::string::npos) {
       node->Set(part, std::move(parsed));

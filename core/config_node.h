@@ -24,10 +24,10 @@ struct ConfigNode {
   enum class Kind { kNull, kScalar, kMap, kSeq };
 
   Kind kind = Kind::kNull;
-  std::string scalar;                                    // text of a scalar
-  std::vector<std::pair<std::string, ConfigNode>> map;   // entries of a map, in file order
-  std::vector<ConfigNode> seq;                           // items of a sequence
-  SourceLoc loc;                                         // where this value was written
+  std::string scalar;                                   // text of a scalar
+  std::vector<std::pair<std::string, ConfigNode>> map;  // entries of a map, in file order
+  std::vector<ConfigNode> seq;                          // items of a sequence
+  SourceLoc loc;                                        // where this value was written
 
   bool IsNull() const { return kind == Kind::kNull; }
   bool IsScalar() const { return kind == Kind::kScalar; }

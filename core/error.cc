@@ -26,8 +26,9 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   for (const std::string& c : candidates) {
     int d = EditDistance(word, c);
     const bool prefix = !word.empty() && c.size() >= word.size() &&
-                        std::equal(word.begin(), word.end(), c.begin(),
-                                   [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+                        std::equal(word.begin(), word.end(), c.begin(), [](char x, char y) {
+                          return std::tolower(x) == std::tolower(y);
+                        });
     if (prefix) d = std::min(d, 1);
     if (d <= budget) scored.emplace_back(d, c);
   }
@@ -35,7 +36,8 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
   std::string out = " (did you mean '" + scored[0].second + "'";
-  if (scored.size() > 1 && scored[1].first == scored[0].first) out += " or '" + scored[1].second + "'";
+  if (scored.size() > 1 && scored[1].first == scored[0].first)
+    out += " or '" + scored[1].second + "'";
   return out + "?)";
 }
 

@@ -21,7 +21,8 @@ inline constexpr int kUserErrorExitCode = 2;
 // Edit distance between two strings (Levenshtein), for "did you mean" hints.
 int EditDistance(std::string_view a, std::string_view b);
 
-// Returns " (did you mean 'x'?)" or " (did you mean 'x' or 'y'?)" for the closest candidates, or "".
+// Returns " (did you mean 'x'?)" or " (did you mean 'x' or 'y'?)" for the closest candidates, or
+// "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace rl

@@ -5,8 +5,12 @@
 namespace rl {
 
 ProgressHook::ProgressHook(int64_t total_steps, double interval_s, std::FILE* out)
-    : total_steps_(total_steps), interval_s_(interval_s), out_(out), tty_(isatty(fileno(out))),
-      start_(std::chrono::steady_clock::now()), last_print_(start_) {}
+    : total_steps_(total_steps),
+      interval_s_(interval_s),
+      out_(out),
+      tty_(isatty(fileno(out))),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
 
 void ProgressHook::OnEpisode(const EpisodeRecord& episode) {
   recent_.push_back(episode.env_return);

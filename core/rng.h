@@ -1,8 +1,8 @@
 // Seeded random numbers: xoshiro256++ with splitmix64 seeding, one independent stream per purpose.
 //
-// Streams: every consumer derives its generator from (experiment seed, stream kind, index), so adding
-// draws in one place never shifts the numbers another place sees. The kinds are listed in RngStream;
-// env slot i of a vectorised env uses Rng(seed, RngStream::kEnv, i), its evaluation twin
+// Streams: every consumer derives its generator from (experiment seed, stream kind, index), so
+// adding draws in one place never shifts the numbers another place sees. The kinds are listed in
+// RngStream; env slot i of a vectorised env uses Rng(seed, RngStream::kEnv, i), its evaluation twin
 // Rng(seed, RngStream::kEvalEnv, i). Distributions are implemented here (not <random>'s), so the
 // numbers are identical across compilers and standard libraries.
 #ifndef REWARDLAB_CORE_RNG_H_
@@ -15,11 +15,11 @@ namespace rl {
 
 // The purpose of a random stream; the value is part of the seed derivation, so never renumber.
 enum class RngStream : uint64_t {
-  kEnv = 1,         // index = env slot of the training VecEnv (resets, slip, noise)
-  kEvalEnv = 2,     // index = env slot of the evaluation VecEnv
-  kAgent = 3,       // index 0: network init; 1: exploration; 2: minibatch shuffling / replay sampling
-  kReward = 4,      // index = reward module position in the pipeline
-  kCli = 5,         // random actions of check-env and other tools
+  kEnv = 1,      // index = env slot of the training VecEnv (resets, slip, noise)
+  kEvalEnv = 2,  // index = env slot of the evaluation VecEnv
+  kAgent = 3,    // index 0: network init; 1: exploration; 2: minibatch shuffling / replay sampling
+  kReward = 4,   // index = reward module position in the pipeline
+  kCli = 5,      // random actions of check-env and other tools
 };
 
 // xoshiro256++ generator with portable uniform, normal and integer draws.

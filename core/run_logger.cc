@@ -25,7 +25,9 @@ RunLayout MakeRunLayout(const std::vector<std::string>& reward_terms,
 
 RunLogger::RunLogger(RunFile& file, const std::vector<std::string>& agent_metrics,
                      double flush_interval_s)
-    : file_(file), flush_interval_s_(flush_interval_s), last_flush_(std::chrono::steady_clock::now()) {
+    : file_(file),
+      flush_interval_s_(flush_interval_s),
+      last_flush_(std::chrono::steady_clock::now()) {
   // map every metric name to its group and column once
   auto slot = [&](const std::string& name) {
     const auto [group, leaf] = SplitMetric(name);

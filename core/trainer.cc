@@ -34,7 +34,7 @@ void Trainer::RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& s
   for (int i = 0; i < env_.Size(); ++i) {
     if (!step.episode_length[i]) continue;
     finished_terms_ = term_sums_.col(i);
-    EpisodeRecord record{global_step_, env_return_[i], step.episode_length[i],
+    EpisodeRecord record{global_step_,         env_return_[i],          step.episode_length[i],
                          optimized_return_[i], step.terminated[i] != 0, &finished_terms_};
     for (TrainerHook* h : hooks_) h->OnEpisode(record);
     env_return_[i] = 0.0;
@@ -50,7 +50,8 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
   const int n = env.Size();
   // every evaluation starts from fresh, reproducible streams: (seed, kEvalEnv, index * 2^20 + slot)
   for (int i = 0; i < n; ++i) {
-    env.At(i).SetRng(Rng(settings_.seed, RngStream::kEvalEnv, (static_cast<uint64_t>(index) << 20) + i));
+    env.At(i).SetRng(
+        Rng(settings_.seed, RngStream::kEvalEnv, (static_cast<uint64_t>(index) << 20) + i));
   }
   Mat obs, action;
   env.Reset(obs);

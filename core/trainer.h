@@ -16,20 +16,20 @@ namespace rl {
 
 // One finished training episode.
 struct EpisodeRecord {
-  int64_t step = 0;               // env steps (all envs) when it ended
-  double env_return = 0.0;        // undiscounted env return: the designer's objective
-  int64_t length = 0;             // steps
-  double optimized_return = 0.0;  // return of the reward the agent optimised
-  bool terminated = false;        // false: truncated
-  const Vec* term_sums = nullptr; // (n_terms) per-term sums of the env reward
+  int64_t step = 0;                // env steps (all envs) when it ended
+  double env_return = 0.0;         // undiscounted env return: the designer's objective
+  int64_t length = 0;              // steps
+  double optimized_return = 0.0;   // return of the reward the agent optimised
+  bool terminated = false;         // false: truncated
+  const Vec* term_sums = nullptr;  // (n_terms) per-term sums of the env reward
 };
 
 // One evaluation: deterministic policy, env return.
 struct EvalRecord {
-  int64_t step = 0;              // env steps when it ran
-  std::vector<double> returns;   // one per episode
-  double mean = 0.0;             // mean of returns
-  double std = 0.0;              // population std of returns
+  int64_t step = 0;             // env steps when it ran
+  std::vector<double> returns;  // one per episode
+  double mean = 0.0;            // mean of returns
+  double std = 0.0;             // population std of returns
 };
 
 // Receives the trainer's events; every method is optional.
@@ -43,7 +43,9 @@ class TrainerHook {
   // An evaluation finished.
   virtual void OnEval(const EvalRecord& eval) { (void)eval; }
   // The end of an iteration (after an update): a good point to flush and checkpoint.
-  virtual void OnIteration(int64_t step, double steps_per_second) { (void)step, (void)steps_per_second; }
+  virtual void OnIteration(int64_t step, double steps_per_second) {
+    (void)step, (void)steps_per_second;
+  }
   // Training ended at `step`.
   virtual void OnEnd(int64_t step) { (void)step; }
 };

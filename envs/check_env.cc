@@ -79,9 +79,10 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
     const bool ok = spec.id == id && spec.observation.Dim() > 0 && spec.action.Dim() > 0 &&
                     !spec.reward_terms.empty() && spec.max_episode_steps > 0 &&
                     !spec.state_names.empty() && spec.dt >= 0 &&
-                    (spec.action.IsDiscrete() ? spec.action.n > 0
-                                              : (spec.action.low.array() <= spec.action.high.array()).all() &&
-                                                    spec.action.low.allFinite() && spec.action.high.allFinite());
+                    (spec.action.IsDiscrete()
+                         ? spec.action.n > 0
+                         : (spec.action.low.array() <= spec.action.high.array()).all() &&
+                               spec.action.low.allFinite() && spec.action.high.allFinite());
     report("spec", ok,
            "obs " + spec.observation.ToString() + ", action " + spec.action.ToString() + ", " +
                std::to_string(spec.reward_terms.size()) + " reward terms, limit " +
@@ -109,8 +110,10 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
       }
       double sum = 0.0;
       for (int k = 0; k < r.terms.size(); ++k) sum += r.terms[k];
-      if (sum_err.empty() && (sum != r.reward || r.terms.size() != static_cast<int>(spec.reward_terms.size()))) {
-        sum_err = "step " + std::to_string(i) + ": reward " + std::to_string(r.reward) + " != sum " + std::to_string(sum);
+      if (sum_err.empty() &&
+          (sum != r.reward || r.terms.size() != static_cast<int>(spec.reward_terms.size()))) {
+        sum_err = "step " + std::to_string(i) + ": reward " + std::to_string(r.reward) +
+                  " != sum " + std::to_string(sum);
       }
       const bool at_limit = env->ElapsedSteps() >= spec.max_episode_steps;
       if (flag_err.empty() && r.truncated != at_limit) {
@@ -121,17 +124,25 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
         ++episodes;
         truncations += r.truncated;
         env->Reset(obs);
-        if (space_err.empty() && !InObservationSpace(spec.observation, obs)) space_err = "reset obs " + VecText(obs);
+        if (space_err.empty() && !InObservationSpace(spec.observation, obs))
+          space_err = "reset obs " + VecText(obs);
       }
     }
     const std::string steps = std::to_string(check.steps) + " random steps";
-    report("spaces", space_err.empty(), space_err.empty() ? "observations in " + spec.observation.ToString() + " over " + steps : space_err);
-    report("finite", finite_err.empty(), finite_err.empty() ? "rewards and terms finite over " + steps : finite_err);
-    report("reward-sum", sum_err.empty(), sum_err.empty() ? "reward == sum of terms (" + std::to_string(spec.reward_terms.size()) + ") on every step" : sum_err);
+    report("spaces", space_err.empty(),
+           space_err.empty() ? "observations in " + spec.observation.ToString() + " over " + steps
+                             : space_err);
+    report("finite", finite_err.empty(),
+           finite_err.empty() ? "rewards and terms finite over " + steps : finite_err);
+    report("reward-sum", sum_err.empty(),
+           sum_err.empty() ? "reward == sum of terms (" + std::to_string(spec.reward_terms.size()) +
+                                 ") on every step"
+                           : sum_err);
     report("time-limit", flag_err.empty(),
-           flag_err.empty() ? std::to_string(episodes) + " episodes, " + std::to_string(truncations) +
-                                  " truncated exactly at " + std::to_string(spec.max_episode_steps) + " steps"
-                            : flag_err);
+           flag_err.empty()
+               ? std::to_string(episodes) + " episodes, " + std::to_string(truncations) +
+                     " truncated exactly at " + std::to_string(spec.max_episode_steps) + " steps"
+               : flag_err);
   }
 
   // a short limit: every episode ends by termination before it or truncation exactly at it
@@ -148,16 +159,20 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
       ok = truncated == (length == limit) && length <= limit;
       if (terminated || truncated) length = 0;
     }
-    report("truncation", ok, ok ? "truncated && !terminated-by-limit at max_episode_steps=5" : "flags wrong at a limit of 5");
+    report("truncation", ok,
+           ok ? "truncated && !terminated-by-limit at max_episode_steps=5"
+              : "flags wrong at a limit of 5");
   }
 
   // determinism: the same seed gives the same trajectory, another seed a different one
   {
-    std::unique_ptr<Env> a = entry.make(options, "env.options"), b = entry.make(options, "env.options");
+    std::unique_ptr<Env> a = entry.make(options, "env.options"),
+                         b = entry.make(options, "env.options");
     Trace ta = Run(*a, check.seed, 300), tb = Run(*b, check.seed, 300);
     bool same = ta.rewards == tb.rewards && ta.flags == tb.flags && ta.obs.size() == tb.obs.size();
     for (size_t i = 0; same && i < ta.obs.size(); ++i) same = ta.obs[i] == tb.obs[i];
-    report("determinism", same, same ? "same seed, same 300-step trajectory" : "two runs with one seed differ");
+    report("determinism", same,
+           same ? "same seed, same 300-step trajectory" : "two runs with one seed differ");
   }
 
   // reset from an explicit state reproduces the observation of the sampled one
@@ -170,7 +185,9 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
     ro.init_state = a->PhysicalState();
     a->Reset(o2, ro);
     const bool ok = o1 == o2 && a->PhysicalState() == *ro.init_state;
-    report("init-state", ok, ok ? "Reset(init_state = sampled state) gives the same observation" : "explicit reset differs");
+    report("init-state", ok,
+           ok ? "Reset(init_state = sampled state) gives the same observation"
+              : "explicit reset differs");
   }
 
   // vectorised: threaded stepping is bit-identical to serial stepping
@@ -199,7 +216,9 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
       same = s1.obs == s2.obs && s1.final_obs == s2.final_obs && s1.reward == s2.reward &&
              s1.terminated == s2.terminated && s1.truncated == s2.truncated;
     }
-    report("vec-threads", same, same ? "4 envs on 2 threads == serial, 300 steps" : "threaded VecEnv differs from serial");
+    report(
+        "vec-threads", same,
+        same ? "4 envs on 2 threads == serial, 300 steps" : "threaded VecEnv differs from serial");
   }
   return out;
 }

@@ -22,8 +22,8 @@ struct CheckResult {
 
 // Options for CheckEnv.
 struct CheckEnvOptions {
-  uint64_t seed = 0;   // seed of the envs and of the random actions
-  int steps = 2000;    // random steps for the stepping checks
+  uint64_t seed = 0;  // seed of the envs and of the random actions
+  int steps = 2000;   // random steps for the stepping checks
 };
 
 // Runs every contract check on env `id` built with `options`. Never throws for a contract

@@ -54,8 +54,8 @@ void Env::Step(const Eigen::Ref<const Vec>& action, StepResult& out) {
   }
   if (!action.allFinite()) throw UserError(spec_.id + ": action is not finite");
   if (a.IsDiscrete() && !a.Contains(action)) {
-    throw UserError(spec_.id + ": action " + std::to_string(action[0]) +
-                    " is not an index in 0.." + std::to_string(a.n - 1));
+    throw UserError(spec_.id + ": action " + std::to_string(action[0]) + " is not an index in 0.." +
+                    std::to_string(a.n - 1));
   }
 
   // dynamics, then the reward as the in-order sum of its terms

@@ -15,13 +15,13 @@ namespace rl {
 
 // Fixed facts about an environment, known after construction.
 struct EnvSpec {
-  std::string id;                          // registered id, e.g. "CartPole-v1"
-  Space observation;                       // observation space
-  Space action;                            // action space
-  double dt = 0.0;                         // simulated seconds per step (0 for gridworlds)
-  int max_episode_steps = 0;               // time limit; the step reaching it is truncated
-  std::vector<std::string> reward_terms;   // names of the reward terms, fixed order
-  std::vector<std::string> state_names;    // physical state entries accepted by Reset's init_state
+  std::string id;                         // registered id, e.g. "CartPole-v1"
+  Space observation;                      // observation space
+  Space action;                           // action space
+  double dt = 0.0;                        // simulated seconds per step (0 for gridworlds)
+  int max_episode_steps = 0;              // time limit; the step reaching it is truncated
+  std::vector<std::string> reward_terms;  // names of the reward terms, fixed order
+  std::vector<std::string> state_names;   // physical state entries accepted by Reset's init_state
 };
 
 // What one step returns. Sized once by the env (ResizeFor) so stepping does not allocate.

@@ -6,8 +6,7 @@
 
 namespace rl {
 
-VecEnv::VecEnv(std::vector<std::unique_ptr<Env>> envs, uint64_t seed, RngStream stream,
-               int threads)
+VecEnv::VecEnv(std::vector<std::unique_ptr<Env>> envs, uint64_t seed, RngStream stream, int threads)
     : envs_(std::move(envs)), results_(envs_.size()) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, Size());

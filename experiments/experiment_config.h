@@ -40,13 +40,13 @@ struct CheckpointConfig {
 
 // What an experiment runs: its name, seed, budget, environment, agent and evaluation.
 struct ExperimentConfig {
-  std::string name = "default";    // run name, part of the run folder
-  uint64_t seed = 0;               // experiment seed; every random stream derives from it
-  int64_t total_steps = 100000;    // env steps to train for (all envs together)
-  EnvConfig env;                   // the environment
+  std::string name = "default";       // run name, part of the run folder
+  uint64_t seed = 0;                  // experiment seed; every random stream derives from it
+  int64_t total_steps = 100000;       // env steps to train for (all envs together)
+  EnvConfig env;                      // the environment
   ConfigNode agent = DefaultAgent();  // the agent: `type` plus that type's options
-  EvalConfig eval;                 // evaluation schedule
-  CheckpointConfig checkpoint;     // checkpoint schedule
+  EvalConfig eval;                    // evaluation schedule
+  CheckpointConfig checkpoint;        // checkpoint schedule
 
   template <class V>
   void Fields(V& v) {

@@ -15,10 +15,10 @@ namespace rl {
 
 // One sampled minibatch, gathered into contiguous matrices.
 struct ReplaySample {
-  Eigen::MatrixXf obs;         // (obs_dim x B) s
-  Eigen::MatrixXf action;      // (act_dim x B) a as the env received it
-  Eigen::MatrixXf next_obs;    // (obs_dim x B) the true s'
-  Eigen::VectorXf env_reward;  // (B)
+  Eigen::MatrixXf obs;              // (obs_dim x B) s
+  Eigen::MatrixXf action;           // (act_dim x B) a as the env received it
+  Eigen::MatrixXf next_obs;         // (obs_dim x B) the true s'
+  Eigen::VectorXf env_reward;       // (B)
   std::vector<uint8_t> terminated;  // (B)
 };
 
@@ -56,10 +56,10 @@ class ReplayBuffer {
   int64_t capacity_;
   int64_t size_ = 0;
   int64_t cursor_ = 0;
-  Eigen::MatrixXf obs_;       // (obs_dim x capacity)
-  Eigen::MatrixXf actions_;   // (act_dim x capacity)
-  Eigen::MatrixXf next_obs_;  // (obs_dim x capacity)
-  Eigen::VectorXf rewards_;   // (capacity) env reward
+  Eigen::MatrixXf obs_;              // (obs_dim x capacity)
+  Eigen::MatrixXf actions_;          // (act_dim x capacity)
+  Eigen::MatrixXf next_obs_;         // (obs_dim x capacity)
+  Eigen::VectorXf rewards_;          // (capacity) env reward
   std::vector<uint8_t> terminated_;  // (capacity)
   std::vector<uint8_t> truncated_;   // (capacity), kept for analysis; learning ignores it
 };

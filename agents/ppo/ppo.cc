@@ -67,8 +67,8 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
 }
 
 std::vector<std::string> Ppo::MetricNames() const {
-  return {"charts/learning_rate", "losses/value_loss",    "losses/policy_loss",
-          "losses/entropy",       "losses/old_approx_kl", "losses/approx_kl",
+  return {"charts/learning_rate", "losses/value_loss",        "losses/policy_loss",
+          "losses/entropy",       "losses/old_approx_kl",     "losses/approx_kl",
           "losses/clipfrac",      "losses/explained_variance"};
 }
 
@@ -104,7 +104,8 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
       categorical_.Mode(a);
       action.row(0) = a.cast<double>().transpose();
     } else {
-      action = head_.cast<double>().cwiseMax(spec_.action.low.replicate(1, n))
+      action = head_.cast<double>()
+                   .cwiseMax(spec_.action.low.replicate(1, n))
                    .cwiseMin(spec_.action.high.replicate(1, n));
     }
     return;
@@ -130,7 +131,8 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
     gaussian_.LogProb(act_scratch_, logp_.segment(col, n));
     actions_.middleCols(col, n) = act_scratch_;
     // the env sees the action clipped to its bounds (SB3, CleanRL's ClipAction)
-    action = act_scratch_.cast<double>().cwiseMax(spec_.action.low.replicate(1, n))
+    action = act_scratch_.cast<double>()
+                 .cwiseMax(spec_.action.low.replicate(1, n))
                  .cwiseMin(spec_.action.high.replicate(1, n));
   }
   if (t_ == 0) rollout_progress_ = progress_;
@@ -170,8 +172,10 @@ void Ppo::NextValues(MatF& next_values) {
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < n; ++i) {
       const int c = t * n + i;
-      if (t == steps - 1 || terminated_[c] || truncated_[c]) cols.push_back(c);
-      else next_values(t, i) = values_[c + n];
+      if (t == steps - 1 || terminated_[c] || truncated_[c])
+        cols.push_back(c);
+      else
+        next_values(t, i) = values_[c + n];
     }
   }
   MatF raw(obs_dim_, cols.size()), norm;
@@ -206,7 +210,8 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   // schedules: CleanRL's frac = 1 - (iteration - 1) / num_iterations
   const double frac = 1.0 - rollout_progress_;
   const float lr = static_cast<float>(config_.anneal_lr ? frac * config_.lr : config_.lr);
-  const float clip = static_cast<float>(config_.anneal_clip ? frac * config_.clip_coef : config_.clip_coef);
+  const float clip =
+      static_cast<float>(config_.anneal_clip ? frac * config_.clip_coef : config_.clip_coef);
   actor_opt_.SetLr(lr);
   critic_opt_.SetLr(lr);
   log_std_opt_.SetLr(lr);
@@ -237,8 +242,8 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   const double var_resid = (resid.array() - resid.mean()).square().mean();
   const double explained = var_ret == 0 ? std::nan("") : 1.0 - var_resid / var_ret;
   t_ = 0;
-  return {lr, stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl], stats[kKl],
-          stats[kClipFrac], explained};
+  return {lr,         stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl],
+          stats[kKl], stats[kClipFrac],  explained};
 }
 
 void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
@@ -262,7 +267,8 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
   }
   if (config_.norm_adv && m > 1) {
     const float mean = mb_adv_.mean();
-    const float std = std::sqrt((mb_adv_.array() - mean).square().sum() / (m - 1));  // torch: unbiased
+    const float std =
+        std::sqrt((mb_adv_.array() - mean).square().sum() / (m - 1));  // torch: unbiased
     mb_adv_ = (mb_adv_.array() - mean) / (std + 1e-8f);
   }
 

@@ -53,12 +53,12 @@ class Ppo : public Agent {
   bool discrete_;
   int obs_dim_, act_dim_;
   Rng explore_rng_, shuffle_rng_;
-  double progress_ = 0.0;           // training progress at the last Act
-  double rollout_progress_ = 0.0;   // progress when the current rollout began (annealing)
+  double progress_ = 0.0;          // training progress at the last Act
+  double rollout_progress_ = 0.0;  // progress when the current rollout began (annealing)
 
   // networks and optimisers
   nn::Mlp actor_, critic_;
-  VecF log_std_;                     // (act_dim) state-independent log-std (continuous only)
+  VecF log_std_;  // (act_dim) state-independent log-std (continuous only)
   nn::Adam actor_opt_, critic_opt_, log_std_opt_;
   nn::Categorical categorical_;
   nn::DiagGaussian gaussian_;
@@ -67,12 +67,12 @@ class Ppo : public Agent {
 
   // the rollout, column t*N + n holds env n at step t
   int t_ = 0;
-  MatF obs_norm_;      // (obs_dim x T*N) normalised s, as the networks saw it
-  MatF obs_raw_;       // (obs_dim x T*N) raw s
-  MatF final_raw_;     // (obs_dim x T*N) raw true s'
-  MatF actions_;       // (act_dim x T*N) sampled actions (indices, or unclipped Gaussian draws)
-  MatF env_actions_;   // (act_dim x T*N) actions as the env received them (clipped)
-  VecF logp_, values_, env_rewards_;  // (T*N)
+  MatF obs_norm_;     // (obs_dim x T*N) normalised s, as the networks saw it
+  MatF obs_raw_;      // (obs_dim x T*N) raw s
+  MatF final_raw_;    // (obs_dim x T*N) raw true s'
+  MatF actions_;      // (act_dim x T*N) sampled actions (indices, or unclipped Gaussian draws)
+  MatF env_actions_;  // (act_dim x T*N) actions as the env received them (clipped)
+  VecF logp_, values_, env_rewards_;             // (T*N)
   std::vector<uint8_t> terminated_, truncated_;  // (T*N)
 
   // update scratch

@@ -24,29 +24,29 @@ struct NetConfig {
 // Proximal policy optimisation (Schulman et al. 2017), clipped surrogate, GAE(λ).
 struct PpoConfig {
   std::string type = "ppo";
-  int num_steps = 128;             // rollout length per env
-  int num_minibatches = 4;         // minibatches per epoch
-  int update_epochs = 4;           // passes over each rollout
-  double lr = 2.5e-4;              // Adam learning rate
-  bool anneal_lr = true;           // linearly to 0 over total_steps
-  double adam_eps = 1e-5;          // Adam epsilon (CleanRL)
-  double gamma = 0.99;             // discount
-  double gae_lambda = 0.95;        // GAE λ
-  double clip_coef = 0.2;          // surrogate clipping ε
-  bool anneal_clip = false;        // linearly to 0 with the learning rate (rl-zoo `lin_`)
-  bool clip_vloss = true;          // clipped value loss
-  double ent_coef = 0.01;          // entropy bonus
-  double vf_coef = 0.5;            // value loss weight
-  double max_grad_norm = 0.5;      // global gradient-norm clip
-  bool norm_adv = true;            // normalise advantages per minibatch
-  double target_kl = 0.0;          // stop the epochs past this approx KL; 0 = never
-  bool bootstrap_truncated = true; // bootstrap from V(s') on truncation; false = CleanRL
-  bool normalize_obs = false;      // running mean/std observation normalisation
-  bool normalize_reward = false;   // return-based reward scaling
-  double clip_obs = 10.0;          // normalised observation clip
-  double clip_reward = 10.0;       // scaled reward clip
-  double log_std_init = 0.0;       // initial log-std (continuous actions)
-  NetConfig net;                   // actor and critic networks (separate)
+  int num_steps = 128;              // rollout length per env
+  int num_minibatches = 4;          // minibatches per epoch
+  int update_epochs = 4;            // passes over each rollout
+  double lr = 2.5e-4;               // Adam learning rate
+  bool anneal_lr = true;            // linearly to 0 over total_steps
+  double adam_eps = 1e-5;           // Adam epsilon (CleanRL)
+  double gamma = 0.99;              // discount
+  double gae_lambda = 0.95;         // GAE λ
+  double clip_coef = 0.2;           // surrogate clipping ε
+  bool anneal_clip = false;         // linearly to 0 with the learning rate (rl-zoo `lin_`)
+  bool clip_vloss = true;           // clipped value loss
+  double ent_coef = 0.01;           // entropy bonus
+  double vf_coef = 0.5;             // value loss weight
+  double max_grad_norm = 0.5;       // global gradient-norm clip
+  bool norm_adv = true;             // normalise advantages per minibatch
+  double target_kl = 0.0;           // stop the epochs past this approx KL; 0 = never
+  bool bootstrap_truncated = true;  // bootstrap from V(s') on truncation; false = CleanRL
+  bool normalize_obs = false;       // running mean/std observation normalisation
+  bool normalize_reward = false;    // return-based reward scaling
+  double clip_obs = 10.0;           // normalised observation clip
+  double clip_reward = 10.0;        // scaled reward clip
+  double log_std_init = 0.0;        // initial log-std (continuous actions)
+  NetConfig net;                    // actor and critic networks (separate)
 
   template <class V>
   void Fields(V& v) {
@@ -71,7 +71,8 @@ struct PpoConfig {
     v("bootstrap_truncated", bootstrap_truncated,
       "bootstrap from V(final obs) on truncation; false reproduces CleanRL PPO");
     v("normalize_obs", normalize_obs, "running mean/std observation normalisation");
-    v("normalize_reward", normalize_reward, "return-based reward scaling (Gymnasium NormalizeReward)");
+    v("normalize_reward", normalize_reward,
+      "return-based reward scaling (Gymnasium NormalizeReward)");
     v("clip_obs", clip_obs, "clip of normalised observations", Check::Positive());
     v("clip_reward", clip_reward, "clip of scaled rewards", Check::Positive());
     v("log_std_init", log_std_init, "initial log-std of continuous actions");

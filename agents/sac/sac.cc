@@ -53,7 +53,8 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       q1_opt_(q1_.NumParams(), {config.q_lr}),
       q2_opt_(q2_.NumParams(), {config.q_lr}),
       alpha_opt_(1, {config.q_lr}),
-      log_alpha_(Eigen::VectorXf::Constant(1, config.autotune ? 0.0f : std::log(static_cast<float>(config.alpha)))),
+      log_alpha_(Eigen::VectorXf::Constant(
+          1, config.autotune ? 0.0f : std::log(static_cast<float>(config.alpha)))),
       target_entropy_(static_cast<float>(-config.target_entropy_scale * act_dim_)),
       policy_(PolicyOptions(config, spec)),
       next_policy_(PolicyOptions(config, spec)),
@@ -199,9 +200,9 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   ++updates_;
   buffer_.Sample(config_.batch_size, sample_rng_, batch_);
   rewards_.resize(config_.batch_size);
-  reward.Label({batch_.obs, batch_.action, batch_.next_obs, batch_.env_reward,
-                batch_.terminated.data()},
-               rewards_);
+  reward.Label(
+      {batch_.obs, batch_.action, batch_.next_obs, batch_.env_reward, batch_.terminated.data()},
+      rewards_);
   last_critic_ = UpdateCritics(rewards_);
 
   // delayed actor updates, as many as were skipped
@@ -222,8 +223,14 @@ void Sac::GradientStep(const RewardPipeline& reward) {
 MetricValues Sac::Update(const RewardPipeline& reward) {
   for (int k = 0; k < config_.gradient_steps; ++k) GradientStep(reward);
   const auto& q = last_critic_;
-  return {q[0], q[1], q[2], q[3], (q[2] + q[3]) / 2.0, last_actor_[0],
-          std::exp(static_cast<double>(log_alpha_[0])), last_actor_[1]};
+  return {q[0],
+          q[1],
+          q[2],
+          q[3],
+          (q[2] + q[3]) / 2.0,
+          last_actor_[0],
+          std::exp(static_cast<double>(log_alpha_[0])),
+          last_actor_[1]};
 }
 
 }  // namespace rl

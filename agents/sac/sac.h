@@ -45,7 +45,7 @@ class Sac : public Agent {
   EnvSpec spec_;
   int obs_dim_, act_dim_;
   Rng explore_rng_, sample_rng_;
-  int64_t steps_ = 0;    // env steps observed (all envs)
+  int64_t steps_ = 0;      // env steps observed (all envs)
   int64_t vec_steps_ = 0;  // Observe calls
   int64_t updates_ = 0;    // gradient steps
 
@@ -61,7 +61,8 @@ class Sac : public Agent {
   nn::MlpCache actor_cache_, q1_cache_, q2_cache_;
   Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_, q1_out_, q2_out_, dq_, dx1_, dx2_;
   Eigen::MatrixXf dactions_, dmean_, draw_, dhead_;
-  Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_, scratch_grad_;
+  Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_,
+      scratch_grad_;
   std::array<double, 4> last_critic_{};
   double last_actor_[2] = {0, 0};
 };

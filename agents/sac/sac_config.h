@@ -12,22 +12,22 @@ namespace rl {
 // Soft actor-critic (Haarnoja et al. 2018) with twin Q, target networks and automatic entropy.
 struct SacConfig {
   std::string type = "sac";
-  int64_t buffer_size = 1000000;  // replay capacity (transitions)
-  int batch_size = 256;           // minibatch size
-  int64_t learning_starts = 5000; // env steps of uniform random actions before learning
-  double gamma = 0.99;            // discount
-  double tau = 0.005;             // target Polyak rate
-  double policy_lr = 3e-4;        // actor learning rate
-  double q_lr = 1e-3;             // critic (and entropy temperature) learning rate
-  int train_freq = 1;             // update every this many VecEnv steps (SB3 train_freq)
-  int gradient_steps = 1;         // critic steps per update (SB3 gradient_steps)
-  int policy_frequency = 2;       // actor updates every this many steps, this many at once
+  int64_t buffer_size = 1000000;     // replay capacity (transitions)
+  int batch_size = 256;              // minibatch size
+  int64_t learning_starts = 5000;    // env steps of uniform random actions before learning
+  double gamma = 0.99;               // discount
+  double tau = 0.005;                // target Polyak rate
+  double policy_lr = 3e-4;           // actor learning rate
+  double q_lr = 1e-3;                // critic (and entropy temperature) learning rate
+  int train_freq = 1;                // update every this many VecEnv steps (SB3 train_freq)
+  int gradient_steps = 1;            // critic steps per update (SB3 gradient_steps)
+  int policy_frequency = 2;          // actor updates every this many steps, this many at once
   int target_network_frequency = 1;  // Polyak every this many steps
-  bool autotune = true;           // learn alpha towards target entropy -|A| * target_entropy_scale
-  double alpha = 0.2;             // fixed entropy coefficient when autotune is off
-  double target_entropy_scale = 1.0;  // target entropy = -scale * action dims
-  double log_std_min = -5.0;      // lower bound of the policy log-std
-  double log_std_max = 2.0;       // upper bound of the policy log-std
+  bool autotune = true;  // learn alpha towards target entropy -|A| * target_entropy_scale
+  double alpha = 0.2;    // fixed entropy coefficient when autotune is off
+  double target_entropy_scale = 1.0;     // target entropy = -scale * action dims
+  double log_std_min = -5.0;             // lower bound of the policy log-std
+  double log_std_max = 2.0;              // upper bound of the policy log-std
   NetConfig net = {{256, 256}, "relu"};  // actor and both critics
 
   template <class V>
@@ -46,7 +46,8 @@ struct SacConfig {
     v("gradient_steps", gradient_steps, "gradient steps per update (SB3 gradient_steps)",
       Check::Min(1));
     v("policy_frequency", policy_frequency,
-      "update the actor every this many steps, this many times (delayed, as CleanRL)", Check::Min(1));
+      "update the actor every this many steps, this many times (delayed, as CleanRL)",
+      Check::Min(1));
     v("target_network_frequency", target_network_frequency, "Polyak update every this many steps",
       Check::Min(1));
     v("autotune", autotune, "learn the entropy coefficient alpha");

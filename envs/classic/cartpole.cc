@@ -73,8 +73,8 @@ void CartPole::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   state_ << x, x_dot, theta, theta_dot;
 
   // failure past the bands; the failing step is still paid, later steps are not
-  out.terminated = x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold ||
-                   theta > kThetaThreshold;
+  out.terminated =
+      x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold || theta > kThetaThreshold;
   const bool sutton_barto = config_.sutton_barto_reward;
   double reward = sutton_barto ? 0.0 : 1.0;
   if (out.terminated) {

@@ -9,7 +9,7 @@ namespace {
 constexpr double kMinPosition = -1.2;
 constexpr double kMaxPosition = 0.6;
 constexpr double kMaxSpeed = 0.07;
-constexpr double kGoalPosition = 0.5;            // MountainCar-v0
+constexpr double kGoalPosition = 0.5;             // MountainCar-v0
 constexpr double kContinuousGoalPosition = 0.45;  // MountainCarContinuous-v0
 constexpr double kForce = 0.001;
 constexpr double kGravity = 0.0025;
@@ -79,9 +79,7 @@ MountainCarContinuous::MountainCarContinuous(const MountainCarContinuousConfig& 
   spec_.state_names = {"position", "velocity"};
 }
 
-Vec MountainCarContinuous::PhysicalState() const {
-  return Eigen::Vector2d(position_, velocity_);
-}
+Vec MountainCarContinuous::PhysicalState() const { return Eigen::Vector2d(position_, velocity_); }
 
 void MountainCarContinuous::DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) {
   if (init_state) {

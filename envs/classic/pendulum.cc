@@ -74,8 +74,9 @@ void Pendulum::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   out.terms[2] = -(0.001 * (u * u));
 
   // semi-implicit Euler: the new velocity moves the angle
-  double newthdot = thdot + (3 * g / (2 * kLength) * std::sin(th) +
-                             3.0 / (kMass * (kLength * kLength)) * u) * kDt;
+  double newthdot =
+      thdot +
+      (3 * g / (2 * kLength) * std::sin(th) + 3.0 / (kMass * (kLength * kLength)) * u) * kDt;
   newthdot = std::clamp(newthdot, -kMaxSpeed, kMaxSpeed);
   theta_ = th + newthdot * kDt;
   theta_dot_ = newthdot;

@@ -55,8 +55,10 @@ GridWorld::GridWorld(const GridConfig& config) : config_(config) {
   // parse the map: equal-width rows of known characters, states numbered row-major
   std::vector<std::string> lines(1);
   for (char ch : text_) {
-    if (ch == '\n') lines.emplace_back();
-    else lines.back() += ch;
+    if (ch == '\n')
+      lines.emplace_back();
+    else
+      lines.back() += ch;
   }
   rows_ = static_cast<int>(lines.size());
   cols_ = static_cast<int>(lines[0].size());
@@ -173,8 +175,10 @@ void GridWorld::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   int dir = static_cast<int>(action[0]);
   if (config_.slip > 0.0) {
     const double u = rng_.Uniform();
-    if (u < 0.5 * config_.slip) dir = (dir + 3) % kNumActions;
-    else if (u < config_.slip) dir = (dir + 1) % kNumActions;
+    if (u < 0.5 * config_.slip)
+      dir = (dir + 3) % kNumActions;
+    else if (u < config_.slip)
+      dir = (dir + 1) % kNumActions;
   }
   state_ = Move(state_, dir);
   TransitionTerms(state_, out.terms);

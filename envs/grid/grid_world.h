@@ -23,21 +23,20 @@ namespace rl {
 
 // Options of a gridworld. GridDefaults(layout) gives the per-layout defaults.
 struct GridConfig {
-  std::string layout = "Empty-5x5";   // map name
-  double slip = 0.0;                  // probability of a sideways move
-  double goal_reward = 1.0;           // paid on entering 'G'
-  double small_goal_reward = 0.3;     // paid on entering 'g'
-  double step_reward = 0.0;           // paid on every step
-  double hazard_reward = -1.0;        // paid on entering 'L'
-  std::string observation = "onehot"; // "onehot" over states or "xy" = (column, row)
-  int max_steps = 0;                  // time limit; 0 = the layout's default
+  std::string layout = "Empty-5x5";    // map name
+  double slip = 0.0;                   // probability of a sideways move
+  double goal_reward = 1.0;            // paid on entering 'G'
+  double small_goal_reward = 0.3;      // paid on entering 'g'
+  double step_reward = 0.0;            // paid on every step
+  double hazard_reward = -1.0;         // paid on entering 'L'
+  std::string observation = "onehot";  // "onehot" over states or "xy" = (column, row)
+  int max_steps = 0;                   // time limit; 0 = the layout's default
 
   // The field list (core/config.h).
   template <class V>
   void Fields(V& v) {
     v("layout", layout, "ASCII map name", Check::OneOf(LayoutNames()));
-    v("slip", slip,
-      "probability that a move goes sideways (each perpendicular direction slip/2)",
+    v("slip", slip, "probability that a move goes sideways (each perpendicular direction slip/2)",
       Check::Range(0, 1));
     v("goal_reward", goal_reward, "reward for entering the goal 'G' (terminates)");
     v("small_goal_reward", small_goal_reward,

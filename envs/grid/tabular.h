@@ -31,12 +31,12 @@ namespace rl {
 // 1 and reward 0 under every action. The time limit is not part of the model (P is stationary);
 // planners that need it use a finite horizon.
 struct TabularMdp {
-  int num_states = 0;               // S
-  int num_actions = 0;              // A
-  std::vector<Eigen::MatrixXd> P;   // A entries, each (S x S): P[a](s, s') = P(s' | s, a)
-  Eigen::MatrixXd R;                // (S x A) expected reward sum_s' P(s'|s,a) r(s,a,s')
-  Eigen::VectorXd initial;          // (S) start distribution
-  std::vector<bool> terminal;       // (S) absorbing terminal states
+  int num_states = 0;              // S
+  int num_actions = 0;             // A
+  std::vector<Eigen::MatrixXd> P;  // A entries, each (S x S): P[a](s, s') = P(s' | s, a)
+  Eigen::MatrixXd R;               // (S x A) expected reward sum_s' P(s'|s,a) r(s,a,s')
+  Eigen::VectorXd initial;         // (S) start distribution
+  std::vector<bool> terminal;      // (S) absorbing terminal states
 };
 
 // The exact model of `env` (its layout, slip and rewards; the current episode does not matter).

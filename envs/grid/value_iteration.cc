@@ -114,8 +114,9 @@ Eigen::VectorXd EvaluatePolicy(const TabularMdp& mdp, const Eigen::MatrixXd& pol
   }
   const Eigen::FullPivLU<Eigen::MatrixXd> lu(a);
   if (!lu.isInvertible()) {
-    throw UserError("policy evaluation with gamma = 1: the policy does not reach a terminal "
-                    "state from every state; use gamma < 1");
+    throw UserError(
+        "policy evaluation with gamma = 1: the policy does not reach a terminal "
+        "state from every state; use gamma < 1");
   }
   const Eigen::VectorXd x = lu.solve(b);
   Eigen::VectorXd v = Eigen::VectorXd::Zero(mdp.num_states);
@@ -128,8 +129,9 @@ Eigen::VectorXd EvaluatePolicy(const TabularMdp& mdp, const std::vector<int>& po
   return EvaluatePolicy(mdp, PolicyMatrix(policy, mdp.num_actions), gamma);
 }
 
-std::vector<Eigen::VectorXd> EvaluatePolicyFiniteHorizon(
-    const TabularMdp& mdp, const std::vector<Eigen::MatrixXd>& policy, double gamma) {
+std::vector<Eigen::VectorXd> EvaluatePolicyFiniteHorizon(const TabularMdp& mdp,
+                                                         const std::vector<Eigen::MatrixXd>& policy,
+                                                         double gamma) {
   CheckGamma(gamma);
   const int horizon = static_cast<int>(policy.size());
   std::vector<Eigen::VectorXd> v(horizon + 1, Eigen::VectorXd::Zero(mdp.num_states));

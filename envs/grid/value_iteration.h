@@ -51,8 +51,9 @@ Eigen::VectorXd EvaluatePolicy(const TabularMdp& mdp, const Eigen::MatrixXd& pol
 Eigen::VectorXd EvaluatePolicy(const TabularMdp& mdp, const std::vector<int>& policy, double gamma);
 // The values v[h] (S), h = 0..H, of a non-stationary policy given per step (H entries, S x A),
 // over H = policy.size() steps; v[H] = 0. Evaluates FiniteHorizonResult::policy via PolicyMatrix.
-std::vector<Eigen::VectorXd> EvaluatePolicyFiniteHorizon(
-    const TabularMdp& mdp, const std::vector<Eigen::MatrixXd>& policy, double gamma = 1.0);
+std::vector<Eigen::VectorXd> EvaluatePolicyFiniteHorizon(const TabularMdp& mdp,
+                                                         const std::vector<Eigen::MatrixXd>& policy,
+                                                         double gamma = 1.0);
 
 }  // namespace rl
 

@@ -13,8 +13,8 @@ float NaiveAdvantage(const GaeInput& in, int t, int n, float gamma, float lambda
   double sum = 0.0, weight = 1.0;
   for (int k = t; k < in.rewards.rows(); ++k) {
     const bool terminal = in.terminated(k, n) || (!bootstrap && in.truncated(k, n));
-    const double delta = in.rewards(k, n) + (terminal ? 0.0 : gamma * in.next_values(k, n)) -
-                         in.values(k, n);
+    const double delta =
+        in.rewards(k, n) + (terminal ? 0.0 : gamma * in.next_values(k, n)) - in.values(k, n);
     sum += weight * delta;
     if (in.terminated(k, n) || in.truncated(k, n)) break;
     weight *= gamma * lambda;
@@ -47,7 +47,8 @@ TEST_CASE("GAE matches the forward-sum definition with terminations and truncati
     for (int n = 0; n < envs; ++n) {
       for (int t = 0; t < steps; ++t) {
         INFO("t=" << t << " n=" << n << " bootstrap=" << bootstrap);
-        CHECK(adv(t, n) == Approx(NaiveAdvantage(in, t, n, 0.97f, 0.9f, bootstrap)).epsilon(1e-5).margin(1e-5));
+        CHECK(adv(t, n) ==
+              Approx(NaiveAdvantage(in, t, n, 0.97f, 0.9f, bootstrap)).epsilon(1e-5).margin(1e-5));
         CHECK(ret(t, n) == Approx(adv(t, n) + values(t, n)).epsilon(1e-6));
       }
     }
@@ -56,7 +57,8 @@ TEST_CASE("GAE matches the forward-sum definition with terminations and truncati
 
 TEST_CASE("GAE bootstraps a truncated step from V(s') and never a terminated one", "[unit]") {
   // one step, λ irrelevant: A = r + γ·V(s') − V(s) unless terminal
-  MatF r = MatF::Constant(1, 1, 1.0f), v = MatF::Constant(1, 1, 0.5f), nv = MatF::Constant(1, 1, 2.0f);
+  MatF r = MatF::Constant(1, 1, 1.0f), v = MatF::Constant(1, 1, 0.5f),
+       nv = MatF::Constant(1, 1, 2.0f);
   MatU8 term = MatU8::Zero(1, 1), trunc = MatU8::Ones(1, 1);
   MatF adv, ret;
   ComputeGae({r, v, nv, term, trunc}, 0.9f, 0.95f, true, adv, ret);

@@ -19,8 +19,8 @@ using testing::Session;
 
 TEST_CASE("PPO learns CartPole-v1 in 30k steps with the shipped config", "[learning]") {
   for (int seed = 0; seed < 3; ++seed) {
-    Session run(LoadShippedConfig("cartpole_ppo.yaml", {"total_steps=30000",
-                                                        "seed=" + std::to_string(seed)}));
+    Session run(LoadShippedConfig("cartpole_ppo.yaml",
+                                  {"total_steps=30000", "seed=" + std::to_string(seed)}));
     run.Run();
     const auto& evals = run.Events().evals;
     INFO("seed " << seed << ": first eval " << evals.front().mean << ", last "

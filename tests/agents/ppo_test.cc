@@ -19,10 +19,10 @@ using testing::Session;
 
 // A short CartPole PPO run: 4 envs of 32 steps per rollout, evaluations every 1024 steps.
 ExperimentConfig SmallCartPole(int threads, uint64_t seed = 0) {
-  return LoadShippedConfig("cartpole_ppo.yaml",
-                           {"total_steps=4096", "env.num_envs=4",
-                            "env.threads=" + std::to_string(threads), "eval.every_steps=1024",
-                            "eval.episodes=4", "seed=" + std::to_string(seed)});
+  return LoadShippedConfig(
+      "cartpole_ppo.yaml",
+      {"total_steps=4096", "env.num_envs=4", "env.threads=" + std::to_string(threads),
+       "eval.every_steps=1024", "eval.episodes=4", "seed=" + std::to_string(seed)});
 }
 
 TEST_CASE("PPO runs are identical for the same seed - with serial or threaded envs", "[unit]") {
@@ -69,17 +69,17 @@ TEST_CASE("PPO checkpoint round trip: same eval actions and identical continued 
           "[unit]") {
   SECTION("CartPole-v1, Discrete") {
     // 3000 steps of 4 envs end 14 steps into a 32-step rollout
-    CheckCheckpointRoundTrip(LoadShippedConfig("cartpole_ppo.yaml",
-                                               {"total_steps=3000", "env.num_envs=4",
+    CheckCheckpointRoundTrip(
+        LoadShippedConfig("cartpole_ppo.yaml", {"total_steps=3000", "env.num_envs=4",
                                                 "eval.every_steps=0", "eval.episodes=1"}),
-                             1.0);
+        1.0);
   }
   SECTION("Pendulum-v1, Box, normalised observations and rewards") {
     CheckCheckpointRoundTrip(
-        LoadExperimentConfig("", {"env.id=Pendulum-v1", "env.num_envs=2", "total_steps=3000",
-                                  "agent.type=ppo", "agent.num_steps=128",
-                                  "agent.normalize_obs=true", "agent.normalize_reward=true",
-                                  "eval.every_steps=0", "eval.episodes=1"}),
+        LoadExperimentConfig(
+            "", {"env.id=Pendulum-v1", "env.num_envs=2", "total_steps=3000", "agent.type=ppo",
+                 "agent.num_steps=128", "agent.normalize_obs=true", "agent.normalize_reward=true",
+                 "eval.every_steps=0", "eval.episodes=1"}),
         1.0);
   }
 }

@@ -20,11 +20,11 @@ using testing::Session;
 
 // A short Pendulum SAC run: 4 envs, 1200 steps, learning from step 100, evaluations every 600.
 ExperimentConfig SmallPendulum(int threads, uint64_t seed = 0) {
-  return LoadShippedConfig("pendulum_sac.yaml",
-                           {"total_steps=1200", "env.num_envs=4",
-                            "env.threads=" + std::to_string(threads), "agent.batch_size=64", "agent.train_freq=1",
-                            "eval.every_steps=600", "eval.episodes=2",
-                            "seed=" + std::to_string(seed)});
+  return LoadShippedConfig(
+      "pendulum_sac.yaml",
+      {"total_steps=1200", "env.num_envs=4", "env.threads=" + std::to_string(threads),
+       "agent.batch_size=64", "agent.train_freq=1", "eval.every_steps=600", "eval.episodes=2",
+       "seed=" + std::to_string(seed)});
 }
 
 TEST_CASE("SAC runs are identical for the same seed - with serial or threaded envs", "[unit]") {

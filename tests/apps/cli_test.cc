@@ -79,7 +79,8 @@ TEST_CASE("rollout stops at the end of the episode", "[smoke]") {
     last = line;
   }
   CHECK(rows < 100);
-  CHECK_THAT(last, Contains(",1,1,0,1"));  // reward 1 on the failing step, terminated, not truncated
+  CHECK_THAT(last,
+             Contains(",1,1,0,1"));  // reward 1 on the failing step, terminated, not truncated
 }
 
 TEST_CASE("bad CLI input gets a one-line error and exit code 2", "[smoke]") {
@@ -101,8 +102,9 @@ TEST_CASE("bad CLI input gets a one-line error and exit code 2", "[smoke]") {
                      "none.txt");
   ExpectOneLineError(RunCli("config show " + dir.Write("bad.yaml", "env:\n  id: [CartPole\n")),
                      "bad.yaml:");
-  ExpectOneLineError(RunCli("config show " + dir.Write("key.yaml", "seed: 1\nenv:\n  num_env: 2\n")),
-                     "key.yaml:3");
+  ExpectOneLineError(
+      RunCli("config show " + dir.Write("key.yaml", "seed: 1\nenv:\n  num_env: 2\n")),
+      "key.yaml:3");
   ExpectOneLineError(RunCli("config show --set env.options.slip=2 --set env.id=Grid-FourRooms"),
                      "env.options.slip");
   ExpectOneLineError(RunCli("rollout"), "--help");
@@ -116,7 +118,8 @@ TEST_CASE("check-env passes on a registered env and lists every check", "[smoke]
   Result r = RunCli("check-env Acrobot-v1 --steps 500");
   INFO(r.out);
   CHECK(r.code == 0);
-  CHECK_THAT(r.out, Contains("PASS reward-sum") && Contains("PASS determinism") && Contains("0 failed"));
+  CHECK_THAT(r.out,
+             Contains("PASS reward-sum") && Contains("PASS determinism") && Contains("0 failed"));
   Result envs = RunCli("envs");
   CHECK(envs.code == 0);
   CHECK_THAT(envs.out, Contains("MountainCarContinuous-v0") && Contains("Grid-FourRooms"));

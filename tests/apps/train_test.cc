@@ -252,8 +252,7 @@ TEST_CASE("train rejects bad input with one line - exit code 2 and no run folder
   const std::string console_before = ReadText(run / "console.log");
   const std::vector<std::string> checkpoints_before = Checkpoints(run);
   ExpectRejected("--resume " + run.string() + " --set total_steps=1000", out, {"--resume"});
-  ExpectRejected("--out " + run.string() + " --set total_steps=1000", out,
-                 {"already holds a run"});
+  ExpectRejected("--out " + run.string() + " --set total_steps=1000", out, {"already holds a run"});
   CHECK(fs::last_write_time(run / "run.h5") == before);
   CHECK(ReadText(run / "config.yaml") == config_before);
   CHECK(ReadText(run / "console.log") == console_before);

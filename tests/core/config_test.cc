@@ -57,11 +57,13 @@ TEST_CASE("config reads typed fields and keeps defaults", "[unit]") {
 TEST_CASE("config errors name file - line and dotted key", "[unit]") {
   const ConfigNode n = ParseYaml("lr: 0.1\nnet:\n  hiden: [32]\n", "a.yaml");
   const std::string e = ErrorOf([&] { ReadConfig<AgentConfig>(n, "agent"); });
-  CHECK_THAT(e, Contains("a.yaml:3") && Contains("agent.net.hiden") && Contains("did you mean 'hidden'"));
+  CHECK_THAT(
+      e, Contains("a.yaml:3") && Contains("agent.net.hiden") && Contains("did you mean 'hidden'"));
 
   const ConfigNode t = ParseYaml("num_steps: many\n", "b.yaml");
-  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(t, "agent"); }),
-             Contains("b.yaml:1") && Contains("agent.num_steps") && Contains("expected an integer"));
+  CHECK_THAT(
+      ErrorOf([&] { ReadConfig<AgentConfig>(t, "agent"); }),
+      Contains("b.yaml:1") && Contains("agent.num_steps") && Contains("expected an integer"));
 
   const ConfigNode r = ParseYaml("lr: -0.1\n", "c.yaml");
   CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(r, "agent"); }),
@@ -75,10 +77,12 @@ TEST_CASE("config errors name file - line and dotted key", "[unit]") {
              Contains("agent.net.activation") && Contains("did you mean 'relu'"));
 
   const ConfigNode list = ParseYaml("net: {hidden: [64, 0]}\n", "f.yaml");
-  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(list, "agent"); }), Contains("agent.net.hidden"));
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(list, "agent"); }),
+             Contains("agent.net.hidden"));
 
   const ConfigNode boolean = ParseYaml("anneal: maybe\n", "g.yaml");
-  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(boolean, "agent"); }), Contains("true or false"));
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(boolean, "agent"); }),
+             Contains("true or false"));
 }
 
 TEST_CASE("malformed YAML and duplicate keys are reported with their line", "[unit]") {
@@ -91,7 +95,8 @@ TEST_CASE("malformed YAML and duplicate keys are reported with their line", "[un
 TEST_CASE("extends merges maps - replaces other values and detects cycles", "[unit]") {
   testing::TempDir dir;
   dir.Write("base.yaml", "lr: 0.1\nnum_steps: 64\nnet: {hidden: [8, 8], activation: relu}\n");
-  const std::string child = dir.Write("child.yaml", "extends: base.yaml\nlr: 0.2\nnet: {hidden: [4]}\n");
+  const std::string child =
+      dir.Write("child.yaml", "extends: base.yaml\nlr: 0.2\nnet: {hidden: [4]}\n");
   const AgentConfig c = ReadConfig<AgentConfig>(LoadConfigFile(child), "");
   CHECK(c.lr == 0.2);
   CHECK(c.num_steps == 64);
@@ -103,7 +108,8 @@ TEST_CASE("extends merges maps - replaces other values and detects cycles", "[un
   CHECK_THAT(ErrorOf([&] { LoadConfigFile(a); }), Contains("cycle"));
 
   const std::string missing = dir.Write("m.yaml", "lr: 1\nextends: nothere.yaml\n");
-  CHECK_THAT(ErrorOf([&] { LoadConfigFile(missing); }), Contains("m.yaml:2") && Contains("nothere.yaml"));
+  CHECK_THAT(ErrorOf([&] { LoadConfigFile(missing); }),
+             Contains("m.yaml:2") && Contains("nothere.yaml"));
   CHECK_THAT(ErrorOf([&] { LoadConfigFile(dir.Path() / "absent.yaml"); }), Contains("cannot read"));
 }
 
@@ -116,7 +122,8 @@ TEST_CASE("command-line overrides create nested keys and parse YAML values", "[u
   CHECK(c.net.hidden == std::vector<int>{16, 16});
 
   ApplyOverride(root, "net.typo=1");
-  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(root, ""); }), Contains("--set net.typo") && Contains("net.typo"));
+  CHECK_THAT(ErrorOf([&] { ReadConfig<AgentConfig>(root, ""); }),
+             Contains("--set net.typo") && Contains("net.typo"));
   CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "novalue"); }), Contains("key=value"));
   CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "lr.x=1"); }), Contains("not a map"));
 }

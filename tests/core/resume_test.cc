@@ -55,8 +55,8 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
         whole_file, RunInfo{},
         MakeRunLayout(run.Env().Spec().reward_terms, metrics, config.eval.episodes));
     RunLogger logger(file, metrics);
-    Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps,
-                              run.GetTrainer(), run.GetAgent(), file, logger);
+    Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps, run.GetTrainer(),
+                              run.GetAgent(), file, logger);
     CheckpointCopier copier(whole_ckpt, at, snapshot);
     run.GetTrainer().AddHook(&logger);
     run.GetTrainer().AddHook(&checkpointer);
@@ -68,8 +68,8 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
   fs::copy_file(whole_file, resumed_file);
   {
     Session run(config);
-    const RowCounts counts = Checkpointer::Restore(snapshot.string(), run.GetTrainer(),
-                                                   run.GetAgent());
+    const RowCounts counts =
+        Checkpointer::Restore(snapshot.string(), run.GetTrainer(), run.GetAgent());
     REQUIRE(run.GetTrainer().GlobalStep() == at);
     RunFile file = RunFile::OpenForResume(resumed_file, counts);
     RunLogger logger(file, run.GetAgent().MetricNames());
@@ -87,9 +87,8 @@ TEST_CASE("a run resumed from a checkpoint between evaluations ends bit-identica
   SECTION("PPO on CartPole-v1") {
     // 8 envs x 32 steps: updates every 256 steps; checkpoints at 1024, evaluations at 1000
     const auto [whole, resumed] = RunWholeAndResumed(
-        LoadShippedConfig("cartpole_ppo.yaml",
-                          {"total_steps=6000", "eval.every_steps=1000", "eval.episodes=4",
-                           "checkpoint.every_steps=1024"}),
+        LoadShippedConfig("cartpole_ppo.yaml", {"total_steps=6000", "eval.every_steps=1000",
+                                                "eval.episodes=4", "checkpoint.every_steps=1024"}),
         3072);
     REQUIRE(whole.eval_step.size() == 6);
     REQUIRE(whole.episode_step.back() > 3072);
@@ -112,9 +111,8 @@ TEST_CASE("a run resumed from a checkpoint taken on an evaluation step ends bit-
           "[unit]") {
   SECTION("PPO on CartPole-v1") {
     const auto [whole, resumed] = RunWholeAndResumed(
-        LoadShippedConfig("cartpole_ppo.yaml",
-                          {"total_steps=6144", "eval.every_steps=2048", "eval.episodes=4",
-                           "checkpoint.every_steps=2048"}),
+        LoadShippedConfig("cartpole_ppo.yaml", {"total_steps=6144", "eval.every_steps=2048",
+                                                "eval.episodes=4", "checkpoint.every_steps=2048"}),
         2048);
     REQUIRE(whole.eval_step == std::vector<int64_t>{2048, 4096, 6144});
     testing::CheckSameRows(whole, resumed);

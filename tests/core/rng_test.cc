@@ -7,7 +7,8 @@ namespace rl {
 namespace {
 
 TEST_CASE("rng streams are reproducible and independent", "[unit]") {
-  Rng a(7, RngStream::kEnv, 0), b(7, RngStream::kEnv, 0), c(7, RngStream::kEnv, 1), d(8, RngStream::kEnv, 0);
+  Rng a(7, RngStream::kEnv, 0), b(7, RngStream::kEnv, 0), c(7, RngStream::kEnv, 1),
+      d(8, RngStream::kEnv, 0);
   const uint64_t first = a.Next();
   REQUIRE(first == b.Next());
   REQUIRE(first != c.Next());

@@ -42,7 +42,9 @@ class ScriptedAgent : public Agent {
   };
 
   ScriptedAgent(Policy policy, int act_dim, int num_envs)
-      : policy_(std::move(policy)), act_dim_(act_dim), returns_(Vec::Zero(num_envs)),
+      : policy_(std::move(policy)),
+        act_dim_(act_dim),
+        returns_(Vec::Zero(num_envs)),
         lengths_(num_envs, 0) {}
 
   void Act(const Mat& obs, ActMode mode, Mat& action) override {
@@ -57,8 +59,8 @@ class ScriptedAgent : public Agent {
       ++lengths_[i];
       if (!step.terminated[i] && !step.truncated[i]) continue;
       CHECK(step.episode_length[i] == lengths_[i]);
-      episodes.push_back({steps_, returns_[i], lengths_[i], step.terminated[i] != 0,
-                          step.truncated[i] != 0});
+      episodes.push_back(
+          {steps_, returns_[i], lengths_[i], step.terminated[i] != 0, step.truncated[i] != 0});
       returns_[i] = 0.0;
       lengths_[i] = 0;
     }
@@ -207,9 +209,8 @@ TEST_CASE("episode records match the env's returns - lengths and end flags", "[u
   SECTION("CartPole-v1 always pushing right: every episode terminated early") {
     EnvConfig config;
     config.num_envs = 2;
-    const auto episodes = RunAndCompare(config, 200, [](const auto&, auto action) {
-      action[0] = 1.0;
-    });
+    const auto episodes =
+        RunAndCompare(config, 200, [](const auto&, auto action) { action[0] = 1.0; });
     REQUIRE(episodes.size() >= 10);
     for (const auto& e : episodes) {
       CHECK(e.terminated);

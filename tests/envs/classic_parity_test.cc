@@ -11,13 +11,12 @@
 //   the same ulp-level sin/cos difference grows about e-fold every 2-3 steps in a fast swing-up;
 //   record 19 stays bit-equal in float32 through step 129 and differs by 1.2e-4 at its last step
 //   (142), so Acrobot observations after step 128 are held to 1e-3 instead.
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "envs/classic/acrobot.h"

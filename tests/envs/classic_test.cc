@@ -1,6 +1,5 @@
 // Crafted-state checks of the classic-control quirks that Gymnasium's numbers depend on.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <initializer_list>
 #include <numbers>
@@ -70,7 +69,7 @@ TEST_CASE("pendulum charges the pre-step state and the clipped torque", "[unit]"
   const double angle = AngleNormalize(3 * kPi / 2);
   CHECK(out.terms[0] == -(angle * angle));  // (-pi/2)^2, not (3pi/2)^2
   CHECK(out.terms[1] == -(0.1 * 4.0));
-  CHECK(out.terms[2] == -(0.001 * 4.0));    // torque 5 is clipped to 2
+  CHECK(out.terms[2] == -(0.001 * 4.0));  // torque 5 is clipped to 2
   CHECK(out.reward == -(angle * angle + 0.1 * 4.0 + 0.001 * 4.0));
   CHECK_FALSE(out.terminated);
   // the torque clip also applies to the physics

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "envs/grid/tabular.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
 
 #include "core/error.h"
-#include "envs/grid/tabular.h"
 #include "envs/grid/value_iteration.h"
 
 namespace rl {

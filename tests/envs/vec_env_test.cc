@@ -64,7 +64,7 @@ TEST_CASE("vec env autoresets in the same step and keeps the true final observat
       if (out.terminated[i] || out.truncated[i]) {
         ++ended;
         CHECK(out.episode_length[i] == out.final_obs(0, i));
-        CHECK(out.obs(0, i) == 0);                      // the new episode's first observation
+        CHECK(out.obs(0, i) == 0);  // the new episode's first observation
         CHECK(out.obs(1, i) == out.final_obs(1, i) + 1);
         // the limit of 6 steps truncates (as Gymnasium's TimeLimit, an episode whose terminal
         // step is the 6th is both); shorter episodes terminate

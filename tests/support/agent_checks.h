@@ -78,9 +78,9 @@ inline std::unique_ptr<Agent> SaveAndReload(const ExperimentConfig& config, cons
     agent.Save(f.CreateGroup("agent"));
     f.Close();
   }
-  std::unique_ptr<Agent> loaded = FindAgent(config.agent.Find("type")->scalar)
-                                      .make(config.agent, spec, config.env.num_envs,
-                                            config.seed + 1000);
+  std::unique_ptr<Agent> loaded =
+      FindAgent(config.agent.Find("type")->scalar)
+          .make(config.agent, spec, config.env.num_envs, config.seed + 1000);
   h5::File f = h5::File::OpenReadOnly(path);
   loaded->Load(f.OpenGroup("agent"));
   return loaded;

@@ -64,10 +64,10 @@ class Session {
     eval_env_ = MakeVecEnv(eval_config, config.seed, RngStream::kEvalEnv);
     agent_ = FindAgent(config.agent.Find("type")->scalar)
                  .make(config.agent, env_->Spec(), config.env.num_envs, config.seed);
-    trainer_ = std::make_unique<Trainer>(
-        TrainerSettings{config.total_steps, config.eval.every_steps, config.eval.episodes,
-                        config.seed},
-        *env_, eval_env_.get(), *agent_, reward_);
+    trainer_ =
+        std::make_unique<Trainer>(TrainerSettings{config.total_steps, config.eval.every_steps,
+                                                  config.eval.episodes, config.seed},
+                                  *env_, eval_env_.get(), *agent_, reward_);
     trainer_->AddHook(&recorder_);
   }
 
