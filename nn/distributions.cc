@@ -184,20 +184,23 @@ void TanhGaussian::SampleWithNoise(const Ref<const MatrixXf>& eps, Ref<MatrixXf>
     Fit(eps_, d, mean_.cols());
     eps_ = eps;
   }
-  const float log_det = LogDetScale();
-  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
-    // log pi = sum_i [log N(u; mean, std) - log(1 - tanh(u)^2)] - log det(scale)
-    float lp = -log_det;
-    for (Eigen::Index i = 0; i < d; ++i) {
-      const float e = eps_(i, b);
-      const float u = mean_(i, b) + std::exp(log_std_(i, b)) * e;
-      u_(i, b) = u;
-      tanh_u_(i, b) = std::tanh(u);
-      actions(i, b) = offset_(i) + scale_(i) * tanh_u_(i, b);
-      lp += -0.5f * e * e - log_std_(i, b) - kHalfLog2Pi - LogOneMinusTanhSq(u);
-    }
-    log_prob(b) = lp;
-  }
+  // u = mean + std * eps, a = offset + scale * tanh(u), vectorised over the whole batch
+  auto u = u_.array();
+  u = mean_.array() + log_std_.array().exp() * eps_.array();
+  tanh_u_.array() = u.tanh();
+  actions = (tanh_u_.array().colwise() * scale_.array()).colwise() + offset_.array();
+
+  // log pi = sum_i [log N(u; mean, std) - log(1 - tanh(u)^2)] - log det(scale), with
+  // log(1 - tanh(u)^2) = 2 (log 2 - u - softplus(-2u)) and softplus(x) = max(x, 0) + log1p(e^-|x|)
+  const auto x = -2.0f * u;
+  const auto softplus = x.max(0.0f) + (-x.abs()).exp().log1p();
+  const auto log_one_minus_tanh_sq = 2.0f * (kLog2 - u - softplus);
+  log_prob = (-0.5f * eps_.array().square() - log_std_.array() - kHalfLog2Pi -
+              log_one_minus_tanh_sq)
+                 .colwise()
+                 .sum()
+                 .transpose() -
+             LogDetScale();
 }
 
 void TanhGaussian::Mode(Ref<MatrixXf> actions) const {
