@@ -6,6 +6,7 @@
 #include "envs/classic/pendulum.h"
 #include "envs/grid/grid_world.h"
 #include "envs/grid/layouts.h"
+#include "envs/mujoco/hopper.h"
 
 namespace rl {
 namespace {
@@ -48,6 +49,11 @@ const std::vector<EnvEntry>& EnvRegistry() {
       GridEntry("CliffWalking"),
       GridEntry("LavaGap"),
       GridEntry("TwoGoals"),
+      MakeEnvEntry<Hopper, HopperConfig>(
+          "Hopper-v4", "MuJoCo one-legged hopper; Box(3), forward + healthy - ctrl, 1000 steps"),
+      MakeEnvEntry<SealsHopper, HopperConfig>(
+          "seals/Hopper-v1", "Hopper-v4 with x observed and no early termination; 1000 steps",
+          SealsHopperDefaults()),
   };
   return entries;
 }
