@@ -67,7 +67,8 @@ const std::vector<EnvEntry>& EnvRegistry() {
       MakeEnvEntry<InvertedPendulum, InvertedPendulumConfig>(
           "InvertedPendulum-v4", "MuJoCo cart-pole; Box(1), +1 per step until |angle| > 0.2"),
       MakeEnvEntry<InvertedDoublePendulum, InvertedDoublePendulumConfig>(
-          "InvertedDoublePendulum-v4", "MuJoCo double cart-pole; Box(1), 10 - penalties, tip z <= 1 ends"),
+          "InvertedDoublePendulum-v4",
+          "MuJoCo double cart-pole; Box(1), 10 - penalties, ends at tip z <= 1"),
       MakeEnvEntry<Reacher, ReacherConfig>(
           "Reacher-v4", "MuJoCo 2-link arm to a target; Box(2), -dist - ctrl (pre-step), 50 steps"),
       MakeEnvEntry<Swimmer, SwimmerConfig>(

@@ -31,7 +31,8 @@ struct AntConfig {
     v("use_contact_forces", use_contact_forces,
       "observe clip(cfrc_ext) (84 more entries) and charge the contact cost");
     v("contact_cost_weight", contact_cost_weight, "weight of sum(clip(cfrc_ext)^2)");
-    v("healthy_reward", healthy_reward, "reward per step while healthy (v4: also on the failing step)");
+    v("healthy_reward", healthy_reward,
+      "reward per step while healthy (v4: also on the failing step)");
     v("terminate_when_unhealthy", terminate_when_unhealthy,
       "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
     v("healthy_z_range", healthy_z_range, "closed range of the torso height z");

@@ -29,7 +29,8 @@ struct HopperConfig {
   void Fields(V& v) {
     v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
     v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
-    v("healthy_reward", healthy_reward, "reward per step while healthy (v4: also on the failing step)");
+    v("healthy_reward", healthy_reward,
+      "reward per step while healthy (v4: also on the failing step)");
     v("terminate_when_unhealthy", terminate_when_unhealthy,
       "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
     v("healthy_state_range", healthy_state_range, "open range of every state entry but x and z");

@@ -48,7 +48,8 @@ std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name) {
   if (it != cache.end()) return it->second;
 
   // compile the asset; the parser reports problems in `error`, not through mju_error
-  const std::string path = std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets/" + name + ".xml";
+  const std::string path =
+      std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets/" + name + ".xml";
   if (!std::filesystem::exists(path)) throw UserError("MuJoCo asset not found: " + path);
   char error[1000] = "";
   mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));

@@ -73,7 +73,8 @@ TEST_CASE("MuJoCo spaces, dt and limits follow the v4 table", "[unit]") {
     double dt;
     int steps;
   };
-  for (const Row& row : {Row{"Hopper-v4", 11, 3, 0.008, 1000}, Row{"Walker2d-v4", 17, 6, 0.008, 1000},
+  for (const Row& row : {Row{"Hopper-v4", 11, 3, 0.008, 1000},
+                         Row{"Walker2d-v4", 17, 6, 0.008, 1000},
                          Row{"HalfCheetah-v4", 17, 6, 0.05, 1000}, Row{"Ant-v4", 27, 8, 0.05, 1000},
                          Row{"InvertedPendulum-v4", 4, 1, 0.04, 1000},
                          Row{"InvertedDoublePendulum-v4", 11, 1, 0.05, 1000},
