@@ -20,10 +20,10 @@ MujocoEnv::MujocoEnv(const std::string& id, const std::string& asset, int frame_
 }
 
 void MujocoEnv::DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) {
+  // both paths end in Physics::SetState, which runs mj_resetData first
   if (init_state) {
     physics_.SetState(*init_state);
   } else {
-    physics_.ResetData();
     ResetModel();
   }
   WriteObs(obs);

@@ -30,7 +30,7 @@ class MujocoEnv : public Env {
   MujocoEnv(const std::string& id, const std::string& asset, int frame_skip, int max_episode_steps,
             int obs_dim, std::vector<std::string> reward_terms);
 
-  // Sets the sampled start state (reset noise) after mj_resetData.
+  // Samples the start state (reset noise) and sets it with Physics::SetState.
   virtual void ResetModel() = 0;
   // Writes the observation of the current data.
   virtual void WriteObs(Eigen::Ref<Vec> obs) const = 0;
