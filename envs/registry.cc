@@ -6,6 +6,13 @@
 #include "envs/classic/pendulum.h"
 #include "envs/grid/grid_world.h"
 #include "envs/grid/layouts.h"
+#include "envs/mujoco/ant.h"
+#include "envs/mujoco/half_cheetah.h"
+#include "envs/mujoco/hopper.h"
+#include "envs/mujoco/inverted_pendulum.h"
+#include "envs/mujoco/reacher.h"
+#include "envs/mujoco/swimmer.h"
+#include "envs/mujoco/walker2d.h"
 
 namespace rl {
 namespace {
@@ -48,6 +55,37 @@ const std::vector<EnvEntry>& EnvRegistry() {
       GridEntry("CliffWalking"),
       GridEntry("LavaGap"),
       GridEntry("TwoGoals"),
+      MakeEnvEntry<Hopper, HopperConfig>(
+          "Hopper-v4", "MuJoCo one-legged hopper; Box(3), forward + healthy - ctrl, 1000 steps"),
+      MakeEnvEntry<SealsHopper, HopperConfig>(
+          "seals/Hopper-v1", "Hopper-v4 with x observed and no early termination; 1000 steps",
+          SealsHopperDefaults()),
+      MakeEnvEntry<HalfCheetah, HalfCheetahConfig>(
+          "HalfCheetah-v4", "MuJoCo planar cheetah; Box(6), forward - ctrl, never terminates"),
+      MakeEnvEntry<Walker2d, Walker2dConfig>(
+          "Walker2d-v4", "MuJoCo planar biped; Box(6), forward + healthy - ctrl, 1000 steps"),
+      MakeEnvEntry<InvertedPendulum, InvertedPendulumConfig>(
+          "InvertedPendulum-v4", "MuJoCo cart-pole; Box(1), +1 per step until |angle| > 0.2"),
+      MakeEnvEntry<InvertedDoublePendulum, InvertedDoublePendulumConfig>(
+          "InvertedDoublePendulum-v4",
+          "MuJoCo double cart-pole; Box(1), 10 - penalties, ends at tip z <= 1"),
+      MakeEnvEntry<Reacher, ReacherConfig>(
+          "Reacher-v4", "MuJoCo 2-link arm to a target; Box(2), -dist - ctrl (pre-step), 50 steps"),
+      MakeEnvEntry<Swimmer, SwimmerConfig>(
+          "Swimmer-v4", "MuJoCo 3-link swimmer in a viscous fluid; Box(2), forward - ctrl"),
+      MakeEnvEntry<Ant, AntConfig>(
+          "Ant-v4", "MuJoCo quadruped; Box(8), torso forward + healthy - ctrl, obs 27, 1000 steps"),
+      MakeEnvEntry<SealsHalfCheetah, HalfCheetahConfig>(
+          "seals/HalfCheetah-v1", "HalfCheetah-v4 with x observed; 1000 steps",
+          SealsHalfCheetahDefaults()),
+      MakeEnvEntry<SealsWalker2d, Walker2dConfig>(
+          "seals/Walker2d-v1", "Walker2d-v4 with x observed and no early termination; 1000 steps",
+          SealsWalker2dDefaults()),
+      MakeEnvEntry<SealsAnt, AntConfig>(
+          "seals/Ant-v1", "Ant-v4 with x, y observed and no early termination; 1000 steps",
+          SealsAntDefaults()),
+      MakeEnvEntry<SealsSwimmer, SwimmerConfig>(
+          "seals/Swimmer-v1", "Swimmer-v4 with x, y observed; 1000 steps", SealsSwimmerDefaults()),
   };
   return entries;
 }

@@ -1,0 +1,79 @@
+// Hopper-v4 as in Gymnasium: a one-legged planar robot rewarded for forward speed while it stays
+// healthy (upright, high enough, state bounded). seals/Hopper-v1 is the fixed-horizon variant.
+#ifndef REWARDLAB_ENVS_MUJOCO_HOPPER_H_
+#define REWARDLAB_ENVS_MUJOCO_HOPPER_H_
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "envs/mujoco/mujoco_env.h"
+
+namespace rl {
+
+// Options of Hopper-v4 (Gymnasium's constructor arguments).
+struct HopperConfig {
+  double forward_reward_weight = 1.0;
+  double ctrl_cost_weight = 1e-3;
+  double healthy_reward = 1.0;
+  bool terminate_when_unhealthy = true;
+  std::vector<double> healthy_state_range = {-100.0, 100.0};
+  std::vector<double> healthy_z_range = {0.7, std::numeric_limits<double>::infinity()};
+  std::vector<double> healthy_angle_range = {-0.2, 0.2};
+  double reset_noise_scale = 5e-3;
+  bool exclude_current_positions_from_observation = true;
+
+  // Lists the fields for reading, writing and describing.
+  template <class V>
+  void Fields(V& v) {
+    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
+    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
+    v("healthy_reward", healthy_reward,
+      "reward per step while healthy (v4: also on the failing step)");
+    v("terminate_when_unhealthy", terminate_when_unhealthy,
+      "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
+    v("healthy_state_range", healthy_state_range, "open range of every state entry but x and z");
+    v("healthy_z_range", healthy_z_range, "open range of the torso height z");
+    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle");
+    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
+      Check::Min(0.0));
+    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
+      "leave x out of the observation (11 entries instead of 12)");
+  }
+};
+
+// Hopper-v4: Box(3) torques in [-1, 1], 11 observations, dt 0.008 s, 1000 steps.
+class Hopper : public MujocoEnv {
+ public:
+  // Builds the env with the given options; `id` names it in the spec.
+  explicit Hopper(const HopperConfig& config = {}, const std::string& id = "Hopper-v4");
+  // Gymnasium's is_healthy for the current state.
+  bool IsHealthy() const;
+
+ protected:
+  // qpos and qvel = reference + U(-noise, noise).
+  void ResetModel() override;
+  // qpos[1:] (or all of qpos), then clip(qvel, -10, 10).
+  void WriteObs(Eigen::Ref<Vec> obs) const override;
+  // Terms forward, healthy, ctrl (negative); terminated when unhealthy if so configured.
+  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+
+ private:
+  HopperConfig config_;
+};
+
+// The options of seals/Hopper-v1: x observed, no early termination.
+HopperConfig SealsHopperDefaults();
+
+// seals/Hopper-v1: Hopper-v4 with 12 observations whose episodes always last 1000 steps.
+class SealsHopper : public Hopper {
+ public:
+  // Builds the env with the given options (defaults: SealsHopperDefaults()).
+  explicit SealsHopper(const HopperConfig& config = SealsHopperDefaults())
+      : Hopper(config, "seals/Hopper-v1") {}
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_ENVS_MUJOCO_HOPPER_H_

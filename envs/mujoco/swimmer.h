@@ -1,0 +1,63 @@
+// Swimmer-v4 as in Gymnasium: a three-link swimmer in a viscous fluid rewarded for forward
+// speed, never terminated. seals/Swimmer-v1 observes the x, y position as well.
+#ifndef REWARDLAB_ENVS_MUJOCO_SWIMMER_H_
+#define REWARDLAB_ENVS_MUJOCO_SWIMMER_H_
+
+#include <string>
+
+#include "core/config.h"
+#include "envs/mujoco/mujoco_env.h"
+
+namespace rl {
+
+// Options of Swimmer-v4 (Gymnasium's constructor arguments).
+struct SwimmerConfig {
+  double forward_reward_weight = 1.0;
+  double ctrl_cost_weight = 1e-4;
+  double reset_noise_scale = 0.1;
+  bool exclude_current_positions_from_observation = true;
+
+  // Lists the fields for reading, writing and describing.
+  template <class V>
+  void Fields(V& v) {
+    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
+    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
+    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
+      Check::Min(0.0));
+    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
+      "leave x, y out of the observation (8 entries instead of 10)");
+  }
+};
+
+// Swimmer-v4: Box(2) torques in [-1, 1], 8 observations, dt 0.04 s, 1000 steps.
+class Swimmer : public MujocoEnv {
+ public:
+  // Builds the env with the given options; `id` names it in the spec.
+  explicit Swimmer(const SwimmerConfig& config = {}, const std::string& id = "Swimmer-v4");
+
+ protected:
+  // qpos and qvel = reference + U(-noise, noise).
+  void ResetModel() override;
+  // qpos[2:] (or all of qpos), then qvel.
+  void WriteObs(Eigen::Ref<Vec> obs) const override;
+  // Terms forward and ctrl (negative); never terminated.
+  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+
+ private:
+  SwimmerConfig config_;
+};
+
+// The options of seals/Swimmer-v1: x, y observed.
+SwimmerConfig SealsSwimmerDefaults();
+
+// seals/Swimmer-v1: Swimmer-v4 with 10 observations.
+class SealsSwimmer : public Swimmer {
+ public:
+  // Builds the env with the given options (defaults: SealsSwimmerDefaults()).
+  explicit SealsSwimmer(const SwimmerConfig& config = SealsSwimmerDefaults())
+      : Swimmer(config, "seals/Swimmer-v1") {}
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_ENVS_MUJOCO_SWIMMER_H_

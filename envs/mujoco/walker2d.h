@@ -1,0 +1,77 @@
+// Walker2d-v4 as in Gymnasium: a planar biped rewarded for forward speed while healthy (torso
+// height and angle in range). v4's feet differ in friction (right 0.9, left 1.9).
+// seals/Walker2d-v1 is the fixed-horizon variant.
+#ifndef REWARDLAB_ENVS_MUJOCO_WALKER2D_H_
+#define REWARDLAB_ENVS_MUJOCO_WALKER2D_H_
+
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "envs/mujoco/mujoco_env.h"
+
+namespace rl {
+
+// Options of Walker2d-v4 (Gymnasium's constructor arguments).
+struct Walker2dConfig {
+  double forward_reward_weight = 1.0;
+  double ctrl_cost_weight = 1e-3;
+  double healthy_reward = 1.0;
+  bool terminate_when_unhealthy = true;
+  std::vector<double> healthy_z_range = {0.8, 2.0};
+  std::vector<double> healthy_angle_range = {-1.0, 1.0};
+  double reset_noise_scale = 5e-3;
+  bool exclude_current_positions_from_observation = true;
+
+  // Lists the fields for reading, writing and describing.
+  template <class V>
+  void Fields(V& v) {
+    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
+    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
+    v("healthy_reward", healthy_reward,
+      "reward per step while healthy (v4: also on the failing step)");
+    v("terminate_when_unhealthy", terminate_when_unhealthy,
+      "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
+    v("healthy_z_range", healthy_z_range, "open range of the torso height z");
+    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle");
+    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
+      Check::Min(0.0));
+    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
+      "leave x out of the observation (17 entries instead of 18)");
+  }
+};
+
+// Walker2d-v4: Box(6) torques in [-1, 1], 17 observations, dt 0.008 s, 1000 steps.
+class Walker2d : public MujocoEnv {
+ public:
+  // Builds the env with the given options; `id` names it in the spec.
+  explicit Walker2d(const Walker2dConfig& config = {}, const std::string& id = "Walker2d-v4");
+  // Gymnasium's is_healthy for the current state.
+  bool IsHealthy() const;
+
+ protected:
+  // qpos and qvel = reference + U(-noise, noise).
+  void ResetModel() override;
+  // qpos[1:] (or all of qpos), then clip(qvel, -10, 10).
+  void WriteObs(Eigen::Ref<Vec> obs) const override;
+  // Terms forward, healthy, ctrl (negative); terminated when unhealthy if so configured.
+  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+
+ private:
+  Walker2dConfig config_;
+};
+
+// The options of seals/Walker2d-v1: x observed, no early termination.
+Walker2dConfig SealsWalker2dDefaults();
+
+// seals/Walker2d-v1: Walker2d-v4 with 18 observations whose episodes always last 1000 steps.
+class SealsWalker2d : public Walker2d {
+ public:
+  // Builds the env with the given options (defaults: SealsWalker2dDefaults()).
+  explicit SealsWalker2d(const Walker2dConfig& config = SealsWalker2dDefaults())
+      : Walker2d(config, "seals/Walker2d-v1") {}
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_ENVS_MUJOCO_WALKER2D_H_

@@ -1,0 +1,281 @@
+// MuJoCo envs: assets, spaces, reward terms, termination rules, v4 quirks and divergence.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "envs/mujoco/ant.h"
+#include "envs/mujoco/hopper.h"
+#include "envs/mujoco/inverted_pendulum.h"
+#include "envs/mujoco/reacher.h"
+#include "envs/mujoco/walker2d.h"
+#include "envs/registry.h"
+
+namespace rl {
+namespace {
+
+// Fails the test if MuJoCo raised a warning while it was alive.
+class NoWarnings {
+ public:
+  NoWarnings() : start_(MujocoWarningCount()) { InstallMujocoHandlers(); }
+  ~NoWarnings() { CHECK(MujocoWarningCount() == start_); }
+
+ private:
+  int64_t start_;
+};
+
+// A built env with its step buffers.
+struct Run {
+  explicit Run(const std::string& id, uint64_t seed = 0) : env(MakeEnv(id)) {
+    env->Seed(seed);
+    env->ResizeFor(r);
+    obs.resize(env->Spec().observation.Dim());
+    env->Reset(obs);
+  }
+  // Resets to qpos then qvel.
+  void ResetTo(const Vec& state) {
+    ResetOptions o;
+    o.init_state = state;
+    env->Reset(obs, o);
+  }
+  // Steps with a constant action `a` in every component.
+  void Step(double a = 0.0) { env->Step(Vec::Constant(env->Spec().action.Dim(), a), r); }
+  MujocoEnv& Mj() { return dynamic_cast<MujocoEnv&>(*env); }
+
+  std::unique_ptr<Env> env;
+  StepResult r;
+  Vec obs;
+};
+
+// qpos then qvel with the given qpos and zero velocity.
+Vec StateOf(const Vec& qpos, int nv) {
+  Vec s = Vec::Zero(qpos.size() + nv);
+  s.head(qpos.size()) = qpos;
+  return s;
+}
+
+TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
+  NoWarnings guard;
+  for (const char* name : {"hopper", "half_cheetah", "walker2d", "ant", "inverted_pendulum",
+                           "inverted_double_pendulum", "reacher", "swimmer"}) {
+    INFO(name);
+    Physics p(name);
+    for (int i = 0; i < 50; ++i) REQUIRE(p.Step(Vec::Zero(p.Nu()), 2));
+    CHECK(p.Divergences() == 0);
+  }
+}
+
+TEST_CASE("MuJoCo spaces, dt and limits follow the v4 table", "[unit]") {
+  NoWarnings guard;
+  struct Row {
+    const char* id;
+    int obs, act;
+    double dt;
+    int steps;
+  };
+  for (const Row& row : {Row{"Hopper-v4", 11, 3, 0.008, 1000},
+                         Row{"Walker2d-v4", 17, 6, 0.008, 1000},
+                         Row{"HalfCheetah-v4", 17, 6, 0.05, 1000}, Row{"Ant-v4", 27, 8, 0.05, 1000},
+                         Row{"InvertedPendulum-v4", 4, 1, 0.04, 1000},
+                         Row{"InvertedDoublePendulum-v4", 11, 1, 0.05, 1000},
+                         Row{"Reacher-v4", 11, 2, 0.02, 50}, Row{"Swimmer-v4", 8, 2, 0.04, 1000},
+                         Row{"seals/Hopper-v1", 12, 3, 0.008, 1000},
+                         Row{"seals/Walker2d-v1", 18, 6, 0.008, 1000},
+                         Row{"seals/HalfCheetah-v1", 18, 6, 0.05, 1000},
+                         Row{"seals/Ant-v1", 29, 8, 0.05, 1000},
+                         Row{"seals/Swimmer-v1", 10, 2, 0.04, 1000}}) {
+    INFO(row.id);
+    const EnvSpec& spec = MakeEnv(row.id)->Spec();
+    CHECK(spec.observation.Dim() == row.obs);
+    CHECK(spec.action.Dim() == row.act);
+    CHECK(spec.dt == Approx(row.dt).epsilon(1e-12));
+    CHECK(spec.max_episode_steps == row.steps);
+  }
+  CHECK(MakeEnv("InvertedPendulum-v4")->Spec().action.high[0] == 3.0);
+  AntConfig contact;
+  contact.use_contact_forces = true;
+  CHECK(Ant(contact).Spec().observation.Dim() == 111);
+}
+
+TEST_CASE("planar forward term is dx/dt from qpos and reward sums the terms", "[unit]") {
+  NoWarnings guard;
+  for (const char* id : {"Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Swimmer-v4"}) {
+    INFO(id);
+    Run run(id, 3);
+    for (int i = 0; i < 5; ++i) {
+      const double x0 = run.env->PhysicalState()[0];
+      run.Step(0.5);
+      const double x1 = run.env->PhysicalState()[0];
+      CHECK(run.r.terms[0] == (x1 - x0) / run.env->Spec().dt);
+      CHECK(run.r.reward == run.r.terms.sum());
+      CHECK_FALSE(run.r.truncated);
+    }
+  }
+}
+
+TEST_CASE("Ant's forward term uses the torso's lagged xpos", "[unit]") {
+  NoWarnings guard;
+  Run run("Ant-v4", 2);
+  Ant& ant = dynamic_cast<Ant&>(*run.env);
+  const mjData* d = ant.GetPhysics().Data();
+  const double x0 = d->xpos[3 * ant.TorsoId()];
+  run.Step(0.3);
+  const double x1 = d->xpos[3 * ant.TorsoId()];
+  CHECK(run.r.terms[0] == (x1 - x0) / run.env->Spec().dt);
+  CHECK(x1 != run.env->PhysicalState()[0]);  // xpos lags qpos by one substep
+  CHECK(run.r.terms[2] == Approx(-0.5 * 8 * 0.09));
+}
+
+TEST_CASE("Hopper health uses strict inequalities", "[unit]") {
+  NoWarnings guard;
+  Hopper hopper;
+  Vec obs(11);
+  auto healthy_at = [&](double z, double angle) {
+    Vec qpos(6);
+    qpos << 0, z, angle, 0, 0, 0;
+    ResetOptions o;
+    o.init_state = StateOf(qpos, 6);
+    hopper.Reset(obs, o);
+    return hopper.IsHealthy();
+  };
+  CHECK(healthy_at(1.25, 0.0));
+  CHECK_FALSE(healthy_at(0.7, 0.0));
+  CHECK(healthy_at(0.7000001, 0.0));
+  CHECK_FALSE(healthy_at(1.25, 0.2));
+  CHECK_FALSE(healthy_at(1.25, -0.2));
+  CHECK(healthy_at(1.25, 0.1999));
+}
+
+TEST_CASE("Walker2d health is 0.8 < z < 2 and -1 < angle < 1", "[unit]") {
+  NoWarnings guard;
+  Walker2d walker;
+  Vec obs(17);
+  auto healthy_at = [&](double z, double angle) {
+    Vec qpos = Vec::Zero(9);
+    qpos[1] = z;
+    qpos[2] = angle;
+    ResetOptions o;
+    o.init_state = StateOf(qpos, 9);
+    walker.Reset(obs, o);
+    return walker.IsHealthy();
+  };
+  CHECK(healthy_at(1.25, 0.0));
+  CHECK_FALSE(healthy_at(0.8, 0.0));
+  CHECK_FALSE(healthy_at(2.0, 0.0));
+  CHECK(healthy_at(1.9999, 0.9999));
+  CHECK_FALSE(healthy_at(1.25, 1.0));
+  CHECK_FALSE(healthy_at(1.25, -1.0));
+}
+
+TEST_CASE("Ant health is 0.2 <= z <= 1 (inclusive)", "[unit]") {
+  NoWarnings guard;
+  Ant ant;
+  Vec obs(27);
+  auto healthy_at = [&](double z) {
+    Vec qpos = Vec::Zero(15);
+    qpos[2] = z;
+    qpos[3] = 1.0;
+    ResetOptions o;
+    o.init_state = StateOf(qpos, 14);
+    ant.Reset(obs, o);
+    return ant.IsHealthy();
+  };
+  CHECK(healthy_at(0.2));
+  CHECK(healthy_at(1.0));
+  CHECK_FALSE(healthy_at(0.1999999));
+  CHECK_FALSE(healthy_at(1.0000001));
+}
+
+TEST_CASE("the v4 healthy bonus is paid on the failing step; seals never terminates", "[unit]") {
+  NoWarnings guard;
+  Vec qpos(6);
+  qpos << 0, 1.25, 0.5, 0, 0, 0;  // tilted past the angle limit
+  Run v4("Hopper-v4");
+  v4.ResetTo(StateOf(qpos, 6));
+  v4.Step();
+  CHECK(v4.r.terminated);
+  CHECK_FALSE(v4.r.truncated);
+  CHECK(v4.r.terms[1] == 1.0);
+
+  Vec state = Vec::Zero(12);
+  state.head(6) = qpos;
+  Run seals("seals/Hopper-v1");
+  seals.ResetTo(state);
+  seals.Step();
+  CHECK_FALSE(seals.r.terminated);
+  CHECK(seals.r.terms[1] == 0.0);
+  CHECK(seals.r.obs[0] == seals.env->PhysicalState()[0]);  // x is observed
+}
+
+TEST_CASE("InvertedPendulum terminates once |angle| > 0.2, paying +1", "[unit]") {
+  NoWarnings guard;
+  Run run("InvertedPendulum-v4");
+  run.ResetTo(Vec::Zero(4));
+  run.Step();
+  CHECK_FALSE(run.r.terminated);
+  Vec tilted = Vec::Zero(4);
+  tilted[1] = 0.3;
+  run.ResetTo(tilted);
+  run.Step();
+  CHECK(run.r.terminated);
+  CHECK(run.r.reward == 1.0);
+}
+
+TEST_CASE("Reacher-v4's reward uses the pre-step state", "[unit]") {
+  NoWarnings guard;
+  Run run("Reacher-v4", 5);
+  Reacher& reacher = dynamic_cast<Reacher&>(*run.env);
+  const double before = reacher.FingertipToTarget().norm();
+  CHECK(run.obs.tail(3) == reacher.FingertipToTarget());
+  run.Step(1.0);
+  CHECK(run.r.terms[0] == -before);
+  CHECK(run.r.terms[1] == -2.0);
+  CHECK(reacher.FingertipToTarget().norm() != before);
+  CHECK(run.obs[10] == 0.0);
+}
+
+TEST_CASE("MuJoCo envs are deterministic for a seed", "[unit]") {
+  NoWarnings guard;
+  Run a("Walker2d-v4", 11), b("Walker2d-v4", 11), c("Walker2d-v4", 12);
+  CHECK(a.obs == b.obs);
+  CHECK(a.obs != c.obs);
+  for (int i = 0; i < 10; ++i) {
+    a.Step(0.2);
+    b.Step(0.2);
+    CHECK(a.r.obs == b.r.obs);
+    CHECK(a.r.reward == b.r.reward);
+  }
+}
+
+TEST_CASE("a diverging step is truncated with a finite observation", "[unit]") {
+  Run run("Hopper-v4");
+  Vec state = Vec::Zero(12);
+  state.head(6) << 0, 1.25, 0, 0, 0, 0;
+  state[6] = 1e11;  // past MuJoCo's mjMAXVAL: mj_step warns (BADQVEL) and resets
+  const int64_t warnings = MujocoWarningCount();
+  run.ResetTo(state);
+  REQUIRE_NOTHROW(run.Step(0.5));
+  CHECK(run.r.truncated);
+  CHECK_FALSE(run.r.terminated);
+  CHECK(run.r.obs.allFinite());
+  CHECK(run.r.reward == 0.0);
+  CHECK(run.Mj().Divergences() == 1);
+  CHECK(MujocoWarningCount() > warnings);
+  CHECK(run.env->PhysicalState() == state);  // the pre-step state is kept
+
+  // a NaN velocity written into the data is caught the same way
+  run.env->Reset(run.obs);
+  run.Mj().GetPhysics().Data()->qvel[3] = std::numeric_limits<double>::quiet_NaN();
+  run.Step(0.0);
+  CHECK(run.r.truncated);
+  CHECK(run.Mj().Divergences() == 2);
+}
+
+TEST_CASE("MuJoCo errors throw UserError instead of exiting", "[unit]") {
+  InstallMujocoHandlers();
+  CHECK_THROWS_AS(mju_error("forced"), UserError);
+  CHECK_THROWS_AS(LoadMujocoModel("no_such_asset"), UserError);
+}
+
+}  // namespace
+}  // namespace rl
