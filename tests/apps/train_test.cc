@@ -113,7 +113,7 @@ TEST_CASE("train writes a complete run folder that h5py can read", "[smoke]") {
   CHECK(losses.step.size() == 11);
   CHECK(losses.step.front() == 256);
   CHECK(losses.step.back() == 2816);
-  CHECK(charts.values.at("learning_rate").front() == Approx(2.0e-3));
+  CHECK(charts.values.at("learning_rate").front() == Approx(1.5e-3));  // the shipped lr
 
   if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
     WARN("h5py check skipped: /usr/bin/python3 has no h5py");
