@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -15,23 +16,8 @@ namespace {
 
 using Catch::Matchers::Contains;
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Result RunCli(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(REWARDLAB_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = testing::CliResult;
+using testing::RunCli;
 
 // Bad input: exit code 2 and exactly one line on the terminal.
 void ExpectOneLineError(const Result& r, const std::string& needle) {

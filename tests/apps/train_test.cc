@@ -19,6 +19,7 @@
 
 #include "core/run_file.h"
 #include "tests/support/run_data_checks.h"
+#include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -27,23 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Result RunCli(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(REWARDLAB_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = testing::CliResult;
+using testing::RunCli;
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path);
