@@ -85,7 +85,8 @@ TEST_CASE("MuJoCo spaces, dt and limits follow the v4 table", "[unit]") {
                          Row{"seals/Ant-v1", 29, 8, 0.05, 1000},
                          Row{"seals/Swimmer-v1", 10, 2, 0.04, 1000}}) {
     INFO(row.id);
-    const EnvSpec& spec = MakeEnv(row.id)->Spec();
+    const std::unique_ptr<Env> env = MakeEnv(row.id);
+    const EnvSpec& spec = env->Spec();
     CHECK(spec.observation.Dim() == row.obs);
     CHECK(spec.action.Dim() == row.act);
     CHECK(spec.dt == Approx(row.dt).epsilon(1e-12));
