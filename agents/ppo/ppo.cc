@@ -83,15 +83,15 @@ void Ppo::NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out
 }
 
 void Ppo::Values(const Eigen::Ref<const MatF>& x, VecF& out) {
-  MatF v;
-  critic_.Forward(x, v);
-  out = v.row(0).transpose();
+  critic_.Forward(x, value_head_);
+  out = value_head_.row(0).transpose();
 }
 
 void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   const int n = static_cast<int>(obs.cols());
   const bool explore = mode == ActMode::kExplore;
-  MatF raw = obs.cast<float>();
+  raw_scratch_ = obs.cast<float>();
+  const MatF& raw = raw_scratch_;
   NormalizeObs(raw, explore, norm_scratch_);
   actor_.Forward(norm_scratch_, head_);
   action.resize(act_dim_, n);
@@ -100,9 +100,9 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   if (!explore) {
     if (discrete_) {
       categorical_.SetLogits(head_);
-      Eigen::VectorXi a(n);
-      categorical_.Mode(a);
-      action.row(0) = a.cast<double>().transpose();
+      index_scratch_.resize(n);
+      categorical_.Mode(index_scratch_);
+      action.row(0) = index_scratch_.cast<double>().transpose();
     } else {
       action = head_.cast<double>()
                    .cwiseMax(spec_.action.low.replicate(1, n))
@@ -119,11 +119,11 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   values_.segment(col, n) = value_scratch_;
   if (discrete_) {
     categorical_.SetLogits(head_);
-    Eigen::VectorXi a(n);
-    categorical_.Sample(explore_rng_, a);
-    categorical_.LogProb(a, logp_.segment(col, n));
-    actions_.middleCols(col, n).row(0) = a.cast<float>().transpose();
-    action.row(0) = a.cast<double>().transpose();
+    index_scratch_.resize(n);
+    categorical_.Sample(explore_rng_, index_scratch_);
+    categorical_.LogProb(index_scratch_, logp_.segment(col, n));
+    actions_.middleCols(col, n).row(0) = index_scratch_.cast<float>().transpose();
+    action.row(0) = index_scratch_.cast<double>().transpose();
   } else {
     gaussian_.Set(head_, log_std_);
     act_scratch_.resize(act_dim_, n);

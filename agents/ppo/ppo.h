@@ -82,7 +82,8 @@ class Ppo : public Agent {
   VecF mb_logp_, mb_adv_, mb_ret_, mb_oldv_, new_logp_, entropy_, dlogp_, dent_, dlog_std_;
   VecF actor_grad_, critic_grad_;
   Eigen::VectorXi mb_idx_actions_;
-  MatF act_scratch_, norm_scratch_;
+  MatF act_scratch_, norm_scratch_, raw_scratch_, value_head_;
+  Eigen::VectorXi index_scratch_;
   VecF value_scratch_;
 };
 

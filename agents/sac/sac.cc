@@ -82,17 +82,17 @@ void Sac::Act(const Mat& obs, ActMode mode, Mat& action) {
     }
     return;
   }
-  const Eigen::MatrixXf x = obs.cast<float>();
-  actor_.Forward(x, head_);
+  obs_scratch_ = obs.cast<float>();
+  actor_.Forward(obs_scratch_, head_);
   policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
-  Eigen::MatrixXf a(act_dim_, n);
+  act_scratch_.resize(act_dim_, n);
   if (mode == ActMode::kEval) {
-    policy_.Mode(a);
+    policy_.Mode(act_scratch_);
   } else {
-    Eigen::VectorXf logp(n);
-    policy_.Sample(explore_rng_, a, logp);
+    logp_scratch_.resize(n);
+    policy_.Sample(explore_rng_, act_scratch_, logp_scratch_);
   }
-  action = a.cast<double>();
+  action = act_scratch_.cast<double>();
 }
 
 void Sac::Observe(const Mat& obs, const Mat& action, const VecStep& step) {
@@ -159,7 +159,10 @@ std::array<double, 2> Sac::UpdateActor() {
   q2_.Forward(batch_.obs, pi_actions_, q2_cache_);
   const Eigen::MatrixXf& v1 = q1_cache_.Output();
   const Eigen::MatrixXf& v2 = q2_cache_.Output();
-  Eigen::MatrixXf d1 = Eigen::MatrixXf::Zero(1, b), d2 = Eigen::MatrixXf::Zero(1, b);
+  Eigen::MatrixXf& d1 = d1_;
+  Eigen::MatrixXf& d2 = d2_;
+  d1.setZero(1, b);
+  d2.setZero(1, b);
   double actor_loss = 0.0;
   for (int k = 0; k < b; ++k) {
     const bool first = v1(0, k) <= v2(0, k);
@@ -175,7 +178,8 @@ std::array<double, 2> Sac::UpdateActor() {
   dactions_ = dx1_.bottomRows(act_dim_) + dx2_.bottomRows(act_dim_);
   dmean_.resize(act_dim_, b);
   draw_.resize(act_dim_, b);
-  policy_.Backward(dactions_, Eigen::VectorXf::Constant(b, alpha / b), dmean_, draw_);
+  dlogp_.setConstant(b, alpha / b);
+  policy_.Backward(dactions_, dlogp_, dmean_, draw_);
   dhead_.resize(2 * act_dim_, b);
   dhead_ << dmean_, draw_;
   grad_actor_.setZero();
@@ -190,8 +194,8 @@ std::array<double, 2> Sac::UpdateActor() {
     policy_.Sample(sample_rng_, pi_actions_, logp_);
     const double mean_term = (logp_.array() + target_entropy_).mean();
     alpha_loss = -alpha * mean_term;
-    Eigen::VectorXf g = Eigen::VectorXf::Constant(1, static_cast<float>(-alpha * mean_term));
-    alpha_opt_.Step(log_alpha_, g);
+    alpha_grad_.setConstant(1, static_cast<float>(-alpha * mean_term));
+    alpha_opt_.Step(log_alpha_, alpha_grad_);
   }
   return {actor_loss, alpha_loss};
 }

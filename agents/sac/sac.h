@@ -60,7 +60,8 @@ class Sac : public Agent {
   ReplaySample batch_;
   nn::MlpCache actor_cache_, q1_cache_, q2_cache_;
   Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_, q1_out_, q2_out_, dq_, dx1_, dx2_;
-  Eigen::MatrixXf dactions_, dmean_, draw_, dhead_;
+  Eigen::MatrixXf dactions_, dmean_, draw_, dhead_, d1_, d2_, obs_scratch_, act_scratch_;
+  Eigen::VectorXf dlogp_, alpha_grad_, logp_scratch_;
   Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_,
       scratch_grad_;
   std::array<double, 4> last_critic_{};
