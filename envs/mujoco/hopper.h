@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/config.h"
-#include "envs/mujoco/mujoco_env.h"
+#include "envs/mujoco/planar_walker.h"
 
 namespace rl {
 
@@ -44,23 +44,12 @@ struct HopperConfig {
 };
 
 // Hopper-v4: Box(3) torques in [-1, 1], 11 observations, dt 0.008 s, 1000 steps.
-class Hopper : public MujocoEnv {
+class Hopper : public PlanarWalker<HopperConfig> {
  public:
   // Builds the env with the given options; `id` names it in the spec.
   explicit Hopper(const HopperConfig& config = {}, const std::string& id = "Hopper-v4");
   // Gymnasium's is_healthy for the current state.
-  bool IsHealthy() const;
-
- protected:
-  // qpos and qvel = reference + U(-noise, noise).
-  void ResetModel() override;
-  // qpos[1:] (or all of qpos), then clip(qvel, -10, 10).
-  void WriteObs(Eigen::Ref<Vec> obs) const override;
-  // Terms forward, healthy, ctrl (negative); terminated when unhealthy if so configured.
-  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
-
- private:
-  HopperConfig config_;
+  bool IsHealthy() const override;
 };
 
 // The options of seals/Hopper-v1: x observed, no early termination.

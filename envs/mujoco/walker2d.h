@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/config.h"
-#include "envs/mujoco/mujoco_env.h"
+#include "envs/mujoco/planar_walker.h"
 
 namespace rl {
 
@@ -42,23 +42,12 @@ struct Walker2dConfig {
 };
 
 // Walker2d-v4: Box(6) torques in [-1, 1], 17 observations, dt 0.008 s, 1000 steps.
-class Walker2d : public MujocoEnv {
+class Walker2d : public PlanarWalker<Walker2dConfig> {
  public:
   // Builds the env with the given options; `id` names it in the spec.
   explicit Walker2d(const Walker2dConfig& config = {}, const std::string& id = "Walker2d-v4");
   // Gymnasium's is_healthy for the current state.
-  bool IsHealthy() const;
-
- protected:
-  // qpos and qvel = reference + U(-noise, noise).
-  void ResetModel() override;
-  // qpos[1:] (or all of qpos), then clip(qvel, -10, 10).
-  void WriteObs(Eigen::Ref<Vec> obs) const override;
-  // Terms forward, healthy, ctrl (negative); terminated when unhealthy if so configured.
-  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
-
- private:
-  Walker2dConfig config_;
+  bool IsHealthy() const override;
 };
 
 // The options of seals/Walker2d-v1: x observed, no early termination.
