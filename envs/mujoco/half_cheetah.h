@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/config.h"
-#include "envs/mujoco/mujoco_env.h"
+#include "envs/mujoco/forward_runner.h"
 
 namespace rl {
 
@@ -30,22 +30,11 @@ struct HalfCheetahConfig {
 };
 
 // HalfCheetah-v4: Box(6) torques in [-1, 1], 17 observations, dt 0.05 s, 1000 steps.
-class HalfCheetah : public MujocoEnv {
+class HalfCheetah : public ForwardRunner<HalfCheetahConfig> {
  public:
   // Builds the env with the given options; `id` names it in the spec.
   explicit HalfCheetah(const HalfCheetahConfig& config = {},
                        const std::string& id = "HalfCheetah-v4");
-
- protected:
-  // qpos += U(-noise, noise), qvel = noise * N(0, 1).
-  void ResetModel() override;
-  // qpos[1:] (or all of qpos), then qvel.
-  void WriteObs(Eigen::Ref<Vec> obs) const override;
-  // Terms forward and ctrl (negative); never terminated.
-  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
-
- private:
-  HalfCheetahConfig config_;
 };
 
 // The options of seals/HalfCheetah-v1: x observed.

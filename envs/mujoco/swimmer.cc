@@ -1,40 +1,9 @@
 #include "envs/mujoco/swimmer.h"
 
 namespace rl {
-namespace {
-
-constexpr int kFrameSkip = 4;
-
-}  // namespace
 
 Swimmer::Swimmer(const SwimmerConfig& config, const std::string& id)
-    : MujocoEnv(id, "swimmer", kFrameSkip, 1000,
-                config.exclude_current_positions_from_observation ? 8 : 10, {"forward", "ctrl"}),
-      config_(config) {}
-
-void Swimmer::ResetModel() {
-  const double s = config_.reset_noise_scale;
-  const Vec qpos = InitQpos() + UniformNoise(physics_.Nq(), s);
-  const Vec qvel = UniformNoise(physics_.Nv(), s);
-  physics_.SetState(qpos, qvel);
-}
-
-void Swimmer::WriteObs(Eigen::Ref<Vec> obs) const {
-  const int skip = config_.exclude_current_positions_from_observation ? 2 : 0;
-  const int np = physics_.Nq() - skip;
-  obs.head(np) = physics_.Qpos().tail(np);
-  obs.tail(physics_.Nv()) = physics_.Qvel();
-}
-
-void Swimmer::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
-  const double x_before = physics_.Qpos()[0];
-  if (!StepPhysics(action, out)) return;
-  const double x_velocity = (physics_.Qpos()[0] - x_before) / spec_.dt;
-  out.terms[0] = config_.forward_reward_weight * x_velocity;
-  out.terms[1] = -(config_.ctrl_cost_weight * SquaredNorm(action));
-  out.terminated = false;
-  WriteObs(out.obs);
-}
+    : ForwardRunner(config, id, {"swimmer", 4, 10, 2, false}) {}
 
 SwimmerConfig SealsSwimmerDefaults() {
   SwimmerConfig c;

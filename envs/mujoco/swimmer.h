@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/config.h"
-#include "envs/mujoco/mujoco_env.h"
+#include "envs/mujoco/forward_runner.h"
 
 namespace rl {
 
@@ -30,21 +30,10 @@ struct SwimmerConfig {
 };
 
 // Swimmer-v4: Box(2) torques in [-1, 1], 8 observations, dt 0.04 s, 1000 steps.
-class Swimmer : public MujocoEnv {
+class Swimmer : public ForwardRunner<SwimmerConfig> {
  public:
   // Builds the env with the given options; `id` names it in the spec.
   explicit Swimmer(const SwimmerConfig& config = {}, const std::string& id = "Swimmer-v4");
-
- protected:
-  // qpos and qvel = reference + U(-noise, noise).
-  void ResetModel() override;
-  // qpos[2:] (or all of qpos), then qvel.
-  void WriteObs(Eigen::Ref<Vec> obs) const override;
-  // Terms forward and ctrl (negative); never terminated.
-  void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
-
- private:
-  SwimmerConfig config_;
 };
 
 // The options of seals/Swimmer-v1: x, y observed.
