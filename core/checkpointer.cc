@@ -19,7 +19,7 @@ Checkpointer::Checkpointer(std::string dir, int64_t every_steps, Trainer& traine
       file_(file),
       logger_(logger) {}
 
-void Checkpointer::OnIteration(int64_t step, double /*steps_per_second*/) {
+void Checkpointer::OnIteration(int64_t step, const IterationTiming& /*timing*/) {
   if (next_ <= 0 || step < next_) return;
   Write(step);
   while (next_ <= step) next_ += every_steps_;

@@ -19,7 +19,7 @@ class Checkpointer : public TrainerHook {
   Checkpointer(std::string dir, int64_t every_steps, Trainer& trainer, Agent& agent, RunFile& file,
                RunLogger& logger);
 
-  void OnIteration(int64_t step, double steps_per_second) override;
+  void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
   // Writes a checkpoint now (flushing the run file first, so its row counts are durable).
   void Write(int64_t step);

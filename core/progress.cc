@@ -22,7 +22,7 @@ void ProgressHook::OnEval(const EvalRecord& eval) {
   has_eval_ = true;
 }
 
-void ProgressHook::OnIteration(int64_t step, double /*steps_per_second*/) {
+void ProgressHook::OnIteration(int64_t step, const IterationTiming& /*timing*/) {
   const auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - last_print_).count() < interval_s_) return;
   last_print_ = now;

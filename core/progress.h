@@ -18,7 +18,7 @@ class ProgressHook : public TrainerHook {
 
   void OnEpisode(const EpisodeRecord& episode) override;
   void OnEval(const EvalRecord& eval) override;
-  void OnIteration(int64_t step, double steps_per_second) override;
+  void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
 
  private:

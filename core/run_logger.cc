@@ -43,6 +43,7 @@ RunLogger::RunLogger(RunFile& file, const std::vector<std::string>& agent_metric
   };
   for (const auto& name : agent_metrics) slots_.push_back(slot(name));
   sps_slot_ = slot(kTrainerMetrics[0]);
+  env_sps_slot_ = slot(kTrainerMetrics[1]);
 }
 
 void RunLogger::OnEpisode(const EpisodeRecord& e) {
@@ -68,9 +69,10 @@ void RunLogger::AppendGroups(int64_t step) {
   }
 }
 
-void RunLogger::OnIteration(int64_t step, double steps_per_second) {
-  rows_[sps_slot_.first][sps_slot_.second] = steps_per_second;
-  dirty_[sps_slot_.first] = true;
+void RunLogger::OnIteration(int64_t step, const IterationTiming& timing) {
+  rows_[sps_slot_.first][sps_slot_.second] = timing.steps_per_second;
+  rows_[env_sps_slot_.first][env_sps_slot_.second] = timing.env_steps_per_second;
+  dirty_[sps_slot_.first] = dirty_[env_sps_slot_.first] = true;
   AppendGroups(step);
   const auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - last_flush_).count() >= flush_interval_s_) Flush();

@@ -14,7 +14,10 @@
 namespace rl {
 
 // Metric names the logger itself adds to an agent's.
-inline const std::vector<std::string> kTrainerMetrics = {"charts/SPS"};
+// Metric names the logger itself adds to an agent's: the loop's env steps per second, and the env
+// steps per second of the time spent inside the env alone (their ratio is the share of the
+// physics in training time).
+inline const std::vector<std::string> kTrainerMetrics = {"charts/SPS", "charts/env_SPS"};
 
 // Writes trainer events into a RunFile.
 class RunLogger : public TrainerHook {
@@ -27,7 +30,7 @@ class RunLogger : public TrainerHook {
   void OnEpisode(const EpisodeRecord& episode) override;
   void OnUpdate(int64_t step, const MetricValues& values) override;
   void OnEval(const EvalRecord& eval) override;
-  void OnIteration(int64_t step, double steps_per_second) override;
+  void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
   // Makes every row so far durable (before a checkpoint records the row counts).
   void Flush();
@@ -41,7 +44,7 @@ class RunLogger : public TrainerHook {
   std::chrono::steady_clock::time_point last_flush_;
   // where each agent metric goes: (group index, position in the group)
   std::vector<std::pair<int, int>> slots_;
-  std::pair<int, int> sps_slot_;
+  std::pair<int, int> sps_slot_, env_sps_slot_;
   std::vector<std::vector<double>> rows_;  // per group, the row being filled (NaN = unset)
   std::vector<bool> dirty_;                // per group, whether the row has a value
 };

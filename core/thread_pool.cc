@@ -1,6 +1,27 @@
 #include "core/thread_pool.h"
 
+#include <chrono>
+
 namespace rl {
+namespace {
+
+// Spins until done() or about kSpin has passed; true if done() became true.
+template <class Done>
+bool SpinUntil(Done done) {
+  constexpr auto kSpin = std::chrono::microseconds(50);
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  while (true) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() > deadline) return false;
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { WorkerLoop(w); });
@@ -38,14 +59,17 @@ void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
     std::lock_guard<std::mutex> lock(mu_);
     fn_ = &fn;
     n_ = n;
-    pending_ = static_cast<int>(workers_.size());
     error_ = nullptr;
-    ++generation_;
+    pending_.store(static_cast<int>(workers_.size()));
+    generation_.fetch_add(1);
   }
   start_cv_.notify_all();
   RunChunk(0);
-  std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [this] { return pending_ == 0; });
+  if (!SpinUntil([this] { return pending_.load() == 0; })) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return pending_.load() == 0; });
+  }
+  std::lock_guard<std::mutex> lock(mu_);
   fn_ = nullptr;
   if (error_) std::rethrow_exception(error_);
 }
@@ -53,16 +77,18 @@ void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
 void ThreadPool::WorkerLoop(int worker) {
   long seen = 0;
   while (true) {
-    {
+    const auto ready = [&] { return stop_.load() || generation_.load() != seen; };
+    if (!SpinUntil(ready)) {
       std::unique_lock<std::mutex> lock(mu_);
-      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      start_cv_.wait(lock, ready);
     }
+    if (stop_) return;
+    seen = generation_.load();
     RunChunk(worker);
-    {
+    if (pending_.fetch_sub(1) == 1) {
+      // taking the lock orders this notify after a waiter's predicate check
       std::lock_guard<std::mutex> lock(mu_);
-      if (--pending_ == 0) done_cv_.notify_one();
+      done_cv_.notify_one();
     }
   }
 }

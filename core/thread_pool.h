@@ -1,8 +1,11 @@
 // A fixed pool of worker threads that runs one parallel-for at a time, with static chunking so the
-// same index always lands on the same worker.
+// same index always lands on the same worker. Idle workers and the waiting caller spin for a few
+// tens of microseconds before they block, so back-to-back jobs (an env step every ~100 µs, a
+// minibatch every ~50 µs) do not pay a futex wake-up each.
 #ifndef REWARDLAB_CORE_THREAD_POOL_H_
 #define REWARDLAB_CORE_THREAD_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -36,9 +39,9 @@ class ThreadPool {
   std::condition_variable start_cv_, done_cv_;
   const std::function<void(int, int)>* fn_ = nullptr;
   int n_ = 0;
-  int pending_ = 0;
-  long generation_ = 0;
-  bool stop_ = false;
+  std::atomic<int> pending_{0};      // workers still running the current job
+  std::atomic<long> generation_{0};  // bumped once per job
+  std::atomic<bool> stop_{false};
   std::exception_ptr error_;
 };
 

@@ -98,12 +98,15 @@ void Trainer::Run() {
   const int n = env_.Size();
   auto last_time = Clock::now();
   int64_t last_step = global_step_;
+  double env_seconds = 0.0;  // inside env_.Step since the last update
 
   while (global_step_ < settings_.total_steps) {
     // act, step, observe
     agent_.SetProgress(static_cast<double>(global_step_) / settings_.total_steps);
     agent_.Act(obs_, ActMode::kExplore, action);
+    const auto env_begin = Clock::now();
     env_.Step(action, step);
+    env_seconds += std::chrono::duration<double>(Clock::now() - env_begin).count();
     global_step_ += n;
     RecordEpisodes(obs_, action, step);
     agent_.Observe(obs_, action, step);
@@ -111,15 +114,18 @@ void Trainer::Run() {
 
     // learn when the agent is ready
     bool updated = false;
-    double sps = 0.0;
+    IterationTiming timing;
     if (agent_.ReadyToUpdate()) {
       const MetricValues metrics = agent_.Update(reward_);
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);
       const auto now = Clock::now();
       const double seconds = std::chrono::duration<double>(now - last_time).count();
-      sps = seconds > 0 ? (global_step_ - last_step) / seconds : 0.0;
+      const double steps = static_cast<double>(global_step_ - last_step);
+      if (seconds > 0) timing.steps_per_second = steps / seconds;
+      if (env_seconds > 0) timing.env_steps_per_second = steps / env_seconds;
       last_time = now;
       last_step = global_step_;
+      env_seconds = 0.0;
       updated = true;
     }
 
@@ -131,7 +137,7 @@ void Trainer::Run() {
       while (next_eval_ <= global_step_) next_eval_ += settings_.eval_every;
     }
     if (updated) {
-      for (TrainerHook* h : hooks_) h->OnIteration(global_step_, sps);
+      for (TrainerHook* h : hooks_) h->OnIteration(global_step_, timing);
     }
   }
   if (eval_env_) {

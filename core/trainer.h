@@ -32,6 +32,12 @@ struct EvalRecord {
   double std = 0.0;             // population std of returns
 };
 
+// Wall-clock throughput of the iteration that just ended (time between two updates).
+struct IterationTiming {
+  double steps_per_second = 0.0;      // env steps per second of the whole loop
+  double env_steps_per_second = 0.0;  // env steps per second spent inside VecEnv::Step alone
+};
+
 // Receives the trainer's events; every method is optional.
 class TrainerHook {
  public:
@@ -43,8 +49,8 @@ class TrainerHook {
   // An evaluation finished.
   virtual void OnEval(const EvalRecord& eval) { (void)eval; }
   // The end of an iteration (after an update): a good point to flush and checkpoint.
-  virtual void OnIteration(int64_t step, double steps_per_second) {
-    (void)step, (void)steps_per_second;
+  virtual void OnIteration(int64_t step, const IterationTiming& timing) {
+    (void)step, (void)timing;
   }
   // Training ended at `step`.
   virtual void OnEnd(int64_t step) { (void)step; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -62,8 +63,10 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
   env_rewards_.resize(batch);
   terminated_.assign(batch, 0);
   truncated_.assign(batch, 0);
-  actor_grad_.resize(actor_.NumParams());
-  critic_grad_.resize(critic_.NumParams());
+  shards_.resize(config.grad_shards);
+  pool_ = std::make_unique<ThreadPool>(
+      config.threads > 0 ? config.threads
+                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 std::vector<std::string> Ppo::MetricNames() const {
@@ -250,114 +253,73 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
                          std::vector<double>& stats) {
   const int m = end - begin;
   // gather the minibatch
-  mb_obs_.resize(obs_dim_, m);
-  mb_actions_.resize(act_dim_, m);
-  mb_logp_.resize(m);
-  mb_adv_.resize(m);
-  mb_ret_.resize(m);
-  mb_oldv_.resize(m);
+  PpoMinibatch& mb = minibatch_;
+  mb.obs.resize(obs_dim_, m);
+  mb.actions.resize(act_dim_, m);
+  mb.logp.resize(m);
+  mb.adv.resize(m);
+  mb.ret.resize(m);
+  mb.old_value.resize(m);
   for (int k = 0; k < m; ++k) {
     const int c = idx[begin + k];
-    mb_obs_.col(k) = obs_norm_.col(c);
-    mb_actions_.col(k) = actions_.col(c);
-    mb_logp_[k] = logp_[c];
-    mb_adv_[k] = advantages_[c];
-    mb_ret_[k] = returns_[c];
-    mb_oldv_[k] = values_[c];
+    mb.obs.col(k) = obs_norm_.col(c);
+    mb.actions.col(k) = actions_.col(c);
+    mb.logp[k] = logp_[c];
+    mb.adv[k] = advantages_[c];
+    mb.ret[k] = returns_[c];
+    mb.old_value[k] = values_[c];
   }
   if (config_.norm_adv && m > 1) {
-    const float mean = mb_adv_.mean();
+    const float mean = mb.adv.mean();
     const float std =
-        std::sqrt((mb_adv_.array() - mean).square().sum() / (m - 1));  // torch: unbiased
-    mb_adv_ = (mb_adv_.array() - mean) / (std + 1e-8f);
+        std::sqrt((mb.adv.array() - mean).square().sum() / (m - 1));  // torch: unbiased
+    mb.adv = (mb.adv.array() - mean) / (std + 1e-8f);
   }
 
-  // policy: new log-probs and entropies
-  actor_.Forward(mb_obs_, actor_cache_);
-  const MatF& head = actor_cache_.Output();
-  new_logp_.resize(m);
-  entropy_.resize(m);
-  if (discrete_) {
-    categorical_.SetLogits(head);
-    mb_idx_actions_ = mb_actions_.row(0).transpose().cast<int>();
-    categorical_.LogProb(mb_idx_actions_, new_logp_);
-    categorical_.Entropy(entropy_);
-  } else {
-    gaussian_.Set(head, log_std_);
-    gaussian_.LogProb(mb_actions_, new_logp_);
-    entropy_.setConstant(gaussian_.Entropy());
-  }
-
-  // clipped surrogate: d loss / d log π = -A·ratio where the unclipped term is the max, else 0
-  dlogp_.resize(m);
-  double pg_loss = 0.0, old_kl = 0.0, kl = 0.0, clipped = 0.0;
-  for (int k = 0; k < m; ++k) {
-    const float logratio = new_logp_[k] - mb_logp_[k];
-    const float ratio = std::exp(logratio);
-    const float l1 = -mb_adv_[k] * ratio;
-    const float l2 = -mb_adv_[k] * std::clamp(ratio, 1.0f - clip, 1.0f + clip);
-    pg_loss += std::max(l1, l2);
-    dlogp_[k] = l1 >= l2 ? -mb_adv_[k] * ratio / m : 0.0f;
-    old_kl += -logratio;
-    kl += (ratio - 1.0f) - logratio;
-    clipped += std::abs(ratio - 1.0f) > clip;
-  }
-  dent_ = VecF::Constant(m, static_cast<float>(-config_.ent_coef / m));
-  actor_grad_.setZero();
-  dhead_.resize(head.rows(), m);
-  if (discrete_) {
-    categorical_.Backward(mb_idx_actions_, dlogp_, dent_, dhead_);
-  } else {
-    dlog_std_.resize(act_dim_);
-    gaussian_.Backward(mb_actions_, dlogp_, dent_, dhead_, dlog_std_);
-  }
-  actor_.Backward(actor_cache_, dhead_, actor_grad_);
-
-  // value loss, clipped around the old values as CleanRL
-  critic_.Forward(mb_obs_, critic_cache_);
-  const MatF& v = critic_cache_.Output();
-  dvalue_.resize(1, m);
-  double v_loss = 0.0;
-  const float vf = static_cast<float>(config_.vf_coef);
-  for (int k = 0; k < m; ++k) {
-    const float diff = v(0, k) - mb_ret_[k];
-    if (config_.clip_vloss) {
-      const float delta = v(0, k) - mb_oldv_[k];
-      const float v_clip = mb_oldv_[k] + std::clamp(delta, -clip, clip);
-      const float diff_clip = v_clip - mb_ret_[k];
-      const bool unclipped_wins = diff * diff >= diff_clip * diff_clip;
-      v_loss += 0.5 * std::max(diff * diff, diff_clip * diff_clip);
-      const bool inside = delta > -clip && delta < clip;
-      dvalue_(0, k) = (unclipped_wins ? diff : (inside ? diff_clip : 0.0f)) * vf / m;
-    } else {
-      v_loss += 0.5 * diff * diff;
-      dvalue_(0, k) = diff * vf / m;
+  // shard gradients in parallel, summed in shard order so threads do not change the result
+  const int shards = std::min(static_cast<int>(shards_.size()), m);
+  const PpoLossOptions options{clip, static_cast<float>(config_.ent_coef),
+                               static_cast<float>(config_.vf_coef), config_.clip_vloss,
+                               discrete_};
+  pool_->ParallelFor(shards, [&](int first, int last) {
+    for (int k = first; k < last; ++k) {
+      PpoShardLoss(actor_, critic_, log_std_, mb, k * m / shards, (k + 1) * m / shards, options,
+                   shards_[k]);
     }
+  });
+  actor_grad_ = shards_[0].actor_grad;
+  critic_grad_ = shards_[0].critic_grad;
+  if (!discrete_) log_std_grad_ = shards_[0].log_std_grad;
+  std::fill(stats.begin(), stats.end(), 0.0);
+  for (int k = 0; k < shards; ++k) {
+    const PpoShard& s = shards_[k];
+    if (k > 0) {
+      actor_grad_ += s.actor_grad;
+      critic_grad_ += s.critic_grad;
+      if (!discrete_) log_std_grad_ += s.log_std_grad;
+    }
+    stats[kValueLoss] += s.value_loss / m;
+    stats[kPolicyLoss] += s.policy_loss / m;
+    stats[kEntropy] += s.entropy / m;
+    stats[kOldKl] += s.old_kl / m;
+    stats[kKl] += s.kl / m;
+    stats[kClipFrac] += s.clipped / m;
   }
-  critic_grad_.setZero();
-  critic_.Backward(critic_cache_, dvalue_, critic_grad_);
 
   // one global gradient-norm clip over every parameter, then Adam
   double sq = actor_grad_.squaredNorm() + critic_grad_.squaredNorm();
-  if (!discrete_) sq += dlog_std_.squaredNorm();
+  if (!discrete_) sq += log_std_grad_.squaredNorm();
   const float norm = static_cast<float>(std::sqrt(sq));
   const float max_norm = static_cast<float>(config_.max_grad_norm);
   const float scale = max_norm / (norm + 1e-6f);  // torch.nn.utils.clip_grad_norm_
   if (scale < 1.0f) {
     actor_grad_ *= scale;
     critic_grad_ *= scale;
-    if (!discrete_) dlog_std_ *= scale;
+    if (!discrete_) log_std_grad_ *= scale;
   }
   actor_opt_.Step(actor_.Params(), actor_grad_);
   critic_opt_.Step(critic_.Params(), critic_grad_);
-  if (!discrete_) log_std_opt_.Step(log_std_, dlog_std_);
-
-  stats[kValueLoss] = v_loss / m;
-  stats[kPolicyLoss] = pg_loss / m;
-  stats[kEntropy] = entropy_.mean();
-  stats[kOldKl] = old_kl / m;
-  stats[kKl] = kl / m;
-  stats[kClipFrac] = clipped / m;
+  if (!discrete_) log_std_opt_.Step(log_std_, log_std_grad_);
 }
 
 }  // namespace rl

@@ -12,6 +12,8 @@
 #include "agents/agent.h"
 #include "agents/gae.h"
 #include "agents/ppo/ppo_config.h"
+#include "agents/ppo/ppo_loss.h"
+#include "core/thread_pool.h"
 #include "nn/adam.h"
 #include "nn/distributions.h"
 #include "nn/mlp.h"
@@ -43,7 +45,7 @@ class Ppo : public Agent {
   void LabelRewards(const RewardPipeline& reward, MatF& rewards);
   // V(s') of every transition: V(s_{t+1}) within an episode, V(final obs) where it ended.
   void NextValues(MatF& next_values);
-  // One gradient step on the minibatch `idx`; adds its statistics into `stats`.
+  // One gradient step on the minibatch idx[begin, end); writes its statistics into `stats`.
   void TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
                       std::vector<double>& stats);
 
@@ -75,14 +77,13 @@ class Ppo : public Agent {
   VecF logp_, values_, env_rewards_;             // (T*N)
   std::vector<uint8_t> terminated_, truncated_;  // (T*N)
 
-  // update scratch
+  // update: the gathered minibatch, its gradient shards (run on pool_) and their sum
   VecF advantages_, returns_;  // (T*N)
-  nn::MlpCache actor_cache_, critic_cache_;
-  MatF mb_obs_, mb_actions_, dhead_, dvalue_, head_;
-  VecF mb_logp_, mb_adv_, mb_ret_, mb_oldv_, new_logp_, entropy_, dlogp_, dent_, dlog_std_;
-  VecF actor_grad_, critic_grad_;
-  Eigen::VectorXi mb_idx_actions_;
-  MatF act_scratch_, norm_scratch_, raw_scratch_, value_head_;
+  PpoMinibatch minibatch_;
+  std::vector<PpoShard> shards_;
+  std::unique_ptr<ThreadPool> pool_;
+  VecF actor_grad_, critic_grad_, log_std_grad_;
+  MatF head_, act_scratch_, norm_scratch_, raw_scratch_, value_head_;
   Eigen::VectorXi index_scratch_;
   VecF value_scratch_;
 };

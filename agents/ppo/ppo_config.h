@@ -46,6 +46,8 @@ struct PpoConfig {
   double clip_obs = 10.0;           // normalised observation clip
   double clip_reward = 10.0;        // scaled reward clip
   double log_std_init = 0.0;        // initial log-std (continuous actions)
+  int grad_shards = 1;              // column shards of each minibatch gradient, summed in order
+  int threads = 1;                  // threads computing the shards; 0 = one per core
   NetConfig net;                    // actor and critic networks (separate)
 
   template <class V>
@@ -76,6 +78,12 @@ struct PpoConfig {
     v("clip_obs", clip_obs, "clip of normalised observations", Check::Positive());
     v("clip_reward", clip_reward, "clip of scaled rewards", Check::Positive());
     v("log_std_init", log_std_init, "initial log-std of continuous actions");
+    v("grad_shards", grad_shards,
+      "split each minibatch gradient into this many column shards, summed in a fixed order "
+      "(results depend on it, not on threads)",
+      Check::Range(1, 1024));
+    v("threads", threads, "threads computing the gradient shards; 0 = one per core",
+      Check::Range(0, 1024));
     v("net", net, "actor and critic networks (separate)");
   }
 };

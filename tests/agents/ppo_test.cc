@@ -18,11 +18,14 @@ using testing::LoadShippedConfig;
 using testing::Session;
 
 // A short CartPole PPO run: 4 envs of 32 steps per rollout, evaluations every 1024 steps.
-ExperimentConfig SmallCartPole(int threads, uint64_t seed = 0) {
-  return LoadShippedConfig(
-      "cartpole_ppo.yaml",
-      {"total_steps=4096", "env.num_envs=4", "env.threads=" + std::to_string(threads),
-       "eval.every_steps=1024", "eval.episodes=4", "seed=" + std::to_string(seed)});
+ExperimentConfig SmallCartPole(int threads, uint64_t seed = 0,
+                               std::vector<std::string> extra = {}) {
+  std::vector<std::string> sets = {"total_steps=4096", "env.num_envs=4",
+                                   "env.threads=" + std::to_string(threads),
+                                   "eval.every_steps=1024", "eval.episodes=4",
+                                   "seed=" + std::to_string(seed)};
+  sets.insert(sets.end(), extra.begin(), extra.end());
+  return LoadShippedConfig("cartpole_ppo.yaml", sets);
 }
 
 TEST_CASE("PPO runs are identical for the same seed - with serial or threaded envs", "[unit]") {
@@ -40,6 +43,54 @@ TEST_CASE("PPO runs are identical for the same seed - with serial or threaded en
     Session other(SmallCartPole(1, 1));
     other.Run();
     CHECK_FALSE(testing::SameBits(ref.updates.back().second, other.Events().updates.back().second));
+  }
+}
+
+TEST_CASE("PPO gradient shards: threads do not change the run", "[unit]") {
+  Session one(SmallCartPole(1, 0, {"agent.grad_shards=3", "agent.threads=1"}));
+  Session two(SmallCartPole(2, 0, {"agent.grad_shards=3", "agent.threads=2"}));
+  one.Run();
+  two.Run();
+  REQUIRE(one.Events().updates.size() == 32);
+  testing::CheckSameEvents(one.Events(), two.Events());
+}
+
+TEST_CASE("PPO gradient shards add up to the whole minibatch gradient", "[unit]") {
+  for (const bool discrete : {false, true}) {
+    INFO("discrete " << discrete);
+    Rng rng(5, RngStream::kAgent, 0);
+    const int obs_dim = 5, act_dim = 3, m = 64;
+    const nn::Mlp actor({obs_dim, 16, discrete ? 4 : act_dim}, nn::Activation::kTanh, 1.0f, rng);
+    const nn::Mlp critic({obs_dim, 16, 1}, nn::Activation::kTanh, 1.0f, rng);
+    const Eigen::VectorXf log_std = Eigen::VectorXf::Constant(act_dim, -0.3f);
+    PpoMinibatch mb;
+    mb.obs = testing::ProbeObs(obs_dim, m, 1.0, 3).cast<float>();
+    mb.actions = testing::ProbeObs(act_dim, m, 1.0, 4).cast<float>();
+    if (discrete) {
+      mb.actions.resize(1, m);
+      for (int k = 0; k < m; ++k) mb.actions(0, k) = static_cast<float>(k % 4);
+    }
+    mb.logp = testing::ProbeObs(m, 1, 1.0, 5).cast<float>().col(0).array() - 2.0f;
+    mb.adv = testing::ProbeObs(m, 1, 1.0, 6).cast<float>().col(0);
+    mb.ret = testing::ProbeObs(m, 1, 1.0, 7).cast<float>().col(0);
+    mb.old_value = testing::ProbeObs(m, 1, 0.1, 8).cast<float>().col(0);
+    const PpoLossOptions options{0.2f, 0.01f, 0.5f, true, discrete};
+
+    PpoShard whole, first, second;
+    PpoShardLoss(actor, critic, log_std, mb, 0, m, options, whole);
+    PpoShardLoss(actor, critic, log_std, mb, 0, 40, options, first);
+    PpoShardLoss(actor, critic, log_std, mb, 40, m, options, second);
+    const auto close = [](const Eigen::VectorXf& a, const Eigen::VectorXf& b) {
+      return (a - b).norm() <= 1e-5f * (1.0f + a.norm());
+    };
+    CHECK(whole.actor_grad.norm() > 0);
+    CHECK(whole.critic_grad.norm() > 0);
+    CHECK(close(whole.actor_grad, first.actor_grad + second.actor_grad));
+    CHECK(close(whole.critic_grad, first.critic_grad + second.critic_grad));
+    if (!discrete) CHECK(close(whole.log_std_grad, first.log_std_grad + second.log_std_grad));
+    CHECK(whole.value_loss == Approx(first.value_loss + second.value_loss));
+    CHECK(whole.policy_loss == Approx(first.policy_loss + second.policy_loss));
+    CHECK(whole.entropy == Approx(first.entropy + second.entropy));
   }
 }
 

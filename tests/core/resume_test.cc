@@ -26,7 +26,7 @@ class CheckpointCopier : public TrainerHook {
  public:
   CheckpointCopier(fs::path dir, int64_t at, fs::path copy)
       : dir_(std::move(dir)), at_(at), copy_(std::move(copy)) {}
-  void OnIteration(int64_t step, double /*steps_per_second*/) override {
+  void OnIteration(int64_t step, const IterationTiming& /*timing*/) override {
     if (copied_ >= 0 || step < at_) return;
     fs::copy_file(Checkpointer::Latest(dir_.string()), copy_);
     copied_ = step;
