@@ -156,11 +156,11 @@ void Trainer::SaveState(const h5::Group& g) const {
   ckpt::Write(g, "optimized_return", optimized_return_);
   ckpt::Write(g, "term_sums", term_sums_);
 
-  // every env slot: physical state, steps into its episode, generator
+  // every env slot: snapshot state, steps into its episode, generator
   const h5::Group envs = g.CreateGroup("envs");
   for (int i = 0; i < env_.Size(); ++i) {
     const h5::Group e = envs.CreateGroup(std::to_string(i));
-    ckpt::Write(e, "physical", env_.At(i).PhysicalState());
+    ckpt::Write(e, "state", env_.At(i).SnapshotState());
     e.WriteIntAttr("elapsed", env_.At(i).ElapsedSteps());
     ckpt::WriteRng(e, "rng", env_.At(i).GetRng());
   }
@@ -181,11 +181,11 @@ void Trainer::LoadState(const h5::Group& g) {
   Vec obs(env_.Spec().observation.Dim());
   for (int i = 0; i < env_.Size(); ++i) {
     const h5::Group e = envs.OpenGroup(std::to_string(i));
-    Vec physical;
-    ckpt::Read(e, "physical", physical);
+    Vec state;
+    ckpt::Read(e, "state", state);
     Rng rng;
     ckpt::ReadRng(e, "rng", rng);
-    env_.At(i).RestoreState(physical, static_cast<int>(e.ReadIntAttr("elapsed")), rng, obs);
+    env_.At(i).RestoreState(state, static_cast<int>(e.ReadIntAttr("elapsed")), rng, obs);
   }
   started_ = true;
 }

@@ -37,12 +37,16 @@ void Env::Reset(Eigen::Ref<Vec> obs, const ResetOptions& options) {
   DoReset(init, obs);
 }
 
-void Env::RestoreState(const Vec& physical, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs) {
-  ResetOptions options;
-  options.init_state = physical;
-  Reset(obs, options);
+void Env::RestoreState(const Vec& snapshot, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs) {
+  DoRestore(snapshot, obs);
   elapsed_ = elapsed;
   rng_ = rng;
+}
+
+void Env::DoRestore(const Vec& snapshot, Eigen::Ref<Vec> obs) {
+  ResetOptions options;
+  options.init_state = snapshot;
+  Reset(obs, options);
 }
 
 void Env::Step(const Eigen::Ref<const Vec>& action, StepResult& out) {

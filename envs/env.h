@@ -68,10 +68,12 @@ class Env {
   int ElapsedSteps() const { return elapsed_; }
   // The current physical state, in state_names order.
   virtual Vec PhysicalState() const = 0;
-  // Puts a mid-episode env back where a checkpoint left it: physical state, steps taken and
-  // generator; writes the observation. Envs whose observation is not a function of the physical
-  // state must override it.
-  virtual void RestoreState(const Vec& physical, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs);
+  // Everything the env's future steps depend on, for exact checkpoints: PhysicalState() unless
+  // the env keeps more (a MuJoCo solver's warm start, quantities lagging the state).
+  virtual Vec SnapshotState() const { return PhysicalState(); }
+  // Puts a mid-episode env back where a checkpoint left it: a SnapshotState(), steps taken and
+  // generator; writes the observation.
+  void RestoreState(const Vec& snapshot, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs);
 
  protected:
   // Subclasses fill the spec in their constructor.
@@ -83,6 +85,8 @@ class Env {
   // Advances the dynamics: writes out.obs, out.terms and out.terminated; may set out.truncated
   // (e.g. diverged physics), which arrives false.
   virtual void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) = 0;
+  // Restores a SnapshotState() and writes the observation; by default a reset from it.
+  virtual void DoRestore(const Vec& snapshot, Eigen::Ref<Vec> obs);
 
  private:
   int elapsed_ = 0;

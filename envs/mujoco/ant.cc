@@ -57,6 +57,10 @@ void Ant::WriteObs(Eigen::Ref<Vec> obs) const {
   }
 }
 
+Vec Ant::LaggedReads() const { return Vec::Constant(1, physics_.Data()->xpos[3 * torso_]); }
+
+void Ant::SetLaggedReads(const Vec& values) { physics_.Data()->xpos[3 * torso_] = values[0]; }
+
 void Ant::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   // the torso's xpos, as Gymnasium's get_body_com (lags qpos by one substep after mj_step)
   const double x_before = physics_.Data()->xpos[3 * torso_];

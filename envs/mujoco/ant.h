@@ -61,6 +61,9 @@ class Ant : public MujocoEnv {
   void WriteObs(Eigen::Ref<Vec> obs) const override;
   // Terms forward, healthy, ctrl and contact (negative, with contact forces only).
   void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+  // The torso's x of the last forward pass, which the next step's forward term starts from.
+  Vec LaggedReads() const override;
+  void SetLaggedReads(const Vec& values) override;
 
  private:
   // clip(cfrc_ext[i], contact_force_range).

@@ -60,6 +60,14 @@ void InvertedDoublePendulum::WriteObs(Eigen::Ref<Vec> obs) const {
   for (int i = 0; i < 3; ++i) obs[8 + i] = Clip(d->qfrc_constraint[i]);
 }
 
+Vec InvertedDoublePendulum::LaggedReads() const {
+  return Eigen::Map<const Vec>(physics_.Data()->qfrc_constraint, 3);
+}
+
+void InvertedDoublePendulum::SetLaggedReads(const Vec& values) {
+  Eigen::Map<Vec>(physics_.Data()->qfrc_constraint, 3) = values;
+}
+
 void InvertedDoublePendulum::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   if (!StepPhysics(action, out)) return;
   WriteObs(out.obs);

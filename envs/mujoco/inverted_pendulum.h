@@ -65,6 +65,9 @@ class InvertedDoublePendulum : public MujocoEnv {
   void WriteObs(Eigen::Ref<Vec> obs) const override;
   // Terms alive (+10), dist and vel (negative).
   void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+  // The observed constraint forces of the last step, so a restored env observes what it did.
+  Vec LaggedReads() const override;
+  void SetLaggedReads(const Vec& values) override;
 
  private:
   InvertedDoublePendulumConfig config_;

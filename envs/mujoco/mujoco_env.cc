@@ -29,6 +29,25 @@ void MujocoEnv::DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) {
   WriteObs(obs);
 }
 
+Vec MujocoEnv::SnapshotState() const {
+  const Vec lagged = LaggedReads();
+  Vec s(physics_.IntegrationStateSize() + lagged.size());
+  s << physics_.IntegrationState(), lagged;
+  return s;
+}
+
+void MujocoEnv::DoRestore(const Vec& snapshot, Eigen::Ref<Vec> obs) {
+  const int n = physics_.IntegrationStateSize();
+  if (snapshot.size() != n + LaggedReads().size() || !snapshot.allFinite()) {
+    throw UserError(spec_.id + ": the checkpointed state has " + std::to_string(snapshot.size()) +
+                    " values, expected " + std::to_string(n + LaggedReads().size()) +
+                    " finite ones (a checkpoint of another env or version?)");
+  }
+  physics_.SetIntegrationState(snapshot.head(n));
+  SetLaggedReads(snapshot.tail(snapshot.size() - n));
+  WriteObs(obs);
+}
+
 bool MujocoEnv::StepPhysics(const Eigen::Ref<const Vec>& action, StepResult& out) {
   if (physics_.Step(action, frame_skip_)) return true;
   out.terms.setZero();

@@ -17,6 +17,8 @@ class MujocoEnv : public Env {
  public:
   // The state qpos then qvel.
   Vec PhysicalState() const override { return physics_.State(); }
+  // Physics::IntegrationState() then LaggedReads().
+  Vec SnapshotState() const override;
   // Steps whose physics diverged (truncated, finite observation) since construction.
   int64_t Divergences() const { return physics_.Divergences(); }
   // The simulation, for tests and benchmarks.
@@ -34,12 +36,20 @@ class MujocoEnv : public Env {
   virtual void ResetModel() = 0;
   // Writes the observation of the current data.
   virtual void WriteObs(Eigen::Ref<Vec> obs) const = 0;
+  // Quantities of the last forward pass that the next DoStep reads before stepping (after
+  // mj_step they belong to the last substep, not to the current state, so a restore cannot
+  // recompute them); none by default.
+  virtual Vec LaggedReads() const { return {}; }
+  // Writes LaggedReads() values back into the data.
+  virtual void SetLaggedReads(const Vec& values) { (void)values; }
 
   // Starts from `init_state` (qpos then qvel) or from ResetModel's sample.
   void DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) override;
   // Steps the physics with ctrl = action. On divergence marks `out` truncated with zero terms and
   // the observation of the restored pre-step state, and returns false.
   bool StepPhysics(const Eigen::Ref<const Vec>& action, StepResult& out);
+  // Restores a SnapshotState(): integration state, then the lagged reads, then the observation.
+  void DoRestore(const Vec& snapshot, Eigen::Ref<Vec> obs) override;
 
   // The reference pose qpos0 (Gymnasium's init_qpos; init_qvel is zero).
   Eigen::Map<const Vec> InitQpos() const;

@@ -108,6 +108,19 @@ Vec Physics::State() const {
   return s;
 }
 
+Vec Physics::IntegrationState() const {
+  Vec s(IntegrationStateSize());
+  s << Qpos(), Qvel(), Eigen::Map<const Vec>(data_->qacc_warmstart, Nv()), data_->time;
+  return s;
+}
+
+void Physics::SetIntegrationState(const Eigen::Ref<const Vec>& state) {
+  SetState(state.head(Nq()), state.segment(Nq(), Nv()));
+  // after mj_forward, which overwrote the warm start with this state's qacc
+  Eigen::Map<Vec>(data_->qacc_warmstart, Nv()) = state.segment(Nq() + Nv(), Nv());
+  data_->time = state[Nq() + 2 * Nv()];
+}
+
 void Physics::ResetData() { mj_resetData(model_.get(), data_); }
 
 void Physics::SetState(const Eigen::Ref<const Vec>& qpos, const Eigen::Ref<const Vec>& qvel) {

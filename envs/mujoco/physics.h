@@ -63,6 +63,13 @@ class Physics {
   // The state as qpos then qvel.
   Vec State() const;
 
+  // The integration state qpos, qvel, qacc_warmstart (the solver's initial guess) and time:
+  // with ctrl, everything the next mj_step depends on.
+  Vec IntegrationState() const;
+  // Sets an IntegrationState(): SetState(qpos, qvel), then the warm start and time.
+  void SetIntegrationState(const Eigen::Ref<const Vec>& state);
+  // Length of IntegrationState().
+  int IntegrationStateSize() const { return Nq() + 2 * Nv() + 1; }
   // mj_resetData: the model's reference pose, zero velocity, zero control.
   void ResetData();
   // Sets qpos and qvel (after mj_resetData) and runs mj_forward.

@@ -15,6 +15,20 @@ Eigen::Vector3d Reacher::FingertipToTarget() const {
   return Eigen::Vector3d(xpos + 3 * fingertip_) - Eigen::Vector3d(xpos + 3 * target_);
 }
 
+Vec Reacher::LaggedReads() const {
+  const mjtNum* xpos = physics_.Data()->xpos;
+  Vec v(6);
+  v << Eigen::Map<const Eigen::Vector3d>(xpos + 3 * fingertip_),
+      Eigen::Map<const Eigen::Vector3d>(xpos + 3 * target_);
+  return v;
+}
+
+void Reacher::SetLaggedReads(const Vec& values) {
+  mjtNum* xpos = physics_.Data()->xpos;
+  Eigen::Map<Eigen::Vector3d>(xpos + 3 * fingertip_) = values.head(3);
+  Eigen::Map<Eigen::Vector3d>(xpos + 3 * target_) = values.tail(3);
+}
+
 void Reacher::ResetModel() {
   // arm noise first, then rejection-sampled goal, then velocities (Gymnasium's draw order)
   Vec qpos = UniformNoise(physics_.Nq(), 0.1) + InitQpos();

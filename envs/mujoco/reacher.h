@@ -36,6 +36,9 @@ class Reacher : public MujocoEnv {
   void WriteObs(Eigen::Ref<Vec> obs) const override;
   // Terms dist and ctrl (negative), both from the state before the step; never terminated.
   void DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) override;
+  // The fingertip's and target's positions of the last forward pass (the pre-step reward's).
+  Vec LaggedReads() const override;
+  void SetLaggedReads(const Vec& values) override;
 
  private:
   ReacherConfig config_;

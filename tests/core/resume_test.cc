@@ -105,6 +105,26 @@ TEST_CASE("a run resumed from a checkpoint between evaluations ends bit-identica
   }
 }
 
+// MuJoCo envs keep more than (qpos, qvel) between steps: the solver's warm start, and the
+// positions and constraint forces of the last substep that rewards and observations read.
+TEST_CASE("a MuJoCo run resumed from a checkpoint ends bit-identical", "[unit][mujoco]") {
+  for (const std::string id :
+       {"Hopper-v4", "Walker2d-v4", "HalfCheetah-v4", "Swimmer-v4", "Ant-v4", "Reacher-v4",
+        "InvertedPendulum-v4", "InvertedDoublePendulum-v4", "seals/Ant-v1"}) {
+    INFO(id);
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig("hopper_ppo.yaml",
+                          {"env.id=" + id, "total_steps=1536", "agent.num_steps=256",
+                           "agent.num_minibatches=4", "agent.update_epochs=1",
+                           "eval.every_steps=768", "eval.episodes=1",
+                           "checkpoint.every_steps=512"}),
+        512);
+    REQUIRE(whole.eval_step == std::vector<int64_t>{768, 1536});
+    REQUIRE(!whole.episode_step.empty());
+    testing::CheckSameRows(whole, resumed);
+  }
+}
+
 // A checkpoint written at an update that is also an evaluation step must include that evaluation
 // (the trainer evaluates before the iteration hooks), or the resumed run evaluates one step late.
 TEST_CASE("a run resumed from a checkpoint taken on an evaluation step ends bit-identical",
