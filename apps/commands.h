@@ -19,6 +19,8 @@ void AddRolloutCommand(CLI::App& app);
 void AddTrainCommand(CLI::App& app);
 // `config describe [COMPONENT]` and `config show [CONFIG] [--set k=v]...`.
 void AddConfigCommands(CLI::App& app);
+// `compare-rewards ENV_ID REWARD... [--gamma G] [--policy uniform] [--format table|csv]`.
+void AddCompareRewardsCommand(CLI::App& app);
 
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   rl::AddEnvCommands(app);
   rl::AddRolloutCommand(app);
   rl::AddConfigCommands(app);
+  rl::AddCompareRewardsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
