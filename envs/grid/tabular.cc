@@ -1,5 +1,8 @@
 #include "envs/grid/tabular.h"
 
+#include <algorithm>
+#include <deque>
+
 namespace rl {
 namespace {
 
@@ -59,6 +62,39 @@ std::vector<Eigen::MatrixXd> TransitionRewards(const GridWorld& env) {
     if (env.IsTerminal(s)) r3.row(s).setZero();
   }
   return std::vector<Eigen::MatrixXd>(GridWorld::kNumActions, r3);
+}
+
+Eigen::VectorXd GoalDistancePotential(const GridWorld& env) {
+  // breadth-first search backwards from the goals over the moves of non-terminal states
+  const int n = env.NumStates();
+  std::vector<std::vector<int>> predecessors(n);
+  for (int s = 0; s < n; ++s) {
+    if (env.IsTerminal(s)) continue;
+    for (int dir = 0; dir < GridWorld::kNumActions; ++dir)
+      predecessors[env.Move(s, dir)].push_back(s);
+  }
+  std::vector<int> dist(n, -1);
+  std::deque<int> queue;
+  for (int s = 0; s < n; ++s) {
+    if (env.Tile(s) == 'G' || env.Tile(s) == 'g') {
+      dist[s] = 0;
+      queue.push_back(s);
+    }
+  }
+  int farthest = 0;
+  while (!queue.empty()) {
+    const int s = queue.front();
+    queue.pop_front();
+    farthest = std::max(farthest, dist[s]);
+    for (int p : predecessors[s]) {
+      if (dist[p] >= 0) continue;
+      dist[p] = dist[s] + 1;
+      queue.push_back(p);
+    }
+  }
+  Eigen::VectorXd phi(n);
+  for (int s = 0; s < n; ++s) phi[s] = -(dist[s] >= 0 ? dist[s] : farthest + 1);
+  return phi;
 }
 
 }  // namespace rl

@@ -47,6 +47,10 @@ TabularMdp ExportTabular(const GridWorld& env);
 // (also where P is 0) and 0 for terminal s. R(s, a) = sum_s' P[a](s, s') * [a](s, s').
 std::vector<Eigen::MatrixXd> TransitionRewards(const GridWorld& env);
 
+// Phi(s) (S) = minus the fewest moves from s to a goal ('G' or 'g') through non-terminal cells,
+// ignoring slip; states that cannot reach a goal get minus (the largest finite distance + 1).
+Eigen::VectorXd GoalDistancePotential(const GridWorld& env);
+
 }  // namespace rl
 
 #endif  // REWARDLAB_ENVS_GRID_TABULAR_H_

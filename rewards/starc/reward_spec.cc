@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <deque>
 #include <fstream>
 #include <map>
 #include <tuple>
@@ -139,39 +138,6 @@ TransitionRewardTable ReadRewardCsv(const std::string& path, const GridWorld& en
     r[a](s, t) = value;
   }
   return r;
-}
-
-Eigen::VectorXd GoalDistancePotential(const GridWorld& env) {
-  // breadth-first search backwards from the goals over the moves of non-terminal states
-  const int n = env.NumStates();
-  std::vector<std::vector<int>> predecessors(n);
-  for (int s = 0; s < n; ++s) {
-    if (env.IsTerminal(s)) continue;
-    for (int dir = 0; dir < GridWorld::kNumActions; ++dir)
-      predecessors[env.Move(s, dir)].push_back(s);
-  }
-  std::vector<int> dist(n, -1);
-  std::deque<int> queue;
-  for (int s = 0; s < n; ++s) {
-    if (env.Tile(s) == 'G' || env.Tile(s) == 'g') {
-      dist[s] = 0;
-      queue.push_back(s);
-    }
-  }
-  int farthest = 0;
-  while (!queue.empty()) {
-    const int s = queue.front();
-    queue.pop_front();
-    farthest = std::max(farthest, dist[s]);
-    for (int p : predecessors[s]) {
-      if (dist[p] >= 0) continue;
-      dist[p] = dist[s] + 1;
-      queue.push_back(p);
-    }
-  }
-  Eigen::VectorXd phi(n);
-  for (int s = 0; s < n; ++s) phi[s] = -(dist[s] >= 0 ? dist[s] : farthest + 1);
-  return phi;
 }
 
 }  // namespace rl

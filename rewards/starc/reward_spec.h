@@ -14,6 +14,7 @@
 #include <string>
 
 #include "envs/grid/grid_world.h"
+#include "envs/grid/tabular.h"
 #include "rewards/starc/starc.h"
 
 namespace rl {
@@ -33,10 +34,6 @@ TransitionRewardTable LoadRewardSpec(const std::string& spec, const GridWorld& e
 
 // Reads a reward CSV with rows s,a,s_next,r for `env`; entries without a row are 0.
 TransitionRewardTable ReadRewardCsv(const std::string& path, const GridWorld& env);
-
-// Phi(s) (S) = minus the fewest moves from s to a goal ('G' or 'g') through non-terminal cells,
-// ignoring slip; states that cannot reach a goal get minus (the largest finite distance + 1).
-Eigen::VectorXd GoalDistancePotential(const GridWorld& env);
 
 }  // namespace rl
 
