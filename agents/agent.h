@@ -34,6 +34,8 @@ class Agent {
   virtual MetricValues Update(const RewardPipeline& reward) = 0;
   // Names of the update metrics, CleanRL style ("losses/value_loss").
   virtual std::vector<std::string> MetricNames() const = 0;
+  // The discount of the agent's targets (potential-based shaping must use the same).
+  virtual double Gamma() const = 0;
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
   virtual void SetProgress(double fraction) { (void)fraction; }
   // Writes everything needed to continue bit for bit: networks, optimiser moments, normaliser

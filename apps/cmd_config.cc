@@ -6,6 +6,7 @@
 #include "apps/commands.h"
 #include "envs/registry.h"
 #include "experiments/experiment_config.h"
+#include "rewards/registry.h"
 
 namespace rl {
 namespace {
@@ -15,8 +16,8 @@ void DescribeComponent(const std::string& component) {
   if (component.empty() || component == "experiment") {
     std::cout << "experiment config (top level of a config file):\n"
               << FormatFieldDocs(Describe(ExperimentConfig{}))
-              << "\ncomponents: experiment, env, ppo, sac, and every env id (its env.options); "
-                 "`rewardlab envs` lists the ids\n";
+              << "\ncomponents: experiment, env, ppo, sac, reward, every reward module type, and "
+                 "every env id (its env.options); `rewardlab envs` lists the ids\n";
     return;
   }
   if (component == "env") {
@@ -27,6 +28,20 @@ void DescribeComponent(const std::string& component) {
     if (agent.type == component) {
       std::cout << "agent section, type " << agent.type << " (" << agent.summary << "):\n"
                 << FormatFieldDocs(agent.describe());
+      return;
+    }
+  }
+  if (component == "reward") {
+    std::cout << "reward section: a list of modules, each {type, name, weight, options}; the "
+                 "optimised reward is the weighted sum of their outputs. Module types:\n";
+    for (const RewardEntry& r : RewardRegistry())
+      std::cout << "  " << r.type << "  " << r.summary << "\n";
+    return;
+  }
+  for (const RewardEntry& r : RewardRegistry()) {
+    if (r.type == component) {
+      std::cout << "reward module, type " << r.type << " (" << r.summary << "):\n"
+                << FormatFieldDocs(r.describe());
       return;
     }
   }
@@ -48,8 +63,9 @@ void AddConfigCommands(CLI::App& app) {
 
   auto component = std::make_shared<std::string>();
   CLI::App* describe = config->add_subcommand("describe", "print fields, defaults and docs");
-  describe->add_option("component", *component,
-                       "experiment | env | ppo | sac | ENV_ID (default: experiment)");
+  describe->add_option(
+      "component", *component,
+      "experiment | env | ppo | sac | reward | MODULE_TYPE | ENV_ID (default: experiment)");
   describe->callback([component] { DescribeComponent(*component); });
 
   auto path = std::make_shared<std::string>();

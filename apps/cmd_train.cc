@@ -5,14 +5,13 @@
 #include <memory>
 #include <optional>
 
-#include "agents/registry.h"
 #include "apps/commands.h"
 #include "core/checkpointer.h"
 #include "core/progress.h"
 #include "core/run_logger.h"
 #include "core/trainer.h"
 #include "default_config.h"
-#include "envs/vec_env.h"
+#include "experiments/build.h"
 #include "experiments/experiment_config.h"
 #include "experiments/run_dir.h"
 
@@ -75,17 +74,9 @@ void RunTrain(const TrainArgs& args) {
   // everything is validated before a run folder exists
   ConfigNode resolved;
   const ExperimentConfig config = ResolveConfig(args, resolved);
-  auto env = MakeVecEnv(config.env, config.seed, RngStream::kEnv);
-  EnvConfig eval_env_config = config.env;
-  eval_env_config.num_envs =
-      config.eval.num_envs > 0 ? config.eval.num_envs : std::min(config.eval.episodes, 10);
-  auto eval_env = MakeVecEnv(eval_env_config, config.seed, RngStream::kEvalEnv);
+  Experiment run = BuildExperiment(config);
+  Trainer& trainer = *run.trainer;
   const std::string type = config.agent.Find("type")->scalar;
-  std::unique_ptr<Agent> agent =
-      FindAgent(type).make(config.agent, env->Spec(), config.env.num_envs, config.seed);
-  RewardPipeline reward;
-  Trainer trainer({config.total_steps, config.eval.every_steps, config.eval.episodes, config.seed},
-                  *env, eval_env.get(), *agent, reward);
 
   // the run folder: continued from its newest checkpoint, or created
   const bool resuming = !args.resume.empty();
@@ -98,7 +89,7 @@ void RunTrain(const TrainArgs& args) {
     const std::string latest = Checkpointer::Latest(ckpt_dir);
     if (latest.empty())
       throw UserError(dir + ": no checkpoint to resume from; start the run again");
-    const RowCounts counts = Checkpointer::Restore(latest, trainer, *agent);
+    const RowCounts counts = Checkpointer::Restore(latest, trainer, *run.agent);
     if (trainer.GlobalStep() >= config.total_steps) {
       throw UserError(dir + ": the run is complete (" + std::to_string(trainer.GlobalStep()) +
                       " of " + std::to_string(config.total_steps) + " steps); nothing to resume");
@@ -109,7 +100,7 @@ void RunTrain(const TrainArgs& args) {
     try {
       file.emplace(RunFile::Create(
           dir + "/run.h5", MakeRunInfo(config, resolved),
-          MakeRunLayout(env->Spec().reward_terms, agent->MetricNames(), config.eval.episodes)));
+          MakeRunLayout(trainer.TermNames(), trainer.MetricNames(), config.eval.episodes)));
     } catch (...) {
       std::filesystem::remove_all(dir);
       throw;
@@ -117,8 +108,8 @@ void RunTrain(const TrainArgs& args) {
   }
 
   // hooks: file, checkpoints, terminal
-  RunLogger logger(*file, agent->MetricNames());
-  Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *agent, *file,
+  RunLogger logger(*file, trainer.MetricNames());
+  Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *run.agent, *file,
                             logger);
   ProgressHook progress(config.total_steps);
   EvalPrinter printer(dir + "/console.log");

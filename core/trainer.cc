@@ -9,28 +9,52 @@
 namespace rl {
 
 Trainer::Trainer(const TrainerSettings& settings, VecEnv& env, VecEnv* eval_env, Agent& agent,
-                 const RewardPipeline& reward)
+                 RewardPipeline& reward)
     : settings_(settings), env_(env), eval_env_(eval_env), agent_(agent), reward_(reward) {
   const int n = env_.Size();
   env_return_ = Vec::Zero(n);
   optimized_return_ = Vec::Zero(n);
-  term_sums_ = Mat::Zero(static_cast<int>(env_.Spec().reward_terms.size()), n);
+  term_sums_ = Mat::Zero(static_cast<int>(TermNames().size()), n);
+}
+
+std::vector<std::string> Trainer::TermNames() const {
+  std::vector<std::string> names = env_.Spec().reward_terms;
+  names.insert(names.end(), reward_.Names().begin(), reward_.Names().end());
+  return names;
+}
+
+std::vector<std::string> Trainer::MetricNames() const {
+  std::vector<std::string> names = agent_.MetricNames();
+  const std::vector<std::string> reward = reward_.MetricNames();
+  names.insert(names.end(), reward.begin(), reward.end());
+  return names;
 }
 
 void Trainer::RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& step) {
-  // the optimised reward of this step, labelled as the agent will label it
+  // every module's reward of this step and their weighted sum, as the agent will label it; the
+  // fitting window (if a learned module wants one) records the step
   obs_f_ = obs.cast<float>();
   action_f_ = action.cast<float>();
   next_obs_f_ = step.final_obs.cast<float>();
   env_reward_f_ = step.reward.cast<float>();
+  terms_f_ = step.terms.cast<float>();
   optimized_f_.resize(env_.Size());
-  reward_.Label({obs_f_, action_f_, next_obs_f_, env_reward_f_, step.terminated.data()},
-                optimized_f_);
+  const RewardBatch batch{obs_f_,
+                          action_f_,
+                          next_obs_f_,
+                          env_reward_f_,
+                          terms_f_,
+                          step.terminated.data(),
+                          step.truncated.data()};
+  reward_.Outputs(batch, module_out_, optimized_f_);
+  reward_.Track(batch);
 
   // accumulate, and report the episodes that ended here
+  const int num_env_terms = static_cast<int>(step.terms.rows());
   env_return_ += step.reward;
   optimized_return_ += optimized_f_.cast<double>();
-  term_sums_ += step.terms;
+  term_sums_.topRows(num_env_terms) += step.terms;
+  term_sums_.bottomRows(module_out_.rows()) += module_out_.cast<double>();
   for (int i = 0; i < env_.Size(); ++i) {
     if (!step.episode_length[i]) continue;
     finished_terms_ = term_sums_.col(i);
@@ -116,7 +140,10 @@ void Trainer::Run() {
     bool updated = false;
     IterationTiming timing;
     if (agent_.ReadyToUpdate()) {
-      const MetricValues metrics = agent_.Update(reward_);
+      // learned rewards fit first, so the agent learns from the current reward
+      const std::vector<double> reward_metrics = reward_.Fit(global_step_);
+      MetricValues metrics = agent_.Update(reward_);
+      metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);
       const auto now = Clock::now();
       const double seconds = std::chrono::duration<double>(now - last_time).count();
@@ -155,6 +182,7 @@ void Trainer::SaveState(const h5::Group& g) const {
   ckpt::Write(g, "env_return", env_return_);
   ckpt::Write(g, "optimized_return", optimized_return_);
   ckpt::Write(g, "term_sums", term_sums_);
+  reward_.Save(g.CreateGroup("reward"));
 
   // every env slot: snapshot state, steps into its episode, generator
   const h5::Group envs = g.CreateGroup("envs");
@@ -174,6 +202,7 @@ void Trainer::LoadState(const h5::Group& g) {
   ckpt::Read(g, "env_return", env_return_);
   ckpt::Read(g, "optimized_return", optimized_return_);
   ckpt::Read(g, "term_sums", term_sums_);
+  reward_.Load(g.OpenGroup("reward"));
   const h5::Group envs = g.OpenGroup("envs");
   if (static_cast<int>(envs.Children().size()) != env_.Size() || obs_.cols() != env_.Size()) {
     throw UserError(g.FilePath() + ": the checkpoint has another number of envs than env.num_envs");

@@ -21,7 +21,7 @@ struct EpisodeRecord {
   int64_t length = 0;              // steps
   double optimized_return = 0.0;   // return of the reward the agent optimised
   bool terminated = false;         // false: truncated
-  const Vec* term_sums = nullptr;  // (n_terms) per-term sums of the env reward
+  const Vec* term_sums = nullptr;  // (TermNames()) sums of the env's terms, then of each module
 };
 
 // One evaluation: deterministic policy, env return.
@@ -69,7 +69,7 @@ class Trainer {
  public:
   // `eval_env` may be null (no evaluation); the trainer does not own its arguments.
   Trainer(const TrainerSettings& settings, VecEnv& env, VecEnv* eval_env, Agent& agent,
-          const RewardPipeline& reward);
+          RewardPipeline& reward);
 
   // Adds a hook (not owned), called in the order added.
   void AddHook(TrainerHook* hook) { hooks_.push_back(hook); }
@@ -79,6 +79,10 @@ class Trainer {
   EvalRecord Evaluate(int64_t step, int index);
   // Env steps taken so far.
   int64_t GlobalStep() const { return global_step_; }
+  // Names of EpisodeRecord::term_sums: the env's reward terms, then the reward modules'.
+  std::vector<std::string> TermNames() const;
+  // Names of OnUpdate's values: the agent's metrics, then the learned reward modules'.
+  std::vector<std::string> MetricNames() const;
   // Writes the loop's state (counters, envs, current observations, episode accumulators).
   void SaveState(const h5::Group& g) const;
   // Restores a state written by SaveState; Run then continues from it.
@@ -94,7 +98,7 @@ class Trainer {
   VecEnv& env_;
   VecEnv* eval_env_;
   Agent& agent_;
-  const RewardPipeline& reward_;
+  RewardPipeline& reward_;
   std::vector<TrainerHook*> hooks_;
   int64_t global_step_ = 0;
   bool started_ = false;   // envs reset or restored
@@ -105,10 +109,10 @@ class Trainer {
   // per-slot episode accumulators
   Vec env_return_;        // (n)
   Vec optimized_return_;  // (n)
-  Mat term_sums_;         // (n_terms x n)
-  Vec finished_terms_;    // (n_terms) scratch for one finished episode
+  Mat term_sums_;         // (TermNames() x n)
+  Vec finished_terms_;    // (TermNames()) scratch for one finished episode
   // float copies of one step for labelling
-  Eigen::MatrixXf obs_f_, action_f_, next_obs_f_;
+  Eigen::MatrixXf obs_f_, action_f_, next_obs_f_, terms_f_, module_out_;
   Eigen::VectorXf env_reward_f_, optimized_f_;
 };
 

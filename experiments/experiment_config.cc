@@ -2,6 +2,7 @@
 
 #include "agents/registry.h"
 #include "envs/registry.h"
+#include "rewards/registry.h"
 
 namespace rl {
 
@@ -10,6 +11,8 @@ ConfigNode ExperimentConfig::DefaultAgent() {
   n.Set("type", ConfigNode::Scalar("ppo"));
   return n;
 }
+
+ConfigNode ExperimentConfig::DefaultReward() { return DefaultRewardSection(); }
 
 ExperimentConfig LoadExperimentConfig(const std::string& path,
                                       const std::vector<std::string>& overrides,
@@ -47,8 +50,13 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
     throw UserError(type->loc.ToString() + ": key 'agent.type': " + e.what());
   }
   const AgentEntry& agent = FindAgent(type->scalar);
-  agent.make(config.agent, env_probe->Spec(), config.env.num_envs, config.seed);
+  const std::unique_ptr<Agent> agent_probe =
+      agent.make(config.agent, env_probe->Spec(), config.env.num_envs, config.seed);
   config.agent = agent.resolve(config.agent);
+
+  // the reward modules are checked by their types' config structs, and against env and agent
+  MakeRewardPipeline(config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0});
+  config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   return config;
 }

@@ -45,6 +45,7 @@ struct ExperimentConfig {
   int64_t total_steps = 100000;       // env steps to train for (all envs together)
   EnvConfig env;                      // the environment
   ConfigNode agent = DefaultAgent();  // the agent: `type` plus that type's options
+  ConfigNode reward = DefaultReward();  // the reward modules: a list of {type, weight, ...}
   EvalConfig eval;                    // evaluation schedule
   CheckpointConfig checkpoint;        // checkpoint schedule
 
@@ -55,12 +56,17 @@ struct ExperimentConfig {
     v("total_steps", total_steps, "env steps to train for, all envs together", Check::Min(1));
     v("env", env, "the environment");
     v("agent", agent, "the agent: type (ppo|sac) and its options (`config describe ppo`)");
+    v("reward", reward,
+      "the optimised reward: a list of modules {type, name, weight, ...} summed with their "
+      "weights (`config describe reward`)");
     v("eval", eval, "evaluation schedule");
     v("checkpoint", checkpoint, "checkpoint schedule");
   }
 
   // {type: ppo}.
   static ConfigNode DefaultAgent();
+  // [{type: env}].
+  static ConfigNode DefaultReward();
 };
 
 // Loads a config file (or the defaults when `path` is empty), applies `--set` overrides and

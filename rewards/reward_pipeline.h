@@ -1,32 +1,73 @@
-// The reward an agent optimises, computed from raw transitions when the agent consumes them
-// (DESIGN §1): on-policy agents label their rollout, off-policy agents each sampled minibatch.
-//
-// This first version holds the env reward alone; the module framework (weighted modules, named
-// outputs, learned rewards that Fit on recent transitions) builds on this interface.
+// The reward an agent optimises (DESIGN §1, §3): a weighted sum of named reward modules,
+//   r_opt(s, a, s') = sum_k weight_k * module_k(s, a, s', env reward, terms, terminated,
+//   truncated),
+// computed from raw transitions when the agent consumes them (on-policy: the rollout; off-policy:
+// each sampled minibatch). The trainer logs the env return next to the optimised return, and each
+// module's unweighted per-episode sum under /episodes/terms/<module name>.
 #ifndef REWARDLAB_REWARDS_REWARD_PIPELINE_H_
 #define REWARDLAB_REWARDS_REWARD_PIPELINE_H_
 
 #include <Eigen/Dense>
-#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/h5.h"
+#include "rewards/reward_module.h"
+#include "rewards/transition_window.h"
 
 namespace rl {
 
-// A batch of raw transitions to label, as an agent stores them (float32, columns = transitions).
-struct RewardBatch {
-  Eigen::Ref<const Eigen::MatrixXf> obs;         // (obs_dim x B) s
-  Eigen::Ref<const Eigen::MatrixXf> action;      // (act_dim x B) a as the env received it
-  Eigen::Ref<const Eigen::MatrixXf> next_obs;    // (obs_dim x B) the true s'
-  Eigen::Ref<const Eigen::VectorXf> env_reward;  // (B) the env's reward
-  const uint8_t* terminated;                     // (B) 1 where s' is terminal
+// One module of a pipeline, with its name and weight.
+struct WeightedModule {
+  std::string name;                      // the output's name (unique within the pipeline)
+  double weight = 1.0;                   // its weight in the optimised reward
+  std::unique_ptr<RewardModule> module;  // the module
 };
 
-// Labels transitions with the optimised reward.
+// A weighted sum of reward modules.
 class RewardPipeline {
  public:
+  // The env reward alone (module "env", weight 1).
+  RewardPipeline();
+  // The given modules over transitions of these widths (needed for a fitting window).
+  RewardPipeline(std::vector<WeightedModule> modules, int obs_dim, int act_dim, int num_terms);
+
   // Writes the optimised reward of each transition into `reward` (size B).
-  void Label(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> reward) const {
-    reward = batch.env_reward;
-  }
+  void Label(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> reward) const;
+  // Writes every module's unweighted output (num_modules x B) and the optimised reward (B).
+  void Outputs(const RewardBatch& batch, Eigen::MatrixXf& outputs,
+               Eigen::Ref<Eigen::VectorXf> reward) const;
+  // Module names, in order.
+  const std::vector<std::string>& Names() const { return names_; }
+  // Module weights, in order.
+  std::vector<double> Weights() const;
+  // Number of modules.
+  int Size() const { return static_cast<int>(modules_.size()); }
+  // The module at `i`, e.g. for its parameters.
+  RewardModule& Module(int i) { return *modules_[i].module; }
+
+  // Whether any module learns (Fit must run before agent updates).
+  bool Learned() const { return learned_; }
+  // Records the transitions of one env step in the fitting window (if any module wants one).
+  void Track(const RewardBatch& batch);
+  // Fits the learned modules; returns MetricNames()' values.
+  std::vector<double> Fit(int64_t step, PolicyGradientOracle* oracle = nullptr);
+  // Every learned module's metric names, in module order.
+  std::vector<std::string> MetricNames() const;
+
+  // Writes each module's state and the window for checkpoints.
+  void Save(const h5::Group& g) const;
+  // Restores what Save wrote.
+  void Load(const h5::Group& g);
+
+ private:
+  std::vector<WeightedModule> modules_;
+  std::vector<std::string> names_;
+  bool learned_ = false;
+  std::optional<TransitionWindow> window_;
+  mutable Eigen::VectorXf scratch_;
 };
 
 }  // namespace rl

@@ -10,6 +10,7 @@
 
 #include "core/rng.h"
 #include "envs/vec_env.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 
@@ -19,14 +20,20 @@ struct ReplaySample {
   Eigen::MatrixXf action;           // (act_dim x B) a as the env received it
   Eigen::MatrixXf next_obs;         // (obs_dim x B) the true s'
   Eigen::VectorXf env_reward;       // (B)
+  Eigen::MatrixXf terms;            // (num_terms x B) the env's named reward terms
   std::vector<uint8_t> terminated;  // (B)
+  std::vector<uint8_t> truncated;   // (B)
+  // The sample as a batch for the reward pipeline.
+  RewardBatch Batch() const {
+    return {obs, action, next_obs, env_reward, terms, terminated.data(), truncated.data()};
+  }
 };
 
 // Fixed-capacity FIFO of transitions.
 class ReplayBuffer {
  public:
   // Room for `capacity` transitions of the given sizes.
-  ReplayBuffer(int64_t capacity, int obs_dim, int act_dim);
+  ReplayBuffer(int64_t capacity, int obs_dim, int act_dim, int num_terms);
 
   // Appends the n transitions of one VecEnv step (s: obs, a: action, the rest from `step`).
   void Add(const Mat& obs, const Mat& action, const VecStep& step);
@@ -42,6 +49,7 @@ class ReplayBuffer {
   Eigen::MatrixXf& Actions() { return actions_; }
   Eigen::MatrixXf& NextObs() { return next_obs_; }
   Eigen::VectorXf& Rewards() { return rewards_; }
+  Eigen::MatrixXf& Terms() { return terms_; }
   std::vector<uint8_t>& Terminated() { return terminated_; }
   std::vector<uint8_t>& Truncated() { return truncated_; }
   // Next write position, for checkpoints.
@@ -60,8 +68,9 @@ class ReplayBuffer {
   Eigen::MatrixXf actions_;          // (act_dim x capacity)
   Eigen::MatrixXf next_obs_;         // (obs_dim x capacity)
   Eigen::VectorXf rewards_;          // (capacity) env reward
+  Eigen::MatrixXf terms_;            // (num_terms x capacity) env reward terms
   std::vector<uint8_t> terminated_;  // (capacity)
-  std::vector<uint8_t> truncated_;   // (capacity), kept for analysis; learning ignores it
+  std::vector<uint8_t> truncated_;   // (capacity); the critic ignores it, rewards may not
 };
 
 }  // namespace rl

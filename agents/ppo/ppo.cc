@@ -58,6 +58,7 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
   final_raw_.resize(obs_dim_, batch);
   actions_.resize(act_dim_, batch);
   env_actions_.resize(act_dim_, batch);
+  terms_.resize(static_cast<int>(spec.reward_terms.size()), batch);
   logp_.resize(batch);
   values_.resize(batch);
   env_rewards_.resize(batch);
@@ -146,6 +147,7 @@ void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
   env_actions_.middleCols(col, num_envs_) = action.cast<float>();
   final_raw_.middleCols(col, num_envs_) = step.final_obs.cast<float>();
   env_rewards_.segment(col, num_envs_) = step.reward.cast<float>();
+  terms_.middleCols(col, num_envs_) = step.terms.cast<float>();
   std::copy(step.terminated.begin(), step.terminated.end(), terminated_.begin() + col);
   std::copy(step.truncated.begin(), step.truncated.end(), truncated_.begin() + col);
   ++t_;
@@ -154,7 +156,9 @@ void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
 void Ppo::LabelRewards(const RewardPipeline& reward, MatF& rewards) {
   const int steps = config_.num_steps, n = num_envs_;
   VecF flat(steps * n);
-  reward.Label({obs_raw_, env_actions_, final_raw_, env_rewards_, terminated_.data()}, flat);
+  reward.Label({obs_raw_, env_actions_, final_raw_, env_rewards_, terms_, terminated_.data(),
+                truncated_.data()},
+               flat);
   if (reward_scaler_) {
     Eigen::VectorXd r(n), scaled(n);
     for (int t = 0; t < steps; ++t) {
@@ -353,6 +357,7 @@ void Ppo::Save(const h5::Group& g) const {
   ckpt::Write(r, "logp", logp_);
   ckpt::Write(r, "values", values_);
   ckpt::Write(r, "env_rewards", env_rewards_);
+  ckpt::Write(r, "terms", terms_);
   r.Write<uint8_t>("terminated", terminated_);
   r.Write<uint8_t>("truncated", truncated_);
 }
@@ -383,9 +388,11 @@ void Ppo::Load(const h5::Group& g) {
   ckpt::ReadInto(r, "logp", logp_);
   ckpt::ReadInto(r, "values", values_);
   ckpt::ReadInto(r, "env_rewards", env_rewards_);
+  ckpt::Read(r, "terms", terms_);
   terminated_ = r.Read<uint8_t>("terminated");
   truncated_ = r.Read<uint8_t>("truncated");
-  if (obs_raw_.cols() != static_cast<int64_t>(terminated_.size()) || t_ > config_.num_steps) {
+  if (obs_raw_.cols() != static_cast<int64_t>(terminated_.size()) ||
+      terms_.cols() != obs_raw_.cols() || t_ > config_.num_steps) {
     throw UserError(g.FilePath() + ": the PPO rollout does not fit agent.num_steps / env.num_envs");
   }
 }

@@ -33,6 +33,7 @@ class Ppo : public Agent {
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
   void SetProgress(double fraction) override { progress_ = fraction; }
+  double Gamma() const override { return config_.gamma; }
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
@@ -74,6 +75,7 @@ class Ppo : public Agent {
   MatF final_raw_;    // (obs_dim x T*N) raw true s'
   MatF actions_;      // (act_dim x T*N) sampled actions (indices, or unclipped Gaussian draws)
   MatF env_actions_;  // (act_dim x T*N) actions as the env received them (clipped)
+  MatF terms_;        // (num_terms x T*N) the env's named reward terms
   VecF logp_, values_, env_rewards_;             // (T*N)
   std::vector<uint8_t> terminated_, truncated_;  // (T*N)
 

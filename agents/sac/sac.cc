@@ -58,7 +58,7 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       target_entropy_(static_cast<float>(-config.target_entropy_scale * act_dim_)),
       policy_(PolicyOptions(config, spec)),
       next_policy_(PolicyOptions(config, spec)),
-      buffer_(config.buffer_size, obs_dim_, act_dim_) {
+      buffer_(config.buffer_size, obs_dim_, act_dim_, static_cast<int>(spec.reward_terms.size())) {
   grad_actor_.resize(actor_.NumParams());
   grad_q1_.resize(q1_.NumParams());
   grad_q2_.resize(q2_.NumParams());
@@ -204,9 +204,7 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   ++updates_;
   buffer_.Sample(config_.batch_size, sample_rng_, batch_);
   rewards_.resize(config_.batch_size);
-  reward.Label(
-      {batch_.obs, batch_.action, batch_.next_obs, batch_.env_reward, batch_.terminated.data()},
-      rewards_);
+  reward.Label(batch_.Batch(), rewards_);
   last_critic_ = UpdateCritics(rewards_);
 
   // delayed actor updates, as many as were skipped
@@ -268,6 +266,7 @@ void Sac::Save(const h5::Group& g) const {
   ckpt::Write(rb, "actions", Eigen::MatrixXf(b.Actions().leftCols(n)));
   ckpt::Write(rb, "next_obs", Eigen::MatrixXf(b.NextObs().leftCols(n)));
   ckpt::Write(rb, "rewards", Eigen::VectorXf(b.Rewards().head(n)));
+  ckpt::Write(rb, "terms", Eigen::MatrixXf(b.Terms().leftCols(n)));
   rb.Write<uint8_t>("terminated", std::span<const uint8_t>(b.Terminated().data(), n));
   rb.Write<uint8_t>("truncated", std::span<const uint8_t>(b.Truncated().data(), n));
   rb.WriteIntAttr("cursor", b.Cursor());
@@ -307,6 +306,11 @@ void Sac::Load(const h5::Group& g) {
   buffer_.NextObs().leftCols(n) = m;
   ckpt::Read(rb, "rewards", v);
   buffer_.Rewards().head(n) = v;
+  ckpt::Read(rb, "terms", m);
+  if (m.rows() != buffer_.Terms().rows() || m.cols() != n) {
+    throw UserError(g.FilePath() + ": the replay buffer's reward terms do not fit the env");
+  }
+  buffer_.Terms().leftCols(n) = m;
   const auto term = rb.Read<uint8_t>("terminated");
   const auto trunc = rb.Read<uint8_t>("truncated");
   std::copy(term.begin(), term.end(), buffer_.Terminated().begin());

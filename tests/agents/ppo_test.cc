@@ -155,6 +155,7 @@ class ActionWatcher : public Agent {
   bool ReadyToUpdate() const override { return inner_.ReadyToUpdate(); }
   MetricValues Update(const RewardPipeline& reward) override { return inner_.Update(reward); }
   std::vector<std::string> MetricNames() const override { return inner_.MetricNames(); }
+  double Gamma() const override { return inner_.Gamma(); }
   void SetProgress(double fraction) override { inner_.SetProgress(fraction); }
   void Save(const h5::Group& g) const override { inner_.Save(g); }
   void Load(const h5::Group& g) override { inner_.Load(g); }

@@ -110,7 +110,7 @@ VecStep HandStep(double base) {
 }
 
 TEST_CASE("replay buffer keeps terminated and truncated apart and stores the true s'", "[unit]") {
-  ReplayBuffer buffer(4, 2, 1);
+  ReplayBuffer buffer(4, 2, 1, 1);
   Mat obs(2, 3), action(1, 3);
   obs << 0.5, 1.5, 2.5, -0.5, -1.5, -2.5;
   action << 0.25, -0.75, 1.0;
@@ -145,6 +145,8 @@ TEST_CASE("replay buffer keeps terminated and truncated apart and stores the tru
     CHECK(sample.obs.col(b) == obs.col(i).cast<float>());
     CHECK(sample.action(0, b) == static_cast<float>(action(0, i)));
     CHECK(sample.terminated[b] == (i == 0 ? 1 : 0));
+    CHECK(sample.truncated[b] == (i == 1 ? 1 : 0));
+    CHECK(sample.terms(0, b) == static_cast<float>(step.terms(0, i)));
   }
   CHECK(seen[0] > 0);
   CHECK(seen[1] > 0);

@@ -50,10 +50,10 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
   const std::string resumed_file = (tmp.Path() / "resumed.h5").string();
   {
     Session run(config);
-    const std::vector<std::string> metrics = run.GetAgent().MetricNames();
+    const std::vector<std::string> metrics = run.GetTrainer().MetricNames();
     RunFile file = RunFile::Create(
         whole_file, RunInfo{},
-        MakeRunLayout(run.Env().Spec().reward_terms, metrics, config.eval.episodes));
+        MakeRunLayout(run.GetTrainer().TermNames(), metrics, config.eval.episodes));
     RunLogger logger(file, metrics);
     Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps, run.GetTrainer(),
                               run.GetAgent(), file, logger);
@@ -72,7 +72,7 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
         Checkpointer::Restore(snapshot.string(), run.GetTrainer(), run.GetAgent());
     REQUIRE(run.GetTrainer().GlobalStep() == at);
     RunFile file = RunFile::OpenForResume(resumed_file, counts);
-    RunLogger logger(file, run.GetAgent().MetricNames());
+    RunLogger logger(file, run.GetTrainer().MetricNames());
     Checkpointer checkpointer(resumed_ckpt.string(), config.checkpoint.every_steps,
                               run.GetTrainer(), run.GetAgent(), file, logger);
     run.GetTrainer().AddHook(&logger);

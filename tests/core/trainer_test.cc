@@ -68,6 +68,7 @@ class ScriptedAgent : public Agent {
   bool ReadyToUpdate() const override { return false; }
   MetricValues Update(const RewardPipeline& /*reward*/) override { return {}; }
   std::vector<std::string> MetricNames() const override { return {}; }
+  double Gamma() const override { return 0.99; }
   void Save(const h5::Group& /*g*/) const override {}
   void Load(const h5::Group& /*g*/) override {}
 
@@ -170,8 +171,14 @@ std::vector<ScriptedAgent::Episode> RunAndCompare(const EnvConfig& config, int64
     CHECK(got.length == want.length);
     CHECK(got.terminated == want.terminated);
     CHECK(got.terminated != want.truncated);
-    // the reward terms add up to the reward; the identity pipeline optimises the env reward
-    CHECK(got.term_sum == Approx(want.env_return).epsilon(1e-9));
+    // the env's terms add up to the reward; the default pipeline's one module, "env", optimises
+    // the env reward
+    const int num_terms = static_cast<int>(env->Spec().reward_terms.size());
+    REQUIRE(got.term_sums.size() == static_cast<size_t>(num_terms + 1));
+    double env_terms = 0.0;
+    for (int i = 0; i < num_terms; ++i) env_terms += got.term_sums[i];
+    CHECK(env_terms == Approx(want.env_return).epsilon(1e-9));
+    CHECK(got.term_sums.back() == Approx(want.env_return).epsilon(1e-5));
     CHECK(got.optimized_return == Approx(want.env_return).epsilon(1e-5));
   }
   return agent.episodes;

@@ -12,6 +12,7 @@
 #include "agents/registry.h"
 #include "core/trainer.h"
 #include "envs/vec_env.h"
+#include "experiments/build.h"
 #include "experiments/experiment_config.h"
 #include "rewards/reward_pipeline.h"
 
@@ -31,7 +32,7 @@ struct EpisodeRow {
   int64_t length = 0;
   double optimized_return = 0.0;
   bool terminated = false;
-  double term_sum = 0.0;  // sum over the per-term sums
+  std::vector<double> term_sums;  // (Trainer::TermNames()) env terms, then reward modules
 
   bool operator==(const EpisodeRow&) const = default;
 };
@@ -41,7 +42,7 @@ class Recorder : public TrainerHook {
  public:
   void OnEpisode(const EpisodeRecord& e) override {
     episodes.push_back({e.step, e.env_return, e.length, e.optimized_return, e.terminated,
-                        e.term_sums ? e.term_sums->sum() : 0.0});
+                        std::vector<double>(e.term_sums->begin(), e.term_sums->end())});
   }
   void OnUpdate(int64_t step, const MetricValues& values) override {
     updates.emplace_back(step, values);
@@ -53,38 +54,24 @@ class Recorder : public TrainerHook {
   std::vector<EvalRecord> evals;
 };
 
-// Envs, agent and trainer of one config, wired as apps/cmd_train.cc wires them.
+// Envs, agent, reward and trainer of one config, built as `rewardlab train` builds them.
 class Session {
  public:
-  explicit Session(const ExperimentConfig& config) : config_(config) {
-    env_ = MakeVecEnv(config.env, config.seed, RngStream::kEnv);
-    EnvConfig eval_config = config.env;
-    eval_config.num_envs =
-        config.eval.num_envs > 0 ? config.eval.num_envs : std::min(config.eval.episodes, 10);
-    eval_env_ = MakeVecEnv(eval_config, config.seed, RngStream::kEvalEnv);
-    agent_ = FindAgent(config.agent.Find("type")->scalar)
-                 .make(config.agent, env_->Spec(), config.env.num_envs, config.seed);
-    trainer_ =
-        std::make_unique<Trainer>(TrainerSettings{config.total_steps, config.eval.every_steps,
-                                                  config.eval.episodes, config.seed},
-                                  *env_, eval_env_.get(), *agent_, reward_);
-    trainer_->AddHook(&recorder_);
+  explicit Session(const ExperimentConfig& config) : run_(BuildExperiment(config)) {
+    run_.trainer->AddHook(&recorder_);
   }
 
-  void Run() { trainer_->Run(); }
-  Agent& GetAgent() { return *agent_; }
-  Trainer& GetTrainer() { return *trainer_; }
-  VecEnv& Env() { return *env_; }
+  void Run() { run_.trainer->Run(); }
+  Agent& GetAgent() { return *run_.agent; }
+  Trainer& GetTrainer() { return *run_.trainer; }
+  VecEnv& Env() { return *run_.env; }
+  RewardPipeline& Reward() { return *run_.reward; }
   const Recorder& Events() const { return recorder_; }
   // The returns of the last evaluation.
   const EvalRecord& LastEval() const { return recorder_.evals.back(); }
 
  private:
-  ExperimentConfig config_;
-  RewardPipeline reward_;
-  std::unique_ptr<VecEnv> env_, eval_env_;
-  std::unique_ptr<Agent> agent_;
-  std::unique_ptr<Trainer> trainer_;
+  Experiment run_;
   Recorder recorder_;
 };
 

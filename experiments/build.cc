@@ -1,0 +1,27 @@
+#include "experiments/build.h"
+
+#include <algorithm>
+
+#include "agents/registry.h"
+#include "rewards/registry.h"
+
+namespace rl {
+
+Experiment BuildExperiment(const ExperimentConfig& config) {
+  Experiment e;
+  e.env = MakeVecEnv(config.env, config.seed, RngStream::kEnv);
+  EnvConfig eval_config = config.env;
+  eval_config.num_envs =
+      config.eval.num_envs > 0 ? config.eval.num_envs : std::min(config.eval.episodes, 10);
+  e.eval_env = MakeVecEnv(eval_config, config.seed, RngStream::kEvalEnv);
+  e.agent = FindAgent(config.agent.Find("type")->scalar)
+                .make(config.agent, e.env->Spec(), config.env.num_envs, config.seed);
+  e.reward = std::make_unique<RewardPipeline>(
+      MakeRewardPipeline(config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0}));
+  e.trainer = std::make_unique<Trainer>(TrainerSettings{config.total_steps, config.eval.every_steps,
+                                                        config.eval.episodes, config.seed},
+                                        *e.env, e.eval_env.get(), *e.agent, *e.reward);
+  return e;
+}
+
+}  // namespace rl

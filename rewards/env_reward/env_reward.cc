@@ -1,0 +1,46 @@
+#include "rewards/env_reward/env_reward.h"
+
+#include <algorithm>
+
+#include "rewards/registry.h"
+
+namespace rl {
+
+std::unique_ptr<RewardModule> MakeEnvReward(const EnvRewardConfig& config, const std::string& key,
+                                            const RewardContext& context) {
+  if (config.terms.IsNull() || (config.terms.IsMap() && config.terms.map.empty())) {
+    return std::make_unique<EnvReward>();
+  }
+  const std::vector<std::string>& names = context.env->Spec().reward_terms;
+  if (!config.terms.IsMap()) {
+    throw UserError(config.terms.loc.ToString() + ": key '" + key +
+                    ".terms': expected a map term: weight, e.g. {ctrl: 0}");
+  }
+  std::vector<float> weights(names.size(), 1.0f);
+  for (const auto& [term, value] : config.terms.map) {
+    const auto it = std::find(names.begin(), names.end(), term);
+    if (it == names.end()) {
+      throw UserError(value.loc.ToString() + ": key '" + key + ".terms." + term +
+                      "': " + context.env->Spec().id + " has no reward term '" + term + "'" +
+                      DidYouMean(term, names));
+    }
+    double w = 0.0;
+    config_detail::Parse(value, key + ".terms." + term, w);
+    weights[it - names.begin()] = static_cast<float>(w);
+  }
+  return std::make_unique<EnvReward>(std::move(weights));
+}
+
+void EnvReward::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const {
+  if (term_weights_.empty()) {
+    out = batch.env_reward;
+    return;
+  }
+  // in term order, as Env::Step sums them
+  out.setZero();
+  for (size_t i = 0; i < term_weights_.size(); ++i) {
+    out += term_weights_[i] * batch.terms.row(static_cast<int>(i)).transpose();
+  }
+}
+
+}  // namespace rl

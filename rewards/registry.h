@@ -1,0 +1,58 @@
+// The reward-module registry: every module type, its config struct and its factory; the list
+// itself is rewards/registry.cc, one line per type. A pipeline is configured as
+//   reward: [{type: env}, {type: pbrs, weight: 1, potential: {type: grid_distance}}]
+// (default: [{type: env}]).
+#ifndef REWARDLAB_REWARDS_REGISTRY_H_
+#define REWARDLAB_REWARDS_REGISTRY_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "envs/env.h"
+#include "rewards/reward_pipeline.h"
+
+namespace rl {
+
+// What a module may depend on when it is built.
+struct RewardContext {
+  const Env* env = nullptr;  // an instance of the training env (e.g. a gridworld's layout)
+  double gamma = 0.99;       // the agent's discount
+  uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
+  int index = 0;             // the module's position in the list (its RNG stream index)
+};
+
+// One registered module type.
+struct RewardEntry {
+  std::string type;     // the YAML `type`
+  std::string summary;  // one line for `config describe`
+  // Builds the module from its section (`key` is its dotted key, e.g. "reward[1]", for errors);
+  // throws UserError for bad options or an env it does not fit.
+  std::function<std::unique_ptr<RewardModule>(const ConfigNode& section, const std::string& key,
+                                              const RewardContext& context)>
+      make;
+  // The section with every default filled in.
+  std::function<ConfigNode(const ConfigNode& section, const std::string& key)> resolve;
+  // The fields, defaults and docs.
+  std::function<std::vector<FieldDoc>()> describe;
+};
+
+// All registered module types.
+const std::vector<RewardEntry>& RewardRegistry();
+// The entry for `type`; throws UserError naming the closest types when there is none.
+const RewardEntry& FindReward(const std::string& type);
+
+// The default `reward:` section, [{type: env}].
+ConfigNode DefaultRewardSection();
+// Builds the pipeline of a `reward:` list (each entry: type, optional name and weight, options)
+// for `context.env`. Throws UserError with file:line and key on a bad entry, a NaN or a negative
+// weight, or duplicate names (modules and env reward terms share /episodes/terms/).
+RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext& context);
+// The list with every module's defaults filled in (the resolved config).
+ConfigNode ResolveRewardSection(const ConfigNode& section);
+
+}  // namespace rl
+
+#endif  // REWARDLAB_REWARDS_REGISTRY_H_

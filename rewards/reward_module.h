@@ -1,0 +1,82 @@
+// The reward-module interface (DESIGN §1, §3): a reward is a function of a transition
+// (s, a, s', env reward, env reward terms, terminated, truncated), computed for a batch of raw
+// transitions whenever an agent consumes them, so learned rewards never go stale in a buffer.
+//
+// How the reward methods map onto it (algorithms.md §8):
+// - fixed rewards (env reward, potential-based shaping): Compute only;
+// - HERON: Learned(); Fit trains its reward model on FitContext::recent (the window of the last
+//   WindowSize() transitions, env reward terms included as the ranked factors);
+// - off-policy GAIL: Learned(); Fit trains the discriminator on `recent` against its expert
+//   demonstrations; SAC relabels every sampled minibatch through Compute;
+// - BARFI: Learned(); Fit updates the reward parameters from FitContext::oracle, the agent's
+//   policy-gradient oracle (agents/agent.h), and Params() exposes them to checkpoints and sliders;
+// - novelty bonuses (reward-free exploration, RND): Learned(); Fit trains on `recent`.
+#ifndef REWARDLAB_REWARDS_REWARD_MODULE_H_
+#define REWARDLAB_REWARDS_REWARD_MODULE_H_
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/h5.h"
+
+namespace rl {
+
+class PolicyGradientOracle;
+
+// A batch of raw transitions, as an agent stores them (float32, columns = transitions).
+struct RewardBatch {
+  Eigen::Ref<const Eigen::MatrixXf> obs;         // (obs_dim x B) s
+  Eigen::Ref<const Eigen::MatrixXf> action;      // (act_dim x B) a as the env received it
+  Eigen::Ref<const Eigen::MatrixXf> next_obs;    // (obs_dim x B) the true s' (final obs at ends)
+  Eigen::Ref<const Eigen::VectorXf> env_reward;  // (B) the env's reward
+  Eigen::Ref<const Eigen::MatrixXf> terms;       // (num_terms x B) the env's named reward terms
+  const uint8_t* terminated;                     // (B) 1 where s' is terminal
+  const uint8_t* truncated;                      // (B) 1 where the episode was cut after s'
+  // Number of transitions.
+  int Size() const { return static_cast<int>(env_reward.size()); }
+};
+
+// What a learned module may use when it fits, between agent updates.
+struct FitContext {
+  int64_t step = 0;                        // env steps so far
+  const RewardBatch* recent = nullptr;     // the last transitions (window order not kept)
+  PolicyGradientOracle* oracle = nullptr;  // the agent's, for bi-level rewards; may be null
+};
+
+// One named, tunable parameter of a module (YAML and viewer sliders).
+struct RewardParam {
+  std::string name;  // e.g. "scale"
+  double* value;     // the live value; changes take effect at the next Compute
+  double lo, hi;     // slider range
+};
+
+// A reward module: one named output per transition.
+class RewardModule {
+ public:
+  virtual ~RewardModule() = default;
+  // Writes this module's reward of each transition into `out` (size B).
+  virtual void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const = 0;
+  // Whether the module learns (then the trainer calls Fit before every agent update).
+  virtual bool Learned() const { return false; }
+  // How many recent transitions Fit wants in FitContext::recent; 0 = none.
+  virtual int WindowSize() const { return 0; }
+  // Trains on `context`; returns MetricNames()' values.
+  virtual std::vector<double> Fit(const FitContext& context) {
+    (void)context;
+    return {};
+  }
+  // Names of Fit's metrics ("reward/rnd_loss").
+  virtual std::vector<std::string> MetricNames() const { return {}; }
+  // Tunable parameters.
+  virtual std::vector<RewardParam> Params() { return {}; }
+  // Writes the module's learned state (networks, optimiser, statistics, RNG) for checkpoints.
+  virtual void Save(const h5::Group& g) const { (void)g; }
+  // Restores what Save wrote; throws UserError when it does not fit.
+  virtual void Load(const h5::Group& g) { (void)g; }
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_REWARDS_REWARD_MODULE_H_

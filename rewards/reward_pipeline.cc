@@ -1,0 +1,110 @@
+#include "rewards/reward_pipeline.h"
+
+#include <algorithm>
+
+#include "rewards/env_reward/env_reward.h"
+
+namespace rl {
+namespace {
+
+std::vector<WeightedModule> EnvRewardAlone() {
+  std::vector<WeightedModule> modules;
+  modules.push_back({"env", 1.0, std::make_unique<EnvReward>()});
+  return modules;
+}
+
+}  // namespace
+
+RewardPipeline::RewardPipeline() : RewardPipeline(EnvRewardAlone(), 0, 0, 0) {}
+
+RewardPipeline::RewardPipeline(std::vector<WeightedModule> modules, int obs_dim, int act_dim,
+                               int num_terms)
+    : modules_(std::move(modules)) {
+  int window = 0;
+  for (const WeightedModule& m : modules_) {
+    names_.push_back(m.name);
+    learned_ = learned_ || m.module->Learned();
+    window = std::max(window, m.module->WindowSize());
+  }
+  if (window > 0) window_.emplace(window, obs_dim, act_dim, num_terms);
+}
+
+void RewardPipeline::Label(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> reward) const {
+  // the first module writes in place, so a lone weight-1 module passes its output on unchanged
+  for (size_t k = 0; k < modules_.size(); ++k) {
+    const float w = static_cast<float>(modules_[k].weight);
+    if (k == 0) {
+      modules_[k].module->Compute(batch, reward);
+      if (w != 1.0f) reward *= w;
+    } else {
+      scratch_.resize(batch.Size());
+      modules_[k].module->Compute(batch, scratch_);
+      reward += w * scratch_;
+    }
+  }
+}
+
+void RewardPipeline::Outputs(const RewardBatch& batch, Eigen::MatrixXf& outputs,
+                             Eigen::Ref<Eigen::VectorXf> reward) const {
+  const int n = batch.Size();
+  outputs.resize(Size(), n);
+  reward.setZero();
+  for (int k = 0; k < Size(); ++k) {
+    scratch_.resize(n);
+    modules_[k].module->Compute(batch, scratch_);
+    outputs.row(k) = scratch_.transpose();
+    const float w = static_cast<float>(modules_[k].weight);
+    if (k == 0)
+      reward = w == 1.0f ? scratch_ : Eigen::VectorXf(w * scratch_);
+    else
+      reward += w * scratch_;
+  }
+}
+
+std::vector<double> RewardPipeline::Weights() const {
+  std::vector<double> w;
+  for (const WeightedModule& m : modules_) w.push_back(m.weight);
+  return w;
+}
+
+void RewardPipeline::Track(const RewardBatch& batch) {
+  if (window_) window_->Push(batch);
+}
+
+std::vector<double> RewardPipeline::Fit(int64_t step, PolicyGradientOracle* oracle) {
+  std::vector<double> metrics;
+  if (!learned_) return metrics;
+  std::optional<RewardBatch> recent;
+  if (window_) recent.emplace(window_->View());
+  const FitContext context{step, recent ? &*recent : nullptr, oracle};
+  for (WeightedModule& m : modules_) {
+    if (!m.module->Learned()) continue;
+    const std::vector<double> values = m.module->Fit(context);
+    metrics.insert(metrics.end(), values.begin(), values.end());
+  }
+  return metrics;
+}
+
+std::vector<std::string> RewardPipeline::MetricNames() const {
+  std::vector<std::string> names;
+  for (const WeightedModule& m : modules_) {
+    if (!m.module->Learned()) continue;
+    const std::vector<std::string> own = m.module->MetricNames();
+    names.insert(names.end(), own.begin(), own.end());
+  }
+  return names;
+}
+
+void RewardPipeline::Save(const h5::Group& g) const {
+  const h5::Group modules = g.CreateGroup("modules");
+  for (const WeightedModule& m : modules_) m.module->Save(modules.CreateGroup(m.name));
+  if (window_) window_->Save(g.CreateGroup("window"));
+}
+
+void RewardPipeline::Load(const h5::Group& g) {
+  const h5::Group modules = g.OpenGroup("modules");
+  for (WeightedModule& m : modules_) m.module->Load(modules.OpenGroup(m.name));
+  if (window_) window_->Load(g.OpenGroup("window"));
+}
+
+}  // namespace rl
