@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/h5.h"
 #include "envs/vec_env.h"
 #include "rewards/reward_pipeline.h"
@@ -34,6 +35,12 @@ class Agent {
   virtual MetricValues Update(const RewardPipeline& reward) = 0;
   // Names of the update metrics, CleanRL style ("losses/value_loss").
   virtual std::vector<std::string> MetricNames() const = 0;
+  // State values V(s) (n) of raw observations (obs_dim x n), for agents with a state-value
+  // critic; throws UserError otherwise.
+  virtual void StateValues(const Mat& obs, Vec& values) {
+    (void)obs, (void)values;
+    throw UserError("this agent type has no state-value function (use a PPO run)");
+  }
   // The discount of the agent's targets (potential-based shaping must use the same).
   virtual double Gamma() const = 0;
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].

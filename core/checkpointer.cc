@@ -78,11 +78,24 @@ std::string Checkpointer::Latest(const std::string& dir) {
   return best;
 }
 
-RowCounts Checkpointer::Restore(const std::string& path, Trainer& trainer, Agent& agent) {
+namespace {
+
+h5::File OpenCheckpoint(const std::string& path) {
   h5::File f = h5::File::OpenReadOnly(path);
   if (!f.HasAttr("format") || f.ReadStringAttr("format") != "rewardlab-checkpoint") {
     throw UserError(path + ": not a rewardlab checkpoint");
   }
+  return f;
+}
+
+}  // namespace
+
+void Checkpointer::RestoreAgent(const std::string& path, Agent& agent) {
+  agent.Load(OpenCheckpoint(path).OpenGroup("agent"));
+}
+
+RowCounts Checkpointer::Restore(const std::string& path, Trainer& trainer, Agent& agent) {
+  h5::File f = OpenCheckpoint(path);
   trainer.LoadState(f.OpenGroup("trainer"));
   agent.Load(f.OpenGroup("agent"));
   RowCounts counts;

@@ -28,6 +28,8 @@ class Checkpointer : public TrainerHook {
   static std::string Latest(const std::string& dir);
   // Restores trainer and agent from `path` and returns the run file's row counts at that point.
   static RowCounts Restore(const std::string& path, Trainer& trainer, Agent& agent);
+  // Restores only the agent from `path` (e.g. a trained critic used as a potential).
+  static void RestoreAgent(const std::string& path, Agent& agent);
 
  private:
   std::string dir_;

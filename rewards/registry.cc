@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "rewards/env_reward/env_reward.h"
+#include "rewards/potential_shaping/pbrs.h"
+#include "rewards/progress_bonus/progress_bonus.h"
 
 namespace rl {
 namespace {
@@ -50,6 +52,11 @@ const std::vector<RewardEntry>& RewardRegistry() {
   static const std::vector<RewardEntry> entries = {
       MakeRewardEntry<EnvRewardConfig>("env", "the env's reward, optionally re-weighting its terms",
                                        MakeEnvReward),
+      MakeRewardEntry<PbrsConfig>("pbrs", "potential-based shaping gamma*Phi(s') - Phi(s)",
+                                  MakePbrs),
+      MakeRewardEntry<ProgressBonusConfig>(
+          "progress_bonus", "bonus*max(0, Phi(s') - Phi(s)), a known-wrong non-potential bonus",
+          MakeProgressBonus),
   };
   return entries;
 }
@@ -60,7 +67,10 @@ const RewardEntry& FindReward(const std::string& type) {
     if (e.type == type) return e;
     types.push_back(e.type);
   }
-  throw UserError("unknown reward module type '" + type + "'" + DidYouMean(type, types));
+  std::string list;
+  for (const std::string& t : types) list += (list.empty() ? "" : ", ") + t;
+  throw UserError("unknown reward module type '" + type + "'" + DidYouMean(type, types) +
+                  " (types: " + list + ")");
 }
 
 ConfigNode DefaultRewardSection() {
@@ -82,7 +92,15 @@ RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext
     const RewardEntry& entry = EntryOf(items[i], key);
     RewardContext own = context;
     own.index = static_cast<int>(i);
-    std::unique_ptr<RewardModule> module = entry.make(items[i], key, own);
+    std::unique_ptr<RewardModule> module;
+    try {
+      module = entry.make(items[i], key, own);
+    } catch (const UserError& e) {
+      // a module's own checks name the key; add where the entry was written
+      const std::string what = e.what();
+      if (!what.starts_with("key '")) throw;
+      throw UserError(items[i].loc.ToString() + ": " + what);
+    }
 
     // name and weight, common to every module's config
     const ConfigNode resolved = entry.resolve(items[i], key);

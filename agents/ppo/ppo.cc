@@ -91,6 +91,13 @@ void Ppo::Values(const Eigen::Ref<const MatF>& x, VecF& out) {
   out = value_head_.row(0).transpose();
 }
 
+void Ppo::StateValues(const Mat& obs, Vec& values) {
+  raw_scratch_ = obs.cast<float>();
+  NormalizeObs(raw_scratch_, false, norm_scratch_);
+  Values(norm_scratch_, value_scratch_);
+  values = value_scratch_.cast<double>();
+}
+
 void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   const int n = static_cast<int>(obs.cols());
   const bool explore = mode == ActMode::kExplore;

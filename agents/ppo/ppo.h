@@ -34,6 +34,7 @@ class Ppo : public Agent {
   std::vector<std::string> MetricNames() const override;
   void SetProgress(double fraction) override { progress_ = fraction; }
   double Gamma() const override { return config_.gamma; }
+  void StateValues(const Mat& obs, Vec& values) override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 

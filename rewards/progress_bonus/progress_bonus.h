@@ -1,0 +1,59 @@
+// A non-potential "progress bonus" (the bicycle that rides in circles, Randløv & Alstrøm 1998):
+//   B(s, a, s') = bonus · max(0, Φ(s') − Φ(s)),
+// paid for moving up a progress measure Φ with no matching penalty for moving back, so a loop
+// earns a positive reward and the optimal policy can change. Kept as a known-wrong baseline for
+// shaping studies and tests (algorithms.md §1.1 necessity, §1.2); prefer `pbrs`.
+#ifndef REWARDLAB_REWARDS_PROGRESS_BONUS_PROGRESS_BONUS_H_
+#define REWARDLAB_REWARDS_PROGRESS_BONUS_PROGRESS_BONUS_H_
+
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "rewards/potential_shaping/potential.h"
+#include "rewards/reward_module.h"
+
+namespace rl {
+
+struct RewardContext;
+
+// Options of the `progress_bonus` module.
+struct ProgressBonusConfig {
+  std::string type = "progress_bonus";
+  std::string name;          // output name; empty = the type
+  double weight = 1.0;       // weight in the optimised reward
+  double bonus = 1.0;        // paid per unit of progress
+  PotentialConfig progress;  // the progress measure Φ
+
+  template <class V>
+  void Fields(V& v) {
+    v("type", type, "module type", Check::OneOf({"progress_bonus"}));
+    v("name", name, "output name in the run file; empty = the type");
+    v("weight", weight, "weight in the optimised reward", Check::Min(0));
+    v("bonus", bonus, "reward per unit of progress", Check::Min(0));
+    v("progress", progress, "the progress measure (same kinds as pbrs.potential)");
+  }
+};
+
+// B = bonus · max(0, Φ(s') − Φ(s)).
+class ProgressBonus : public RewardModule {
+ public:
+  // A bonus on the increase of `progress`.
+  ProgressBonus(std::unique_ptr<Potential> progress, double bonus);
+
+  void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
+
+ private:
+  std::unique_ptr<Potential> progress_;
+  float bonus_;
+  mutable Eigen::VectorXf next_;
+};
+
+// Builds the module for `context`.
+std::unique_ptr<RewardModule> MakeProgressBonus(const ProgressBonusConfig& config,
+                                                const std::string& key,
+                                                const RewardContext& context);
+
+}  // namespace rl
+
+#endif  // REWARDLAB_REWARDS_PROGRESS_BONUS_PROGRESS_BONUS_H_
