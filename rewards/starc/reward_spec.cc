@@ -9,8 +9,11 @@
 #include <tuple>
 #include <vector>
 
+#include "core/config_node.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "rewards/registry.h"
+#include "rewards/tabular_reward.h"
 
 namespace rl {
 namespace {
@@ -73,8 +76,9 @@ int ParseIndex(const std::string& where, const char* name, const std::string& te
 }  // namespace
 
 const char* RewardSpecHelp() {
-  return "env, env*K, scale:K, shaped:distance, shaped:random:SEED, random:SEED or FILE.csv "
-         "(rows s,a,s_next,r)";
+  return "env, env*K, scale:K, shaped:distance, shaped:random:SEED, random:SEED, FILE.csv "
+         "(rows s,a,s_next,r), or a reward pipeline: pipeline:[{type: ...}, ...] "
+         "(inline YAML) or FILE.yaml (a reward: list)";
 }
 
 TransitionRewardTable LoadRewardSpec(const std::string& spec, const GridWorld& env,
@@ -96,6 +100,17 @@ TransitionRewardTable LoadRewardSpec(const std::string& spec, const GridWorld& e
     return RandomReward(mdp, rng);
   }
   if (spec.ends_with(".csv")) return ReadRewardCsv(spec, env);
+  if (spec.starts_with("pipeline:") || spec.ends_with(".yaml") || spec.ends_with(".yml")) {
+    // a reward pipeline: inline YAML, or a file holding the list or a config with `reward:`
+    ConfigNode node = spec.starts_with("pipeline:") ? ParseYaml(spec.substr(9), "<reward spec>")
+                                                    : LoadConfigFile(spec);
+    if (node.IsMap() && node.Find("reward")) {
+      ConfigNode list = *node.Find("reward");  // copied first: assigning a child to its parent
+      node = std::move(list);
+    }
+    const RewardPipeline pipeline = MakeRewardPipeline(node, {&env, options.gamma, 0, 0});
+    return TabulateReward(pipeline, env);
+  }
   throw UserError("unknown reward spec '" + spec + "'; expected " + RewardSpecHelp());
 }
 

@@ -7,6 +7,9 @@
 //   shaped:random:SEED   env + shaping with a standard normal random potential
 //   random:SEED          independent standard normal R(s,a,s') (0 from terminal states)
 //   FILE.csv             rows s,a,s_next,r (optional header, '#' comments); missing rows are 0
+//   pipeline:[...]       a reward pipeline (rewards/registry.h) tabulated on the env, e.g.
+//                        'pipeline:[{type: env}, {type: pbrs, potential: {type: optimal_value}}]'
+//   FILE.yaml            the same from a file: a `reward:` list or a config that has one
 #ifndef REWARDLAB_REWARDS_STARC_REWARD_SPEC_H_
 #define REWARDLAB_REWARDS_STARC_REWARD_SPEC_H_
 

@@ -76,6 +76,27 @@ TEST_CASE("reward spec CSV files fill the listed transitions", "[starc][unit]") 
   CHECK(r[0].isZero(0.0));
 }
 
+TEST_CASE("reward spec pipelines are tabulated through the reward modules", "[starc][unit]") {
+  GridConfig config = GridDefaults("FourRooms");
+  config.slip = 0.1;
+  const GridWorld env(config);
+  const TabularMdp mdp = ExportTabular(env);
+  const auto distance = [&](const std::string& spec) {
+    return StarcDistance(mdp, LoadRewardSpec("env", env), LoadRewardSpec(spec, env));
+  };
+  CHECK(distance("pipeline:[{type: env}]") < 1e-9);
+  // pbrs at the STARC gamma is at distance 0 (float32 potentials), wrong variants are not
+  CHECK(distance("pipeline:[{type: env}, {type: pbrs, potential: {type: optimal_value}}]") < 1e-5);
+  CHECK(distance("pipeline:[{type: env}, {type: pbrs, potential: {type: grid_distance}}]") < 1e-5);
+  CHECK(distance("pipeline:[{type: env}, {type: pbrs, gamma: 1, "
+                 "potential: {type: grid_distance}}]") > 0.1);
+  CHECK(distance("pipeline:[{type: env}, {type: progress_bonus, "
+                 "progress: {type: grid_distance}}]") > 0.1);
+  testing::TempDir dir;
+  const std::string file = dir.Write("r.yaml", "reward:\n  - {type: env, weight: 2}\n");
+  CHECK(distance(file) < 1e-9);
+}
+
 TEST_CASE("reward spec errors name the spec or the file and line", "[starc][unit]") {
   const GridWorld env(GridDefaults("Empty-5x5"));
   auto message = [&](const std::string& spec) -> std::string {
@@ -92,6 +113,8 @@ TEST_CASE("reward spec errors name the spec or the file and line", "[starc][unit
   CHECK_THAT(message("random:-1"), Contains("seed '-1'"));
   CHECK_THAT(message("shaped:random:"), Contains("seed ''"));
   CHECK_THAT(message("/nonexistent/r.csv"), Contains("/nonexistent/r.csv: cannot open"));
+  CHECK_THAT(message("pipeline:[{type: pbrs, potential: {type: bogus}}]"),
+             Contains("reward[0].potential.type"));
 
   testing::TempDir dir;
   const std::string ok = "s,a,s_next,r\n0,1,1,0.5\n";
