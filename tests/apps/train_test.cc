@@ -18,8 +18,8 @@
 #include <thread>
 
 #include "core/run_file.h"
-#include "tests/support/run_data_checks.h"
 #include "tests/support/cli.h"
+#include "tests/support/run_data_checks.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -223,6 +223,14 @@ TEST_CASE("train rejects bad input with one line - exit code 2 and no run folder
   // the built-in config's PPO options do not fit another type
   ExpectRejected("--set agent.type=sac" + to, out, {"agent.num_steps"});
   ExpectRejected("--set agent.type=dqn" + to, out, {"agent.type", "dqn"});
+  // reward modules: unknown type, a potential that does not fit the env, weights
+  const std::string bad_reward =
+      tmp.Write("reward.yaml",
+                "reward:\n  - {type: env}\n  - {type: pbrs, potential: {type: grid_distance}}\n");
+  ExpectRejected(bad_reward + to, out, {"reward.yaml:3", "reward[1].potential.type", "gridworld"});
+  ExpectRejected("--set 'reward=[{type: pbs}]'" + to, out, {"reward[0].type", "pbrs"});
+  ExpectRejected("--set 'reward=[{type: env, weight: .nan}]'" + to, out, {"reward[0].weight"});
+  ExpectRejected("--set 'reward=[{type: env, weight: -2}]'" + to, out, {"reward[0].weight"});
   ExpectRejected("--resume " + out.string(), out, {"not a run folder"});
   // a folder that exists but holds no run stays as it was
   const fs::path empty = tmp.Path() / "empty";
