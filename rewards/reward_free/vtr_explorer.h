@@ -3,15 +3,16 @@
 // following algorithms.md §5.3. A tabular MDP is a linear mixture with phi_V(s, a) = e_(s,a) (x) V,
 // so every regression is block diagonal over (s, a). Per pair and moment order m = 0..M-1:
 //
-//   A_{sa,m} = lambda I + sum_visits w V^(m) V^(m)T,   b_{sa,m} = sum_visits w V^(m) V^(m)(s'),
-//   P^_{sa,m} = A_{sa,m}^-1 b_{sa,m},   V^(m) = V^(2^m) (elementwise),   ||phi||_m =
-//   ||V^(m)||_{A^-1}
+//   A_{sa,m} = lambda I + sum_visits w V^(m) V^(m)T,
+//   b_{sa,m} = sum_visits w V^(m) V^(m)(s'),
+//   P^_{sa,m} = A_{sa,m}^-1 b_{sa,m},   V^(m) = V^(2^m) (elementwise),
+//   ||phi||_m = ||V^(m)||_{A^-1},
 //
 // with weights w = 1 / sigma^2 from the high-order moment estimator (m < M-1; sigma^2 = 1 at M-1):
 //
-//   sigma^2 = max([P^_{m+1} V^(m+1)]_[0,1] - [P^_m V^(m)]^2_[0,1] + E_m,  alpha^2,  gamma_w
-//   ||phi||_m) E_m     = min(1, 2 beta ||phi||_m) + min(1, beta ||phi||_{m+1}),      alpha^2 = 1 /
-//   (K H).
+//   sigma^2 = max([P^_{m+1} V^(m+1)]_[0,1] - [P^_m V^(m)]^2_[0,1] + E_m,  alpha^2,
+//                 gamma_w ||phi||_m),
+//   E_m     = min(1, 2 beta ||phi||_m) + min(1, beta ||phi||_{m+1}),   alpha^2 = 1 / (K H).
 //
 // Each episode plans optimistically for the pseudo-reward of the worst-case value uncertainty:
 //
