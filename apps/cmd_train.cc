@@ -1,5 +1,6 @@
 // `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR]`: trains an
-// agent into a run folder (config.yaml, run.h5, checkpoints/, console.log), evaluating as it goes.
+// agent into a run folder (config.yaml, run.h5, checkpoints/, console.log, and transitions.h5 with
+// record_transitions), evaluating as it goes.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "core/progress.h"
 #include "core/run_logger.h"
 #include "core/trainer.h"
+#include "core/transition_recorder.h"
 #include "default_config.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
@@ -107,13 +109,22 @@ void RunTrain(const TrainArgs& args) {
     }
   }
 
-  // hooks: file, checkpoints, terminal
+  // hooks: file, transitions, checkpoints, terminal
   RunLogger logger(*file, trainer.MetricNames());
   Checkpointer checkpointer(ckpt_dir, config.checkpoint.every_steps, trainer, *run.agent, *file,
                             logger);
   ProgressHook progress(config.total_steps);
   EvalPrinter printer(dir + "/console.log");
+  std::unique_ptr<TransitionRecorder> transitions;
+  if (config.record_transitions) {
+    const std::string path = dir + "/transitions.h5";
+    transitions = resuming ? TransitionRecorder::Resume(path, run.env->Spec(), run.env->Size(),
+                                                        trainer.GlobalStep())
+                           : TransitionRecorder::Create(path, run.env->Spec(), run.env->Size());
+    checkpointer.FlushBefore([&transitions] { transitions->Flush(); });
+  }
   trainer.AddHook(&logger);
+  if (transitions) trainer.AddHook(transitions.get());
   trainer.AddHook(&checkpointer);
   if (!args.quiet) trainer.AddHook(&progress);
   trainer.AddHook(&printer);
@@ -123,6 +134,7 @@ void RunTrain(const TrainArgs& args) {
                (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") + " -> " +
                dir);
   trainer.Run();
+  if (transitions) transitions->Close();
   file->Close();
 }
 

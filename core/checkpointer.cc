@@ -29,6 +29,7 @@ void Checkpointer::OnEnd(int64_t step) { Write(step); }
 
 void Checkpointer::Write(int64_t step) {
   logger_.Flush();
+  for (const auto& flush : flushes_) flush();
   char name[64];
   std::snprintf(name, sizeof(name), "step_%012lld.h5", static_cast<long long>(step));
   const fs::path final_path = fs::path(dir_) / name;

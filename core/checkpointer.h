@@ -4,7 +4,9 @@
 #ifndef REWARDLAB_CORE_CHECKPOINTER_H_
 #define REWARDLAB_CORE_CHECKPOINTER_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/run_file.h"
 #include "core/run_logger.h"
@@ -18,6 +20,10 @@ class Checkpointer : public TrainerHook {
   // `dir` is the run's checkpoints/ folder; every_steps 0 = only at the end.
   Checkpointer(std::string dir, int64_t every_steps, Trainer& trainer, Agent& agent, RunFile& file,
                RunLogger& logger);
+
+  // Adds a writer to flush before every checkpoint (e.g. the transition recorder), so the file
+  // holds at least the rows of the checkpointed step.
+  void FlushBefore(std::function<void()> flush) { flushes_.push_back(std::move(flush)); }
 
   void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
@@ -39,6 +45,7 @@ class Checkpointer : public TrainerHook {
   Agent& agent_;
   RunFile& file_;
   RunLogger& logger_;
+  std::vector<std::function<void()>> flushes_;
 };
 
 }  // namespace rl

@@ -38,10 +38,20 @@ struct IterationTiming {
   double env_steps_per_second = 0.0;  // env steps per second spent inside VecEnv::Step alone
 };
 
+// One env step of every slot; the pointers are valid during the hook call only.
+struct StepRecord {
+  int64_t step = 0;                 // env steps (all envs) after this step
+  const Mat* obs = nullptr;         // (obs_dim x n) s
+  const Mat* action = nullptr;      // (act_dim x n) a as the env received it
+  const VecStep* result = nullptr;  // s' (final_obs), rewards, terms and flags of each slot
+};
+
 // Receives the trainer's events; every method is optional.
 class TrainerHook {
  public:
   virtual ~TrainerHook() = default;
+  // Every slot took one env step (called after that step's OnEpisode calls).
+  virtual void OnStep(const StepRecord& step) { (void)step; }
   // An episode ended.
   virtual void OnEpisode(const EpisodeRecord& episode) { (void)episode; }
   // An agent update finished (names are Agent::MetricNames()).

@@ -40,14 +40,15 @@ struct CheckpointConfig {
 
 // What an experiment runs: its name, seed, budget, environment, agent and evaluation.
 struct ExperimentConfig {
-  std::string name = "default";       // run name, part of the run folder
-  uint64_t seed = 0;                  // experiment seed; every random stream derives from it
-  int64_t total_steps = 100000;       // env steps to train for (all envs together)
-  EnvConfig env;                      // the environment
-  ConfigNode agent = DefaultAgent();  // the agent: `type` plus that type's options
+  std::string name = "default";         // run name, part of the run folder
+  uint64_t seed = 0;                    // experiment seed; every random stream derives from it
+  int64_t total_steps = 100000;         // env steps to train for (all envs together)
+  EnvConfig env;                        // the environment
+  ConfigNode agent = DefaultAgent();    // the agent: `type` plus that type's options
   ConfigNode reward = DefaultReward();  // the reward modules: a list of {type, weight, ...}
-  EvalConfig eval;                    // evaluation schedule
-  CheckpointConfig checkpoint;        // checkpoint schedule
+  EvalConfig eval;                      // evaluation schedule
+  CheckpointConfig checkpoint;          // checkpoint schedule
+  bool record_transitions = false;      // write every training transition to transitions.h5
 
   template <class V>
   void Fields(V& v) {
@@ -61,6 +62,9 @@ struct ExperimentConfig {
       "weights (`config describe reward`)");
     v("eval", eval, "evaluation schedule");
     v("checkpoint", checkpoint, "checkpoint schedule");
+    v("record_transitions", record_transitions,
+      "write every training transition (s, a, s', env reward and terms, flags, episode) to "
+      "RUN_DIR/transitions.h5 (docs/transitions.md)");
   }
 
   // {type: ppo}.

@@ -5,6 +5,7 @@
 #include "rewards/env_reward/env_reward.h"
 #include "rewards/potential_shaping/pbrs.h"
 #include "rewards/progress_bonus/progress_bonus.h"
+#include "rewards/rnd/rnd.h"
 
 namespace rl {
 namespace {
@@ -57,6 +58,7 @@ const std::vector<RewardEntry>& RewardRegistry() {
       MakeRewardEntry<ProgressBonusConfig>(
           "progress_bonus", "bonus*max(0, Phi(s') - Phi(s)), a known-wrong non-potential bonus",
           MakeProgressBonus),
+      MakeRewardEntry<RndConfig>("rnd", "random network distillation novelty bonus of s'", MakeRnd),
   };
   return entries;
 }

@@ -10,6 +10,7 @@
 #include "core/checkpointer.h"
 #include "core/run_file.h"
 #include "core/run_logger.h"
+#include "core/transition_recorder.h"
 #include "tests/support/run_data_checks.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/training.h"
@@ -39,8 +40,26 @@ class CheckpointCopier : public TrainerHook {
   fs::path copy_;
 };
 
-// Runs `config` whole and resumed from its checkpoint at step `at`; returns both run files.
-std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, int64_t at) {
+// Requires two transition files to hold the same rows bit for bit.
+void CheckSameTransitions(const std::string& whole, const std::string& resumed) {
+  const h5::File a = h5::File::OpenReadOnly(whole), b = h5::File::OpenReadOnly(resumed);
+  for (const std::string name : {"obs", "action", "next_obs"}) {
+    INFO(name);
+    CHECK(a.Shape(name) == b.Shape(name));
+    CHECK(a.Read<float>(name) == b.Read<float>(name));
+  }
+  for (const std::string name : {"env_reward", "terms"})
+    CHECK(a.Read<double>(name) == b.Read<double>(name));
+  for (const std::string name : {"terminated", "truncated"})
+    CHECK(a.Read<uint8_t>(name) == b.Read<uint8_t>(name));
+  for (const std::string name : {"episode", "episode_step"})
+    CHECK(a.Read<int64_t>(name) == b.Read<int64_t>(name));
+}
+
+// Runs `config` whole and resumed from its checkpoint at step `at`; returns both run files. With
+// `transitions`, both runs also record transitions, and their files must be equal.
+std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, int64_t at,
+                                               bool transitions = false) {
   testing::TempDir tmp;
   const fs::path whole_ckpt = tmp.Path() / "whole", resumed_ckpt = tmp.Path() / "resumed";
   fs::create_directories(whole_ckpt);
@@ -48,24 +67,34 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
   const fs::path snapshot = tmp.Path() / "snapshot.h5";
   const std::string whole_file = (tmp.Path() / "whole.h5").string();
   const std::string resumed_file = (tmp.Path() / "resumed.h5").string();
+  const std::string whole_steps = (tmp.Path() / "whole_transitions.h5").string();
+  const std::string resumed_steps = (tmp.Path() / "resumed_transitions.h5").string();
   {
     Session run(config);
     const std::vector<std::string> metrics = run.GetTrainer().MetricNames();
-    RunFile file = RunFile::Create(
-        whole_file, RunInfo{},
-        MakeRunLayout(run.GetTrainer().TermNames(), metrics, config.eval.episodes));
+    RunFile file =
+        RunFile::Create(whole_file, RunInfo{},
+                        MakeRunLayout(run.GetTrainer().TermNames(), metrics, config.eval.episodes));
     RunLogger logger(file, metrics);
     Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps, run.GetTrainer(),
                               run.GetAgent(), file, logger);
     CheckpointCopier copier(whole_ckpt, at, snapshot);
+    std::unique_ptr<TransitionRecorder> recorder;
+    if (transitions) {
+      recorder = TransitionRecorder::Create(whole_steps, run.Env().Spec(), run.Env().Size());
+      checkpointer.FlushBefore([&recorder] { recorder->Flush(); });
+      run.GetTrainer().AddHook(recorder.get());
+    }
     run.GetTrainer().AddHook(&logger);
     run.GetTrainer().AddHook(&checkpointer);
     run.GetTrainer().AddHook(&copier);
     run.Run();
+    if (recorder) recorder->Close();
     file.Close();
     REQUIRE(copier.copied_ == at);
   }
   fs::copy_file(whole_file, resumed_file);
+  if (transitions) fs::copy_file(whole_steps, resumed_steps);
   {
     Session run(config);
     const RowCounts counts =
@@ -75,11 +104,19 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
     RunLogger logger(file, run.GetTrainer().MetricNames());
     Checkpointer checkpointer(resumed_ckpt.string(), config.checkpoint.every_steps,
                               run.GetTrainer(), run.GetAgent(), file, logger);
+    std::unique_ptr<TransitionRecorder> recorder;
+    if (transitions) {
+      recorder = TransitionRecorder::Resume(resumed_steps, run.Env().Spec(), run.Env().Size(), at);
+      checkpointer.FlushBefore([&recorder] { recorder->Flush(); });
+      run.GetTrainer().AddHook(recorder.get());
+    }
     run.GetTrainer().AddHook(&logger);
     run.GetTrainer().AddHook(&checkpointer);
     run.Run();
+    if (recorder) recorder->Close();
     file.Close();
   }
+  if (transitions) CheckSameTransitions(whole_steps, resumed_steps);
   return {ReadRunFile(whole_file), ReadRunFile(resumed_file)};
 }
 
@@ -105,6 +142,23 @@ TEST_CASE("a run resumed from a checkpoint between evaluations ends bit-identica
   }
 }
 
+// The rnd module's networks, Adam moments, normalisers and RNG, the fitting window and the
+// transition file's episode numbering all continue exactly.
+TEST_CASE("a reward-free rnd run resumed from a checkpoint ends bit-identical", "[unit][rnd]") {
+  // 8 envs x 64 steps: updates every 512 steps; checkpoints at 1024 and 2048
+  const auto [whole, resumed] =
+      RunWholeAndResumed(LoadShippedConfig("reward_free_rnd.yaml",
+                                           {"total_steps=3072", "agent.num_steps=64",
+                                            "env.max_episode_steps=100", "eval.every_steps=1024",
+                                            "eval.episodes=1", "checkpoint.every_steps=1024"}),
+                         2048, /*transitions=*/true);
+  REQUIRE(whole.eval_step == std::vector<int64_t>{1024, 2048, 3072});
+  REQUIRE(whole.episode_step.back() > 2048);
+  REQUIRE(whole.metrics.count("reward"));
+  REQUIRE(whole.episode_terms.at("rnd").back() > 0.0);
+  testing::CheckSameRows(whole, resumed);
+}
+
 // MuJoCo envs keep more than (qpos, qvel) between steps: the solver's warm start, and the
 // positions and constraint forces of the last substep that rewards and observations read.
 TEST_CASE("a MuJoCo run resumed from a checkpoint ends bit-identical", "[unit][mujoco]") {
@@ -113,11 +167,10 @@ TEST_CASE("a MuJoCo run resumed from a checkpoint ends bit-identical", "[unit][m
         "InvertedPendulum-v4", "InvertedDoublePendulum-v4", "seals/Ant-v1"}) {
     INFO(id);
     const auto [whole, resumed] = RunWholeAndResumed(
-        LoadShippedConfig("hopper_ppo.yaml",
-                          {"env.id=" + id, "total_steps=1536", "agent.num_steps=256",
-                           "agent.num_minibatches=4", "agent.update_epochs=1",
-                           "eval.every_steps=768", "eval.episodes=1",
-                           "checkpoint.every_steps=512"}),
+        LoadShippedConfig("hopper_ppo.yaml", {"env.id=" + id, "total_steps=1536",
+                                              "agent.num_steps=256", "agent.num_minibatches=4",
+                                              "agent.update_epochs=1", "eval.every_steps=768",
+                                              "eval.episodes=1", "checkpoint.every_steps=512"}),
         512);
     REQUIRE(whole.eval_step == std::vector<int64_t>{768, 1536});
     REQUIRE(!whole.episode_step.empty());
