@@ -1,5 +1,7 @@
 // `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR]`: trains an
 // agent into a run folder (config.yaml, run.h5, checkpoints/, console.log), evaluating as it goes.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -26,6 +28,12 @@ struct TrainArgs {
   std::string resume;
   bool quiet = false;
 };
+
+// Set by SIGTERM / SIGUSR1: checkpoint at the next iteration end and exit.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void OnStopSignal(int /*signal*/) { stop_requested.store(true); }
 
 // Prints each evaluation as one line, on the terminal and in console.log.
 class EvalPrinter : public TrainerHook {
@@ -122,7 +130,20 @@ void RunTrain(const TrainArgs& args) {
                std::to_string(config.seed) +
                (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") + " -> " +
                dir);
+  // SIGTERM (kill, scancel) and SIGUSR1 (SLURM's warning before the time limit) stop cleanly
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGUSR1, &action, nullptr);
+  trainer.SetStopFlag(&stop_requested);
   trainer.Run();
+  if (trainer.Stopped()) {
+    checkpointer.Write(trainer.GlobalStep());
+    printer.Line("interrupted at step " + std::to_string(trainer.GlobalStep()) +
+                 ": checkpoint written; continue with `rewardlab train --resume " + dir + "`");
+    throw ExitRequest{kInterruptedExitCode};
+  }
   file->Close();
 }
 

@@ -11,6 +11,11 @@
 
 namespace rl {
 
+// Thrown by a verb to end the program with `code` once everything has been unwound.
+struct ExitRequest {
+  int code = 0;  // the process exit code
+};
+
 // `envs` and `check-env ID`.
 void AddEnvCommands(CLI::App& app);
 // `rollout ID --actions FILE [--init-state ...] [--seed N] [--out FILE]`.
