@@ -27,6 +27,10 @@ void AddConfigCommands(CLI::App& app);
 // `compare-rewards ENV_ID REWARD... [--gamma G] [--policy uniform] [--format table|csv]`.
 void AddCompareRewardsCommand(CLI::App& app);
 
+// `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
+// `sweep-task DIR INDEX` that SLURM array tasks run.
+void AddSweepCommands(CLI::App& app);
+
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.
 std::string FormatNumber(double x);

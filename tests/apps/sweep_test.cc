@@ -1,0 +1,228 @@
+// `rewardlab sweep` as a user runs it: a local seed x grid sweep and its
+// manifest, SIGTERM to a sweep and `sweep --resume` finishing every run exactly once with the rows
+// of an uninterrupted run, and one-line errors that leave nothing behind.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "core/run_file.h"
+#include "tests/support/cli.h"
+#include "tests/support/run_data_checks.h"
+#include "tests/support/temp_dir.h"
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using testing::RunCli;
+
+// CartPole PPO in a few seconds: 8 envs x 32 steps per update.
+constexpr const char* kTinyConfig = R"(name: tiny
+seed: 0
+total_steps: 2048
+env: {id: CartPole-v1, num_envs: 8}
+agent: {type: ppo, num_steps: 32, num_minibatches: 4, update_epochs: 2, lr: 1.0e-3}
+eval: {every_steps: 512, episodes: 3}
+checkpoint: {every_steps: 512}
+)";
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+nlohmann::json Manifest(const fs::path& sweep) {
+  return nlohmann::json::parse(ReadText(sweep / "sweep.json"));
+}
+
+size_t CountLines(const std::string& text, const std::string& prefix) {
+  size_t n = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) n += line.starts_with(prefix);
+  return n;
+}
+
+size_t CountRows(const fs::path& csv) {
+  const std::string text = ReadText(csv);
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_CASE("a local sweep of 2 seeds x 2 grid values finishes with a complete manifest",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  const std::string config = tmp.Write("tiny.yaml", kTinyConfig);
+  const fs::path sweep = tmp.Path() / "sweep";
+  const testing::CliResult r =
+      RunCli("sweep " + config + " --seeds 3:5 --grid agent.lr=1e-3,2e-3 --jobs 2 --out " +
+             sweep.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Contains("4 of 4 runs finished"));
+
+  const nlohmann::json m = Manifest(sweep);
+  CHECK(m["format"] == "rewardlab-sweep");
+  CHECK(m["backend"] == "local");
+  CHECK(m["jobs"] == 2);
+  REQUIRE(m["runs"].size() == 4);
+  const std::vector<std::string> lrs = {"1e-3", "1e-3", "2e-3", "2e-3"};
+  for (int i = 0; i < 4; ++i) {
+    const nlohmann::json& run = m["runs"][i];
+    INFO("run " << i);
+    CHECK(run["status"] == "finished");
+    CHECK(run["attempts"] == 1);
+    CHECK(run["exit_code"] == 0);
+    CHECK(run["seed"] == 3 + i % 2);
+    CHECK(run["overrides"] == std::vector<std::string>{"agent.lr=" + lrs[i]});
+    const fs::path dir = sweep / run["run_dir"].get<std::string>();
+    const RunData d = ReadRunFile((dir / "run.h5").string());
+    CHECK(d.finished);
+    CHECK(d.info.seed == 3 + i % 2);
+    CHECK_THAT(d.info.config, Contains(i < 2 ? "lr: 0.001" : "lr: 0.002"));
+    CHECK(CountLines(ReadText(dir / "console.log"), "train ") == 1);
+  }
+
+  // a run of the sweep has the rows of the same run trained directly
+  const fs::path direct = tmp.Path() / "direct";
+  REQUIRE(
+      RunCli("train " + config + " --seed 4 --set agent.lr=2e-3 --quiet --out " + direct.string())
+          .code == 0);
+  testing::CheckSameRows(
+      ReadRunFile((sweep / m["runs"][3]["run_dir"].get<std::string>() / "run.h5").string()),
+      ReadRunFile((direct / "run.h5").string()));
+}
+
+TEST_CASE("SIGTERM to a sweep checkpoints its runs and sweep --resume finishes each once",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  std::string text = kTinyConfig;
+  text.replace(text.find("total_steps: 2048"), 17, "total_steps: 40960");
+  const std::string config = tmp.Write("tiny.yaml", text);
+  const fs::path sweep = tmp.Path() / "sweep";
+
+  // start it in the background; stop it once the first run has a checkpoint
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string out = (tmp.Path() / "sweep.out").string();
+    freopen(out.c_str(), "w", stdout);
+    execl(REWARDLAB_BINARY, REWARDLAB_BINARY, "sweep", config.c_str(), "--seeds", "0:2", "--jobs",
+          "1", "--out", sweep.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const fs::path first = sweep / "runs" / "000__s0";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto has_checkpoint = [&] {
+    if (!fs::is_directory(first / "checkpoints")) return false;
+    for (const auto& e : fs::directory_iterator(first / "checkpoints")) {
+      if (e.path().extension() == ".h5") return true;
+    }
+    return false;
+  };
+  while (!has_checkpoint() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  INFO(ReadText(tmp.Path() / "sweep.out"));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 75);
+  nlohmann::json m = Manifest(sweep);
+  REQUIRE(m["runs"][0]["status"] == "interrupted");
+  CHECK(m["runs"][0]["exit_code"] == 75);
+  CHECK(m["runs"][1]["status"] == "pending");
+  CHECK_FALSE(ReadRunFile((first / "run.h5").string()).finished);
+  CHECK_THAT(ReadText(first / "console.log"), Contains("interrupted at step"));
+
+  const testing::CliResult r = RunCli("sweep --resume " + sweep.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  m = Manifest(sweep);
+  for (int i = 0; i < 2; ++i) {
+    INFO("run " << i);
+    CHECK(m["runs"][i]["status"] == "finished");
+    CHECK(m["runs"][i]["attempts"] == (i == 0 ? 2 : 1));
+    const std::string console =
+        ReadText(sweep / m["runs"][i]["run_dir"].get<std::string>() / "console.log");
+    CHECK(CountLines(console, "train ") == 1);
+    CHECK(CountLines(console, "resume ") == (i == 0 ? 1u : 0u));
+  }
+
+  // the interrupted run ends with the rows of an uninterrupted one
+  const fs::path whole = tmp.Path() / "whole";
+  REQUIRE(RunCli("train " + config + " --seed 0 --quiet --out " + whole.string()).code == 0);
+  testing::CheckSameRows(ReadRunFile((first / "run.h5").string()),
+                         ReadRunFile((whole / "run.h5").string()));
+
+  // a finished sweep resumes to nothing
+  const std::string before = ReadText(sweep / "sweep.json");
+  const testing::CliResult again = RunCli("sweep --resume " + sweep.string());
+  CHECK(again.code == 0);
+  CHECK_THAT(again.out, Contains("2 of 2 runs finished"));
+  CHECK(ReadText(sweep / "sweep.json") == before);
+}
+
+TEST_CASE("sweep rejects bad input with one line - exit code 2 and nothing written",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  const std::string config = tmp.Write("tiny.yaml", kTinyConfig);
+  const fs::path sweep = tmp.Path() / "sweep";
+  auto one_line_error = [](const testing::CliResult& r, const std::string& what) {
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    CHECK_THAT(r.out, Contains(what));
+  };
+
+  one_line_error(RunCli("sweep " + config + " --seeds 0:2 --grid agent.no_such_key=1,2 --out " +
+                        sweep.string()),
+                 "no_such_key");
+  one_line_error(
+      RunCli("sweep " + config + " --seeds 0:2 --grid agent.lr=1e-3,-1 --out " + sweep.string()),
+      "agent.lr=-1");
+  one_line_error(RunCli("sweep " + config + " --seeds 2:2 --out " + sweep.string()), "--seeds");
+  CHECK_FALSE(fs::exists(sweep));
+
+  // no SLURM on the PATH
+  const std::string path = std::getenv("PATH");
+  setenv("PATH", "/nonexistent", 1);
+  const testing::CliResult slurm =
+      RunCli("sweep " + config + " --seeds 0:2 --backend slurm --out " + sweep.string());
+  setenv("PATH", path.c_str(), 1);
+  one_line_error(slurm, "sbatch not found");
+  CHECK_FALSE(fs::exists(sweep));
+
+  // an unwritable sweep folder (below a file: root may write anywhere else)
+  const std::string file = tmp.Write("file", "x");
+  one_line_error(RunCli("sweep " + config + " --seeds 0:1 --out " + file + "/sweep"),
+                 "cannot create the sweep folder");
+
+  // a manifest of another format version, and a broken one, are left as they are
+  fs::create_directories(sweep);
+  const std::string other = R"({"format": "rewardlab-sweep", "format_version": 2, "runs": []})";
+  const std::string manifest = tmp.Write("sweep/sweep.json", other);
+  one_line_error(RunCli("sweep --resume " + sweep.string()), "sweep format version 2");
+  CHECK(ReadText(manifest) == other);
+  tmp.Write("sweep/sweep.json", "{\"format\": \"rewardlab-sweep\", ");
+  one_line_error(RunCli("sweep --resume " + sweep.string()), "broken sweep manifest");
+  one_line_error(RunCli("sweep --resume " + sweep.string() + " --seeds 0:2"), "--resume");
+  one_line_error(RunCli("sweep " + config + " --seeds 0:1 --out " + sweep.string()),
+                 "already holds a sweep");
+  CHECK(ReadText(manifest) == "{\"format\": \"rewardlab-sweep\", ");
+}
+
+}  // namespace
+}  // namespace rl
