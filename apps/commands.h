@@ -30,6 +30,8 @@ void AddCompareRewardsCommand(CLI::App& app);
 // `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
 // `sweep-task DIR INDEX` that SLURM array tasks run.
 void AddSweepCommands(CLI::App& app);
+// `plot RUNS_OR_SWEEPS... --out FILE` and `export RUN --csv`.
+void AddPlotCommands(CLI::App& app);
 
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.

@@ -1,4 +1,4 @@
-// `rewardlab sweep` as a user runs it: a local seed x grid sweep and its
+// `rewardlab sweep`, `plot` and `export` as a user runs them: a local seed x grid sweep and its
 // manifest, SIGTERM to a sweep and `sweep --resume` finishing every run exactly once with the rows
 // of an uninterrupted run, and one-line errors that leave nothing behind.
 #include <signal.h>
@@ -102,6 +102,34 @@ TEST_CASE("a local sweep of 2 seeds x 2 grid values finishes with a complete man
   testing::CheckSameRows(
       ReadRunFile((sweep / m["runs"][3]["run_dir"].get<std::string>() / "run.h5").string()),
       ReadRunFile((direct / "run.h5").string()));
+
+  // plot: a figure, and a table row per grid point with both seeds
+  const testing::CliResult p =
+      RunCli("plot " + sweep.string() + " --out " + (tmp.Path() / "fig.png").string() +
+             " --iqm --terms --threshold 20");
+  INFO(p.out);
+  REQUIRE(p.code == 0);
+  CHECK(fs::file_size(tmp.Path() / "fig.png") > 1000);
+  CHECK(fs::file_size(tmp.Path() / "fig_terms.png") > 1000);
+  const std::string table = ReadText(tmp.Path() / "fig.csv");
+  CHECK(CountRows(tmp.Path() / "fig.csv") == 3);
+  CHECK_THAT(table, Contains("tiny agent.lr=1e-3,2,"));
+  CHECK_THAT(table, Contains("tiny agent.lr=2e-3,2,"));
+  CHECK_THAT(ReadText(tmp.Path() / "fig.md"), Contains("| tiny agent.lr=2e-3 | 2 |"));
+
+  // export: one CSV row per episode and per evaluation
+  const fs::path csv = tmp.Path() / "csv";
+  const testing::CliResult e = RunCli("export " + direct.string() + " --csv --out " + csv.string());
+  INFO(e.out);
+  REQUIRE(e.code == 0);
+  const RunData d = ReadRunFile((direct / "run.h5").string());
+  CHECK(CountRows(csv / "episodes.csv") == d.episode_step.size() + 1);
+  CHECK(CountRows(csv / "eval.csv") == d.eval_step.size() + 1);
+  CHECK_THAT(ReadText(csv / "eval.csv"), Contains("step,return_mean,return_std,return_0,"));
+  size_t metric_rows = 0;
+  for (const auto& [group, columns] : d.metrics)
+    metric_rows += columns.step.size() * columns.values.size();
+  CHECK(CountRows(csv / "metrics.csv") == metric_rows + 1);
 }
 
 TEST_CASE("SIGTERM to a sweep checkpoints its runs and sweep --resume finishes each once",
