@@ -2,8 +2,11 @@
 // a sweep folder with sweep.json (one row per run), each run its own `rewardlab train` process;
 // `sweep --resume DIR` reruns only what is missing, failed or interrupted. `sweep-task DIR INDEX`
 // (hidden) is what a SLURM array task runs.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -81,7 +84,10 @@ void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
   for (const SweepRun& r : m.runs) {
     if (r.status != RunStatus::kFinished) todo.push_back(r.index);
   }
-  if (todo.empty()) return Report(dir, m, false);
+  if (todo.empty()) {
+    SaveManifest(dir, m);
+    return Report(dir, m, false);
+  }
   const std::string job = SubmitSlurmArray(dir, SelfProgram(), m, todo);
   m.slurm.job_ids.push_back(job);
   for (int i : todo) {
@@ -104,6 +110,18 @@ void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
   Report(dir, m, false);
 }
 
+// Holds an exclusive lock on DIR/sweep.lock for the life of the process: one sweep process per
+// folder. SLURM tasks do not take it.
+void LockSweep(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "sweep.lock").string();
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UserError(path + ": cannot open the lock file; is the folder writable?");
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    throw UserError(dir +
+                    ": another rewardlab sweep is running this folder; wait for it or stop it");
+  }
+}
+
 void Execute(const std::string& dir, SweepManifest& m, bool wait) {
   if (m.backend == "slurm") return ExecuteSlurm(dir, m, wait);
   const SweepOutcome outcome = RunLocalSweep(dir, SelfProgram(), m);
@@ -116,6 +134,8 @@ void Resume(const SweepArgs& args) {
         "--resume continues a sweep with its own sweep.json; drop the config, "
         "--seeds and --grid arguments");
   }
+  LoadManifest(args.resume);
+  LockSweep(args.resume);
   SweepManifest m = LoadManifest(args.resume);
   if (m.backend == "slurm") {
     RequireSlurm();
@@ -141,7 +161,9 @@ void Start(const SweepArgs& args) {
   // every run's config is validated before anything is written
   SweepManifest m;
   m.backend = args.backend;
-  m.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  if (args.jobs < 0) throw UserError("--jobs " + std::to_string(args.jobs) + ": must be >= 1");
+  m.jobs = args.jobs > 0 ? args.jobs
+                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   m.config_path = fs::absolute(args.config).string();
   m.seeds = args.seeds;
   for (const std::string& g : args.grid) m.grid.push_back(ParseGridFlag(g));
@@ -164,6 +186,7 @@ void Start(const SweepArgs& args) {
     throw UserError("--out " + dir + ": cannot create the sweep folder (" + ec.message() +
                     "); choose a writable --out");
   }
+  LockSweep(dir);
   std::ofstream(fs::path(dir) / "config.yaml") << m.config_yaml;
   SaveManifest(dir, m);
   std::cout << "sweep " << m.name << ": " << m.runs.size() << " runs, backend " << m.backend

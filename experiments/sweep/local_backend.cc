@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,11 +31,17 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
   argv.push_back(const_cast<char*>(program.c_str()));
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    // the child: its own process group, so a terminal's Ctrl-C reaches it only through the sweep
-    setpgid(0, 0);
+    // a sweep killed outright stops its runs too (they checkpoint on SIGTERM), so a later
+    // --resume never finds a run still being written
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(kInterruptedExitCode);
+    // the child: its own session, like a job started from its own terminal; a terminal's Ctrl-C
+    // reaches it only through the sweep, and the scheduler's autogroups weigh each run on its own
+    setsid();
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, 1);
@@ -79,6 +86,7 @@ SweepOutcome RunLocalSweep(const std::string& sweep_dir, const std::string& prog
                            SweepManifest& manifest) {
   SweepOutcome outcome;
   outcome.finished = ReconcileRuns(sweep_dir, manifest);
+  SaveManifest(sweep_dir, manifest);
   std::deque<int> queue;
   for (const SweepRun& run : manifest.runs) {
     if (run.status != RunStatus::kFinished) queue.push_back(run.index);

@@ -132,6 +132,78 @@ TEST_CASE("a local sweep of 2 seeds x 2 grid values finishes with a complete man
   CHECK(CountRows(csv / "metrics.csv") == metric_rows + 1);
 }
 
+// Starts `rewardlab sweep ARGS...` in the background with stdout in `out`.
+pid_t StartSweep(const std::vector<std::string>& args, const std::string& out) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen(out.c_str(), "w", stdout)) _exit(127);
+    std::vector<char*> argv{const_cast<char*>(REWARDLAB_BINARY), const_cast<char*>("sweep")};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(REWARDLAB_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits up to a minute for the run folder's first finished checkpoint.
+bool WaitForCheckpoint(const fs::path& run) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::is_directory(run / "checkpoints")) {
+      for (const auto& e : fs::directory_iterator(run / "checkpoints")) {
+        if (e.path().extension() == ".h5") return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST_CASE("a sweep killed with SIGKILL stops its runs and sweep --resume finishes them",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  std::string text = kTinyConfig;
+  text.replace(text.find("total_steps: 2048"), 17, "total_steps: 40960");
+  const std::string config = tmp.Write("tiny.yaml", text);
+  const fs::path sweep = tmp.Path() / "sweep";
+  const pid_t pid = StartSweep({config, "--seeds", "0:2", "--jobs", "2", "--out", sweep.string()},
+                               (tmp.Path() / "sweep.out").string());
+  REQUIRE(pid > 0);
+  const bool started = WaitForCheckpoint(sweep / "runs" / "000__s0");
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  REQUIRE(started);
+  // the manifest is whole and still says running; the runs stop on their own, with a checkpoint
+  nlohmann::json m = Manifest(sweep);
+  CHECK(m["runs"][0]["status"] == "running");
+  const std::string log = (sweep / "logs" / "000__s0.out").string();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (ReadText(log).find("interrupted at step") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK_THAT(ReadText(log), Contains("interrupted at step"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  const testing::CliResult r = RunCli("sweep --resume " + sweep.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  m = Manifest(sweep);
+  for (int i = 0; i < 2; ++i) {
+    INFO("run " << i);
+    CHECK(m["runs"][i]["status"] == "finished");
+    const std::string console =
+        ReadText(sweep / m["runs"][i]["run_dir"].get<std::string>() / "console.log");
+    CHECK(CountLines(console, "train ") == 1);
+    CHECK(CountLines(console, "resume ") <= 1);
+  }
+  const fs::path whole = tmp.Path() / "whole";
+  REQUIRE(RunCli("train " + config + " --seed 0 --quiet --out " + whole.string()).code == 0);
+  testing::CheckSameRows(ReadRunFile((sweep / "runs" / "000__s0" / "run.h5").string()),
+                         ReadRunFile((whole / "run.h5").string()));
+}
+
 TEST_CASE("SIGTERM to a sweep checkpoints its runs and sweep --resume finishes each once",
           "[sweep][smoke]") {
   testing::TempDir tmp;
@@ -141,27 +213,11 @@ TEST_CASE("SIGTERM to a sweep checkpoints its runs and sweep --resume finishes e
   const fs::path sweep = tmp.Path() / "sweep";
 
   // start it in the background; stop it once the first run has a checkpoint
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const std::string out = (tmp.Path() / "sweep.out").string();
-    freopen(out.c_str(), "w", stdout);
-    execl(REWARDLAB_BINARY, REWARDLAB_BINARY, "sweep", config.c_str(), "--seeds", "0:2", "--jobs",
-          "1", "--out", sweep.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = StartSweep({config, "--seeds", "0:2", "--jobs", "1", "--out", sweep.string()},
+                               (tmp.Path() / "sweep.out").string());
+  REQUIRE(pid > 0);
   const fs::path first = sweep / "runs" / "000__s0";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  auto has_checkpoint = [&] {
-    if (!fs::is_directory(first / "checkpoints")) return false;
-    for (const auto& e : fs::directory_iterator(first / "checkpoints")) {
-      if (e.path().extension() == ".h5") return true;
-    }
-    return false;
-  };
-  while (!has_checkpoint() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  CHECK(WaitForCheckpoint(first));
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
