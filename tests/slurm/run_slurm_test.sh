@@ -24,17 +24,10 @@ fi
 
 work="$(mktemp -d /tmp/rewardlab_slurm.XXXXXX)"
 chmod 0755 "$work"
-export SLURM_DIR="$work/slurm"
-export SLURM_CONF="$SLURM_DIR/slurm.conf"
-mkdir -p "$SLURM_DIR"/{state,spool,log}
-install -d -o munge -g munge -m 0755 "$SLURM_DIR/munge"
-pids=()
+source "$(dirname "$0")/slurm_local.sh"
 cleanup() {
   local rc=$?
-  [ -n "${SLURMD_PID:-}" ] && kill -TERM "$SLURMD_PID" 2>/dev/null && wait "$SLURMD_PID" || true
-  [ -n "${SLURMCTLD_PID:-}" ] && kill -TERM "$SLURMCTLD_PID" 2>/dev/null &&
-    wait "$SLURMCTLD_PID" || true
-  [ -n "${MUNGED_PID:-}" ] && kill -TERM "$MUNGED_PID" 2>/dev/null && wait "$MUNGED_PID" || true
+  slurm_stop || true
   if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
     tail -n 20 "$SLURM_DIR"/log/*.log "$work"/sweep/logs/* 2>/dev/null || true
   fi
@@ -42,60 +35,7 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-
-# ports of our own, so another SLURM on this machine is not disturbed
-port=$((20000 + ($$ % 20000) * 2))
-socket="$SLURM_DIR/munge/munge.socket"
-cat > "$SLURM_CONF" <<CONF
-ClusterName=rewardlab
-SlurmctldHost=localhost
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=$socket
-MpiDefault=none
-SwitchType=switch/none
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/filetxt
-JobCompLoc=$SLURM_DIR/log/jobcomp.txt
-MailProg=/bin/true
-SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-KillWait=5
-StateSaveLocation=$SLURM_DIR/state
-SlurmdSpoolDir=$SLURM_DIR/spool
-SlurmctldPidFile=$SLURM_DIR/slurmctld.pid
-SlurmdPidFile=$SLURM_DIR/slurmd.pid
-SlurmctldLogFile=$SLURM_DIR/log/slurmctld.log
-SlurmdLogFile=$SLURM_DIR/log/slurmd.log
-NodeName=localhost CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-CONF
-
-# start: foreground children of this shell, PIDs kept for the stop
-setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged -F --socket="$socket" \
-  --pid-file="$SLURM_DIR/munge/munged.pid" --log-file="$SLURM_DIR/munge/munged.log" \
-  --seed-file="$SLURM_DIR/munge/munged.seed" > "$SLURM_DIR/log/munged.stdout" 2>&1 &
-MUNGED_PID=$!
-for _ in $(seq 100); do munge -S "$socket" -n > /dev/null 2>&1 && break; sleep 0.05; done
-munge -S "$socket" -n > /dev/null 2>&1 || skip "munged does not start here: $(cat "$SLURM_DIR/log/munged.stdout")"
-/usr/sbin/slurmctld -D -f "$SLURM_CONF" > "$SLURM_DIR/log/slurmctld.stdout" 2>&1 &
-SLURMCTLD_PID=$!
-/usr/sbin/slurmd -D -N localhost -f "$SLURM_CONF" > "$SLURM_DIR/log/slurmd.stdout" 2>&1 &
-SLURMD_PID=$!
-echo "$MUNGED_PID $SLURMCTLD_PID $SLURMD_PID" > "$SLURM_DIR/daemons.pid"
-for _ in $(seq 300); do [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break; sleep 0.1; done
-[ "$(sinfo -h -o %T 2>/dev/null)" = idle ] || fail "the node is not idle: $(sinfo 2>&1 | tail -1)"
-echo "slurm up: munged $MUNGED_PID, slurmctld $SLURMCTLD_PID, slurmd $SLURMD_PID, port $port"
+slurm_start "$work" || skip "SLURM does not start here"
 
 # a sweep of 3 CartPole runs as one array, 2 tasks at once
 cat > "$work/tiny.yaml" <<CFG
