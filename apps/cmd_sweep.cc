@@ -95,7 +95,8 @@ void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
     ++m.runs[i].attempts;
   }
   SaveManifest(dir, m);
-  std::cout << "submitted SLURM array job " << job << " (" << todo.size() << " tasks)\n";
+  std::cout << "submitted SLURM array job " << job << " (" << todo.size() << " tasks)\n"
+            << std::flush;
   if (!wait) {
     std::cout << "follow it with `squeue -j " << job << "`; afterwards `rewardlab sweep --resume "
               << dir << "` records the results and reruns what did not finish\n";

@@ -68,9 +68,8 @@ std::string SlurmArrayScript(const std::string& sweep_dir, const std::string& pr
   for (const std::string& extra : s.extra) script << "#SBATCH " << extra << "\n";
   script
       << "# the run checkpoints on SIGUSR1 (time limit) or SIGTERM (scancel) and exits 75\n"
-      << "task() { " << Quote(program) << " sweep-task " << Quote(dir)
-      << " \"$SLURM_ARRAY_TASK_ID\"; }\n"
-      << "task & pid=$!\n"
+      << Quote(program) << " sweep-task " << Quote(dir) << " \"$SLURM_ARRAY_TASK_ID\" &\n"
+      << "pid=$!\n"
       << "trap 'kill -USR1 $pid' USR1 TERM\n"
       << "wait $pid; rc=$?\n"
       << "# a trapped signal interrupts wait (rc > 128): wait again for the run's own exit code\n"
