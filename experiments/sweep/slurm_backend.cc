@@ -70,12 +70,15 @@ std::string SlurmArrayScript(const std::string& sweep_dir, const std::string& pr
       << "# the run checkpoints on SIGUSR1 (time limit) or SIGTERM (scancel) and exits 75\n"
       << Quote(program) << " sweep-task " << Quote(dir) << " \"$SLURM_ARRAY_TASK_ID\" &\n"
       << "pid=$!\n"
-      << "trap 'kill -USR1 $pid' USR1 TERM\n"
+      << "# only the time-limit signal requeues; scancel (TERM) stops for good\n"
+      << "time_limit=0\n"
+      << "trap 'time_limit=1; kill -USR1 $pid' USR1\n"
+      << "trap 'kill -TERM $pid' TERM\n"
       << "wait $pid; rc=$?\n"
       << "# a trapped signal interrupts wait (rc > 128): wait again for the run's own exit code\n"
       << "while [ $rc -gt 128 ]; do wait $pid; r=$?; [ $r -eq 127 ] && break; rc=$r; done\n";
   if (s.requeue) {
-    script << "if [ $rc -eq 75 ]; then\n"
+    script << "if [ $rc -eq 75 ] && [ $time_limit -eq 1 ]; then\n"
            << "  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"\n"
            << "fi\n";
   }
