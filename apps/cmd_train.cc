@@ -1,6 +1,8 @@
 // `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR]`: trains an
 // agent into a run folder (config.yaml, run.h5, checkpoints/, console.log, and transitions.h5 with
-// record_transitions), evaluating as it goes.
+// record_transitions), evaluating as it goes. SIGTERM / SIGUSR1 checkpoint and exit 75.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -28,6 +30,12 @@ struct TrainArgs {
   std::string resume;
   bool quiet = false;
 };
+
+// Set by SIGTERM / SIGUSR1: checkpoint at the next iteration end and exit.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void OnStopSignal(int /*signal*/) { stop_requested.store(true); }
 
 // Prints each evaluation as one line, on the terminal and in console.log.
 class EvalPrinter : public TrainerHook {
@@ -133,7 +141,23 @@ void RunTrain(const TrainArgs& args) {
                std::to_string(config.seed) +
                (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") + " -> " +
                dir);
+  // SIGTERM (kill, scancel) and SIGUSR1 (SLURM's warning before the time limit) stop cleanly
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGUSR1, &action, nullptr);
+  trainer.SetStopFlag(&stop_requested);
   trainer.Run();
+  if (trainer.Stopped()) {
+    // the checkpointer flushes the run file and the transitions before it writes
+    checkpointer.Write(trainer.GlobalStep());
+    if (transitions) transitions->Close();
+    file->Close();
+    printer.Line("interrupted at step " + std::to_string(trainer.GlobalStep()) +
+                 ": checkpoint written; continue with `rewardlab train --resume " + dir + "`");
+    throw ExitRequest{kInterruptedExitCode};
+  }
   if (transitions) transitions->Close();
   file->Close();
 }

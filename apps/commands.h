@@ -11,6 +11,11 @@
 
 namespace rl {
 
+// Thrown by a verb to end the program with `code` once everything has been unwound.
+struct ExitRequest {
+  int code = 0;  // the process exit code
+};
+
 // `envs` and `check-env ID`.
 void AddEnvCommands(CLI::App& app);
 // `rollout ID --actions FILE [--init-state ...] [--seed N] [--out FILE]`.
@@ -21,6 +26,12 @@ void AddTrainCommand(CLI::App& app);
 void AddConfigCommands(CLI::App& app);
 // `compare-rewards ENV_ID REWARD... [--gamma G] [--policy uniform] [--format table|csv]`.
 void AddCompareRewardsCommand(CLI::App& app);
+
+// `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
+// `sweep-task DIR INDEX` that SLURM array tasks run.
+void AddSweepCommands(CLI::App& app);
+// `plot RUNS_OR_SWEEPS... --out FILE` and `export RUN --csv`.
+void AddPlotCommands(CLI::App& app);
 
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.

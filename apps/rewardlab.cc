@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   rl::AddRolloutCommand(app);
   rl::AddConfigCommands(app);
   rl::AddCompareRewardsCommand(app);
+  rl::AddSweepCommands(app);
+  rl::AddPlotCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
     // one line: what went wrong and where to look
     std::cerr << "rewardlab: error: " << e.what() << " (see `rewardlab --help`)\n";
     return rl::kUserErrorExitCode;
+  } catch (const rl::ExitRequest& e) {
+    return e.code;
   } catch (const rl::UserError& e) {
     std::cerr << "rewardlab: error: " << e.what() << "\n";
     return rl::kUserErrorExitCode;

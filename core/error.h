@@ -17,6 +17,9 @@ class UserError : public std::runtime_error {
 
 // Exit code of the CLI for a UserError.
 inline constexpr int kUserErrorExitCode = 2;
+// Exit code of `train` stopped by SIGTERM or SIGUSR1 after writing a checkpoint (EX_TEMPFAIL):
+// the run is resumable with `train --resume`.
+inline constexpr int kInterruptedExitCode = 75;
 
 // Edit distance between two strings (Levenshtein), for "did you mean" hints.
 int EditDistance(std::string_view a, std::string_view b);

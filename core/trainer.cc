@@ -116,6 +116,7 @@ void Trainer::Begin() {
 void Trainer::Run() {
   using Clock = std::chrono::steady_clock;
   Begin();
+  stopped_ = false;
   Mat action;
   VecStep step;
   env_.ResizeFor(step);
@@ -167,6 +168,11 @@ void Trainer::Run() {
     }
     if (updated) {
       for (TrainerHook* h : hooks_) h->OnIteration(global_step_, timing);
+      // a requested stop ends the loop where a checkpoint can be taken
+      if (stop_flag_ && stop_flag_->load() && global_step_ < settings_.total_steps) {
+        stopped_ = true;
+        return;
+      }
     }
   }
   if (eval_env_) {

@@ -3,6 +3,7 @@
 #ifndef REWARDLAB_CORE_TRAINER_H_
 #define REWARDLAB_CORE_TRAINER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -85,6 +86,11 @@ class Trainer {
   void AddHook(TrainerHook* hook) { hooks_.push_back(hook); }
   // Trains until total_steps; evaluates every eval_every steps and once at the end.
   void Run();
+  // Makes Run return at the end of the next iteration (after its hooks) once `*flag` is true,
+  // skipping the final evaluation and OnEnd; the flag may be set from a signal handler.
+  void SetStopFlag(const std::atomic<bool>* flag) { stop_flag_ = flag; }
+  // Whether the last Run returned early because the stop flag was set.
+  bool Stopped() const { return stopped_; }
   // Runs `episodes` deterministic evaluation episodes now (evaluation number `index`).
   EvalRecord Evaluate(int64_t step, int index);
   // Env steps taken so far.
@@ -110,6 +116,8 @@ class Trainer {
   Agent& agent_;
   RewardPipeline& reward_;
   std::vector<TrainerHook*> hooks_;
+  const std::atomic<bool>* stop_flag_ = nullptr;  // not owned
+  bool stopped_ = false;
   int64_t global_step_ = 0;
   bool started_ = false;   // envs reset or restored
   int eval_index_ = 0;     // evaluations done

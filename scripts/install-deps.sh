@@ -8,6 +8,7 @@ packages=(
   libmujoco-dev libqhull-dev libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools catch2
   libcli11-dev nlohmann-json3-dev
   python3-h5py python3-numpy python3-matplotlib
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

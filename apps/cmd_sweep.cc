@@ -1,0 +1,253 @@
+// `rewardlab sweep CONFIG --seeds A:B [--grid key=v1,v2]... [--backend local|slurm] [--jobs N]`:
+// a sweep folder with sweep.json (one row per run), each run its own `rewardlab train` process;
+// `sweep --resume DIR` reruns only what is missing, failed or interrupted. `sweep-task DIR INDEX`
+// (hidden) is what a SLURM array task runs.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "apps/commands.h"
+#include "core/error.h"
+#include "experiments/experiment_config.h"
+#include "experiments/sweep/local_backend.h"
+#include "experiments/sweep/plan.h"
+#include "experiments/sweep/slurm_backend.h"
+
+namespace rl {
+namespace {
+namespace fs = std::filesystem;
+
+struct SweepArgs {
+  std::string config;
+  std::string seeds;
+  std::vector<std::string> grid;
+  std::string backend = "local";
+  int jobs = 0;
+  std::string name;
+  std::string out;
+  std::string resume;
+  SlurmOptions slurm;
+  bool no_wait = false;
+};
+
+// The rewardlab binary itself, which every run executes.
+std::string SelfProgram() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw UserError("cannot find the rewardlab binary (/proc/self/exe)");
+  return self.string();
+}
+
+std::string UtcStamp(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), format, &tm);
+  return buf;
+}
+
+int CountStatus(const SweepManifest& m, RunStatus status) {
+  int n = 0;
+  for (const SweepRun& r : m.runs) n += r.status == status;
+  return n;
+}
+
+// One line per state; exits 75 when stopped by a signal and 1 when runs failed.
+void Report(const std::string& dir, const SweepManifest& m, bool stopped) {
+  const int failed = CountStatus(m, RunStatus::kFailed);
+  const int open = static_cast<int>(m.runs.size()) - CountStatus(m, RunStatus::kFinished);
+  std::cout << "sweep " << m.name << ": " << CountStatus(m, RunStatus::kFinished) << " of "
+            << m.runs.size() << " runs finished, " << CountStatus(m, RunStatus::kInterrupted)
+            << " interrupted, " << failed << " failed -> " << dir << "\n";
+  if (open > 0) {
+    std::cout << "continue with `rewardlab sweep --resume " << dir << "`"
+              << (failed ? " (failed runs: see " + dir + "/logs/)" : "") << "\n";
+  }
+  std::cout.flush();
+  if (stopped) throw ExitRequest{kInterruptedExitCode};
+  if (failed > 0) throw ExitRequest{1};
+}
+
+void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
+  ReconcileRuns(dir, m);
+  std::vector<int> todo;
+  for (const SweepRun& r : m.runs) {
+    if (r.status != RunStatus::kFinished) todo.push_back(r.index);
+  }
+  if (todo.empty()) {
+    SaveManifest(dir, m);
+    return Report(dir, m, false);
+  }
+  const std::string job = SubmitSlurmArray(dir, SelfProgram(), m, todo);
+  m.slurm.job_ids.push_back(job);
+  for (int i : todo) {
+    m.runs[i].status = RunStatus::kRunning;
+    ++m.runs[i].attempts;
+  }
+  SaveManifest(dir, m);
+  std::cout << "submitted SLURM array job " << job << " (" << todo.size() << " tasks)\n"
+            << std::flush;
+  if (!wait) {
+    std::cout << "follow it with `squeue -j " << job << "`; afterwards `rewardlab sweep --resume "
+              << dir << "` records the results and reruns what did not finish\n";
+    return;
+  }
+  while (SlurmJobActive(job)) std::this_thread::sleep_for(std::chrono::seconds(1));
+  ReconcileRuns(dir, m);
+  for (int i : todo) {
+    if (m.runs[i].status == RunStatus::kPending) m.runs[i].status = RunStatus::kFailed;
+  }
+  SaveManifest(dir, m);
+  Report(dir, m, false);
+}
+
+// Holds an exclusive lock on DIR/sweep.lock for the life of the process: one sweep process per
+// folder. SLURM tasks do not take it.
+void LockSweep(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "sweep.lock").string();
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UserError(path + ": cannot open the lock file; is the folder writable?");
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    throw UserError(dir +
+                    ": another rewardlab sweep is running this folder; wait for it or stop it");
+  }
+}
+
+void Execute(const std::string& dir, SweepManifest& m, bool wait) {
+  if (m.backend == "slurm") return ExecuteSlurm(dir, m, wait);
+  const SweepOutcome outcome = RunLocalSweep(dir, SelfProgram(), m);
+  Report(dir, m, outcome.stopped);
+}
+
+void Resume(const SweepArgs& args) {
+  if (!args.config.empty() || !args.seeds.empty() || !args.grid.empty()) {
+    throw UserError(
+        "--resume continues a sweep with its own sweep.json; drop the config, "
+        "--seeds and --grid arguments");
+  }
+  LoadManifest(args.resume);
+  LockSweep(args.resume);
+  SweepManifest m = LoadManifest(args.resume);
+  if (m.backend == "slurm") {
+    RequireSlurm();
+    for (const std::string& job : m.slurm.job_ids) {
+      if (SlurmJobActive(job)) {
+        throw UserError(args.resume + ": SLURM job " + job +
+                        " of this sweep is still queued or running; wait for it or scancel it");
+      }
+    }
+  }
+  if (args.jobs > 0) m.jobs = args.jobs;
+  Execute(args.resume, m, !args.no_wait);
+}
+
+void Start(const SweepArgs& args) {
+  if (args.config.empty()) throw UserError("sweep: give a CONFIG file (or --resume SWEEP_DIR)");
+  if (args.seeds.empty()) throw UserError("sweep: give the seeds, e.g. --seeds 0:5");
+  if (args.backend != "local" && args.backend != "slurm") {
+    throw UserError("--backend " + args.backend + ": expected local or slurm");
+  }
+  if (args.backend == "slurm") RequireSlurm();
+
+  // every run's config is validated before anything is written
+  SweepManifest m;
+  m.backend = args.backend;
+  if (args.jobs < 0) throw UserError("--jobs " + std::to_string(args.jobs) + ": must be >= 1");
+  m.jobs = args.jobs > 0 ? args.jobs
+                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  m.config_path = fs::absolute(args.config).string();
+  m.seeds = args.seeds;
+  for (const std::string& g : args.grid) m.grid.push_back(ParseGridFlag(g));
+  m.runs = ExpandRuns(m.grid, ParseSeedRange(args.seeds));
+  m.config_yaml = ValidateRuns(args.config, m.runs);
+  m.name = args.name.empty() ? LoadExperimentConfig(args.config, {}).name : args.name;
+  m.slurm = args.slurm;
+  m.created_at = UtcStamp("%Y-%m-%dT%H:%M:%SZ");
+
+  const std::string dir = args.out.empty()
+                              ? "results/runs/" + m.name + "__sweep__" + UtcStamp("%Y%m%d-%H%M%S")
+                              : args.out;
+  if (fs::exists(ManifestPath(dir))) {
+    throw UserError(dir + ": already holds a sweep; continue it with `rewardlab sweep --resume " +
+                    dir + "` or choose another --out");
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "runs", ec);
+  if (ec) {
+    throw UserError("--out " + dir + ": cannot create the sweep folder (" + ec.message() +
+                    "); choose a writable --out");
+  }
+  LockSweep(dir);
+  std::ofstream(fs::path(dir) / "config.yaml") << m.config_yaml;
+  SaveManifest(dir, m);
+  std::cout << "sweep " << m.name << ": " << m.runs.size() << " runs, backend " << m.backend
+            << (m.backend == "local" ? ", " + std::to_string(m.jobs) + " at once" : "") << " -> "
+            << dir << "\n"
+            << std::flush;
+  Execute(dir, m, !args.no_wait);
+}
+
+void RunTask(const std::string& dir, int index) {
+  const SweepManifest m = LoadManifest(dir);
+  if (index < 0 || index >= static_cast<int>(m.runs.size())) {
+    throw UserError("sweep-task " + dir + " " + std::to_string(index) + ": no such run");
+  }
+  const std::vector<std::string> args = TrainArguments(dir, m.runs[index]);
+  if (args.empty()) {
+    std::cout << "run " << index << " is already finished\n";
+    return;
+  }
+  const std::string program = SelfProgram();
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv(program.c_str(), argv.data());
+  throw UserError(program + ": cannot execute");
+}
+
+}  // namespace
+
+void AddSweepCommands(CLI::App& app) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand("sweep", "run a seed x grid sweep, locally or on SLURM");
+  cmd->add_option("config", args->config, "YAML experiment config");
+  cmd->add_option("--seeds", args->seeds, "seeds A:B (A … B-1)");
+  cmd->add_option("--grid", args->grid, "key.path=v1,v2,... (repeatable; the product is swept)");
+  cmd->add_option("--backend", args->backend, "local (default) or slurm");
+  cmd->add_option("--jobs", args->jobs, "local: runs at once (default: number of cores)");
+  cmd->add_option("--name", args->name, "sweep name (default: the config's name)");
+  cmd->add_option("--out", args->out, "sweep folder (default: results/runs/<name>__sweep__<time>)");
+  cmd->add_option("--resume", args->resume, "rerun the missing, failed or interrupted runs");
+  cmd->add_option("--partition", args->slurm.partition, "slurm: partition");
+  cmd->add_option("--time", args->slurm.time, "slurm: time limit per task (default 60 min)");
+  cmd->add_option("--cpus-per-task", args->slurm.cpus_per_task, "slurm: cpus per task");
+  cmd->add_option("--throttle", args->slurm.throttle, "slurm: tasks at once (array %)");
+  cmd->add_option("--sbatch", args->slurm.extra, "slurm: extra sbatch option (repeatable)");
+  cmd->add_flag("--requeue", args->slurm.requeue,
+                "slurm: requeue a task stopped by its time limit");
+  cmd->add_option("--signal-seconds", args->slurm.signal_seconds,
+                  "slurm: SIGUSR1 this many seconds before the time limit (default 120)");
+  cmd->add_flag("--no-wait", args->no_wait, "slurm: return after submitting");
+  cmd->callback([args] { args->resume.empty() ? Start(*args) : Resume(*args); });
+
+  auto task_dir = std::make_shared<std::string>();
+  auto task_index = std::make_shared<int>(0);
+  CLI::App* task = app.add_subcommand("sweep-task", "one run of a sweep (what SLURM tasks run)");
+  task->group("");
+  task->add_option("sweep_dir", *task_dir)->required();
+  task->add_option("index", *task_index)->required();
+  task->callback([task_dir, task_index] { RunTask(*task_dir, *task_index); });
+}
+
+}  // namespace rl
