@@ -21,6 +21,8 @@ void AddTrainCommand(CLI::App& app);
 void AddConfigCommands(CLI::App& app);
 // `compare-rewards ENV_ID REWARD... [--gamma G] [--policy uniform] [--format table|csv]`.
 void AddCompareRewardsCommand(CLI::App& app);
+// `view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K] [--stochastic]`.
+void AddViewCommand(CLI::App& app);
 
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.

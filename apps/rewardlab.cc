@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   rl::AddRolloutCommand(app);
   rl::AddConfigCommands(app);
   rl::AddCompareRewardsCommand(app);
+  rl::AddViewCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
