@@ -57,6 +57,19 @@ void Playback::Reset(int64_t episode) {
   traces_.assign(term_names_.size(), {});
   episode_return_ = 0;
   done_ = false;
+  history_.clear();
+}
+
+bool Playback::StepBack() {
+  if (history_.empty()) return false;
+  const Frame& f = history_.back();
+  env_->RestoreState(f.snapshot, f.elapsed, f.rng, obs_);
+  obs_ = f.obs;
+  episode_return_ = f.episode_return;
+  for (std::vector<float>& t : traces_) t.pop_back();
+  done_ = false;
+  history_.pop_back();
+  return true;
 }
 
 void Playback::Step() {
@@ -68,6 +81,9 @@ void Playback::Step() {
   run_.agent->Act(obs_batch_, options_.stochastic ? ActMode::kExplore : ActMode::kEval, action_);
   const Vec action = action_.col(0);
   const Vec obs = obs_;
+  if (history_.size() == kHistorySteps) history_.pop_front();
+  history_.push_back(
+      {env_->SnapshotState(), env_->ElapsedSteps(), env_->GetRng(), obs_, episode_return_});
   env_->Step(action, result_);
 
   // every module's output for this one transition, as the trainer computes it

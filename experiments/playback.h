@@ -6,6 +6,7 @@
 #define REWARDLAB_EXPERIMENTS_PLAYBACK_H_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,11 +29,17 @@ struct PlaybackOptions {
 // A policy stepping through episodes of one env.
 class Playback {
  public:
+  // Steps of the current episode that StepBack can undo.
+  static constexpr size_t kHistorySteps = 5000;
+
   // Loads the source; throws UserError for a missing or bad run folder, config or checkpoint.
   explicit Playback(const PlaybackOptions& options);
 
   // Advances one step; starts the next episode first when the last one ended.
   void Step();
+  // Goes back one step of the current episode (env state and traces); false when at its start
+  // or past the history kept (kHistorySteps).
+  bool StepBack();
   // Starts episode `episode` (its own seed); reloads the agent if the run has a newer checkpoint.
   void Reset(int64_t episode);
 
@@ -70,6 +77,15 @@ class Playback {
  private:
   void ReloadIfNewer();
 
+  // What StepBack restores: the env before one step, and the episode's accumulators.
+  struct Frame {
+    Vec snapshot;
+    int elapsed = 0;
+    Rng rng;
+    Vec obs;
+    double episode_return = 0;
+  };
+
   PlaybackOptions options_;
   ExperimentConfig config_;
   std::string config_text_;
@@ -85,6 +101,7 @@ class Playback {
   Vec obs_;
   Mat obs_batch_, action_;
   StepResult result_;
+  std::deque<Frame> history_;
 };
 
 }  // namespace rl

@@ -8,7 +8,7 @@ constexpr double kTrackingDistance = 4.0;
 
 }  // namespace
 
-MujocoScene::MujocoScene(const mjModel* model) : model_(model) {
+MujocoScene::MujocoScene(const mjModel* model) : model_(model), shown_(mj_makeData(model)) {
   mjv_defaultCamera(&camera_);
   mjv_defaultOption(&option_);
   mjv_defaultScene(&scene_);
@@ -21,6 +21,7 @@ MujocoScene::MujocoScene(const mjModel* model) : model_(model) {
 MujocoScene::~MujocoScene() {
   mjr_freeContext(&context_);
   mjv_freeScene(&scene_);
+  mj_deleteData(shown_);
 }
 
 void MujocoScene::ApplyCamera() {
@@ -69,10 +70,14 @@ void MujocoScene::Mouse(bool left, bool right, float dx, float dy, float wheel, 
   if (wheel != 0) mjv_moveCamera(model_, mjMOUSE_ZOOM, 0, -0.05 * wheel, &scene_, &camera_);
 }
 
-void MujocoScene::Render(mjData* data, const Rect& scene, int height) {
+void MujocoScene::Render(const mjData* data, const Rect& scene, int height) {
+  // after mj_step (or a restored snapshot) positions and contacts belong to an earlier substep:
+  // recompute them for the current state on a copy
+  mj_copyData(shown_, model_, data);
+  mj_forward(model_, shown_);
   option_.flags[mjVIS_CONTACTPOINT] = show_contacts_;
   option_.flags[mjVIS_CONTACTFORCE] = show_contacts_;
-  mjv_updateScene(model_, data, &option_, nullptr, &camera_, mjCAT_ALL, &scene_);
+  mjv_updateScene(model_, shown_, &option_, nullptr, &camera_, mjCAT_ALL, &scene_);
   // mjr's viewport has its origin at the bottom left
   const mjrRect viewport{static_cast<int>(scene.x), height - static_cast<int>(scene.y + scene.h),
                          static_cast<int>(scene.w), static_cast<int>(scene.h)};

@@ -20,8 +20,9 @@ class MujocoScene {
   MujocoScene(const MujocoScene&) = delete;
   MujocoScene& operator=(const MujocoScene&) = delete;
 
-  // Renders `data` into `scene` of a framebuffer `height` pixels tall.
-  void Render(mjData* data, const Rect& scene, int height);
+  // Renders the state of `data` (recomputed on a copy, so the env's data is never touched) into
+  // `scene` of a framebuffer `height` pixels tall.
+  void Render(const mjData* data, const Rect& scene, int height);
   // Moves to the next (+1) or previous (-1) camera.
   void CycleCamera(int direction);
   // Orbits (left drag), pans (right drag) or zooms (wheel); deltas in pixels over `scene`.
@@ -35,6 +36,7 @@ class MujocoScene {
   void ApplyCamera();
 
   const mjModel* model_;
+  mjData* shown_;  // a copy of the env's data, forwarded for drawing
   mjvCamera camera_;
   mjvOption option_;
   mjvScene scene_;

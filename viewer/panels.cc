@@ -109,7 +109,8 @@ void DrawHelp() {
   ImGui::Begin("help (F1)", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
   ImGui::TextUnformatted(
       "Space        pause / play\n"
-      "Right arrow  one step (while paused)\n"
+      "Right arrow  one step forward (while paused)\n"
+      "Left arrow   one step back (while paused)\n"
       "+ / -        playback speed x2 / x0.5\n"
       "Backspace    reset the episode\n"
       "[ / ]        previous / next camera (MuJoCo)\n"

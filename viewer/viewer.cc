@@ -28,7 +28,7 @@ constexpr double kGridStepSeconds = 0.1;
 
 // What the keys asked for in one frame.
 struct KeyActions {
-  bool step = false, reset = false, next_episode = false, screenshot = false;
+  bool step = false, step_back = false, reset = false, next_episode = false, screenshot = false;
   int camera = 0;
 };
 
@@ -39,6 +39,7 @@ KeyActions ReadKeys(bool& paused, double& speed, bool& help, viewer::Window& win
   if (io.WantTextInput) return a;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) paused = !paused;
   if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) a.step = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) a.step_back = true;
   if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) speed *= 2;
   if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) speed /= 2;
   speed = std::clamp(speed, 1.0 / 64, 64.0);
@@ -97,6 +98,8 @@ void RunViewer(const ViewerOptions& options) {
       pending -= steps;
     } else if (keys.step) {
       steps = 1;
+    } else if (keys.step_back) {
+      playback.StepBack();
     }
     for (int i = 0; i < steps; ++i) {
       playback.Step();

@@ -52,6 +52,29 @@ TEST_CASE("Playback starts episodes from an init state and seeds episode k with 
   CHECK(b.Episode() == 3);
 }
 
+TEST_CASE("Playback steps back through the episode and forward again to the same states",
+          "[unit]") {
+  Playback p({kConfigs + "hopper_ppo.yaml", false, 0, std::nullopt});
+  std::vector<Vec> seen{p.Observation()};
+  for (int i = 0; i < 10; ++i) p.Step(), seen.push_back(p.Observation());
+  const double return_at_6 = [&] {
+    Playback q({kConfigs + "hopper_ppo.yaml", false, 0, std::nullopt});
+    for (int i = 0; i < 6; ++i) q.Step();
+    return q.EpisodeReturn();
+  }();
+  for (int i = 0; i < 4; ++i) REQUIRE(p.StepBack());
+  CHECK(p.EpisodeStep() == 6);
+  CHECK(p.Observation() == seen[6]);
+  CHECK(p.EpisodeReturn() == return_at_6);
+  for (const auto& t : p.TermTraces()) CHECK(t.size() == 6);
+  // the deterministic policy retraces its steps exactly
+  for (int i = 0; i < 4; ++i) p.Step();
+  CHECK(p.Observation() == seen[10]);
+  for (int i = 0; i < 10; ++i) REQUIRE(p.StepBack());
+  CHECK(p.Observation() == seen[0]);
+  CHECK_FALSE(p.StepBack());
+}
+
 TEST_CASE("Playback rejects a missing source and a folder that is not a run", "[unit]") {
   CHECK_THROWS_WITH(Playback({"/nonexistent/run", false, 0, std::nullopt}),
                     Contains("no such run folder or config"));
