@@ -1,6 +1,8 @@
 // `rewardlab view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K]
 // [--stochastic] [--paused] [--init-state X,...]`: watches a run's newest checkpoint (or a config's
 // untrained policy) in the viewer (viewer/, built when GLFW, ImGui and stb are installed).
+// `rewardlab record RUN_DIR|CONFIG --out FILE.mp4 [--episode K] [--fps N] [--max-frames N]`:
+// the same picture, one episode, as a video through ffmpeg.
 #include <memory>
 
 #include "apps/commands.h"
@@ -21,6 +23,8 @@ struct ViewArgs {
   bool stochastic = false;
   bool paused = false;
   std::string init_state;
+  std::string video;
+  int fps = 30;
 };
 
 void RunView(const ViewArgs& args) {
@@ -32,6 +36,8 @@ void RunView(const ViewArgs& args) {
   options.episode = args.episode;
   options.stochastic = args.stochastic;
   options.paused = args.paused;
+  options.video = args.video;
+  options.fps = args.fps;
   if (!args.init_state.empty())
     options.init_state = ParseNumberList(args.init_state, "--init-state");
   RunViewer(options);
@@ -61,6 +67,25 @@ void AddViewCommand(CLI::App& app) {
   cmd->add_flag("--paused", args->paused, "start paused on the reset state");
   cmd->add_option("--init-state", args->init_state,
                   "physical state every episode starts from, comma-separated (`envs` lists names)");
+  cmd->callback([args] { RunView(*args); });
+}
+
+void AddRecordCommand(CLI::App& app) {
+  auto args = std::make_shared<ViewArgs>();
+  args->frames = 3000;
+  CLI::App* cmd = app.add_subcommand(
+      "record", "write a video of one episode of a run's newest checkpoint (or a config's policy)");
+  cmd->add_option("source", args->source, "run folder or YAML experiment config")->required();
+  cmd->add_option("--out", args->video, "the video file (MP4, H.264 through ffmpeg)")->required();
+  cmd->add_option("--episode", args->episode, "the episode; episode k resets with seed k")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--fps", args->fps, "frames per second; the video plays in real time")
+      ->check(CLI::Range(1, 240));
+  cmd->add_option("--max-frames", args->frames, "stop after this many frames")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--stochastic", args->stochastic,
+                "sample actions instead of the deterministic ones");
+  cmd->add_option("--init-state", args->init_state, "physical state the episode starts from");
   cmd->callback([args] { RunView(*args); });
 }
 

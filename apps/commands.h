@@ -23,6 +23,8 @@ void AddConfigCommands(CLI::App& app);
 void AddCompareRewardsCommand(CLI::App& app);
 // `view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K] [--stochastic]`.
 void AddViewCommand(CLI::App& app);
+// `record RUN_DIR|CONFIG --out FILE.mp4 [--episode K] [--fps N] [--max-frames N]`.
+void AddRecordCommand(CLI::App& app);
 
 // Shortest text that reads back to the same value ("0.1", "1e-05", "3"); a double that is
 // exactly a float32 prints as the shortest float32 text.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   rl::AddConfigCommands(app);
   rl::AddCompareRewardsCommand(app);
   rl::AddViewCommand(app);
+  rl::AddRecordCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -16,6 +16,7 @@
 #include "viewer/layout.h"
 #include "viewer/mujoco_scene.h"
 #include "viewer/panels.h"
+#include "viewer/video.h"
 #include "viewer/window.h"
 
 namespace rl {
@@ -60,8 +61,14 @@ void RunViewer(const ViewerOptions& options) {
   Playback playback({options.source, options.stochastic, 0, options.init_state});
   if (options.episode != 0) playback.Reset(options.episode);
   viewer::RunCurve curve(playback.RunFilePath());
-  const bool headless = !options.screenshot.empty();
+  const bool headless = !options.screenshot.empty() || !options.video.empty();
   viewer::Window window(options.width, options.height, !headless);
+  std::unique_ptr<viewer::VideoWriter> video;
+  if (!options.video.empty()) {
+    video = std::make_unique<viewer::VideoWriter>(options.video, window.Width(), window.Height(),
+                                                  options.fps);
+  }
+  std::vector<unsigned char> pixels;
 
   std::unique_ptr<viewer::MujocoScene> mujoco;
   std::unique_ptr<viewer::GridScene> grid;
@@ -73,6 +80,9 @@ void RunViewer(const ViewerOptions& options) {
   }
   const double step_seconds =
       playback.GetEnvSpec().dt > 0 ? playback.GetEnvSpec().dt : kGridStepSeconds;
+  // headless: a screenshot advances one step per frame, a video plays in real time at its fps
+  const double headless_steps =
+      video ? std::max(1.0, std::round(1.0 / (step_seconds * options.fps))) : 1.0;
 
   bool paused = options.paused, help = false;
   double speed = 1, pending = 0, frame_ms_sum = 0;
@@ -92,8 +102,10 @@ void RunViewer(const ViewerOptions& options) {
 
     // advance: one step per frame when headless (reproducible pictures), else in real time
     int steps = 0;
-    if (!paused) {
-      pending += headless ? 1 : std::min(frame_seconds, 0.25) * speed / step_seconds;
+    if (video && frame == 0) {
+      // a video opens on the reset state
+    } else if (!paused) {
+      pending += headless ? headless_steps : std::min(frame_seconds, 0.25) * speed / step_seconds;
       steps = static_cast<int>(std::floor(pending));
       pending -= steps;
     } else if (keys.step) {
@@ -101,7 +113,7 @@ void RunViewer(const ViewerOptions& options) {
     } else if (keys.step_back) {
       playback.StepBack();
     }
-    for (int i = 0; i < steps; ++i) {
+    for (int i = 0; i < steps && !(video && playback.Done()); ++i) {
       playback.Step();
       if (grid) grid->CountVisit();
     }
@@ -143,7 +155,19 @@ void RunViewer(const ViewerOptions& options) {
     window.RenderUi();
     ++frame;
 
-    if (headless && frame >= options.frames) {
+    if (video) {
+      window.ReadPixels(pixels);
+      video->Write(pixels);
+      if (playback.Done() || frame >= options.frames) {
+        video->Finish();
+        std::printf(
+            "wrote %s (%dx%d, %d frames at %d fps, episode %lld: %lld steps, return %.4g)\n",
+            options.video.c_str(), window.Width(), window.Height(), frame, options.fps,
+            static_cast<long long>(playback.Episode()),
+            static_cast<long long>(playback.EpisodeStep()), playback.EpisodeReturn());
+        return;
+      }
+    } else if (headless && frame >= options.frames) {
       window.WritePng(options.screenshot);
       std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame)\n", options.screenshot.c_str(),
                   window.Width(), window.Height(), frame,

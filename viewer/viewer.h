@@ -16,7 +16,9 @@ namespace rl {
 struct ViewerOptions {
   std::string source;             // run folder or YAML config
   std::string screenshot;         // PNG to write after `frames` frames, then exit ("" = window)
-  int frames = 60;                // frames drawn before the screenshot
+  int frames = 60;                // frames drawn before the screenshot; most frames of a video
+  std::string video;              // MP4 of one episode to write through ffmpeg ("" = none)
+  int fps = 30;                   // frames per second of the video
   int64_t episode = 0;            // first episode (its env seed)
   bool stochastic = false;        // sample actions instead of the deterministic policy
   bool paused = false;            // start paused (the reset state stays on screen)
@@ -25,8 +27,9 @@ struct ViewerOptions {
   int height = 720;               // window height in pixels
 };
 
-// Runs the viewer until the window closes, or until the screenshot is written. Throws UserError
-// for bad input (missing or corrupt run, config or checkpoint) and when no display is available.
+// Runs the viewer until the window closes, or until the screenshot or the video is written. Throws
+// UserError for bad input (missing or corrupt run, config or checkpoint) and when no display is
+// available.
 void RunViewer(const ViewerOptions& options);
 
 }  // namespace rl

@@ -81,14 +81,20 @@ void Window::RenderUi() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Window::WritePng(const std::string& path) const {
+void Window::ReadPixels(std::vector<unsigned char>& rgb) const {
   const int w = Width(), h = Height();
-  std::vector<unsigned char> rgb(static_cast<size_t>(3) * w * h);
+  rgb.resize(static_cast<size_t>(3) * w * h);
   // read back before the swap; GL's origin is the bottom left
   glFinish();
   glReadBuffer(GL_BACK);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
+}
+
+void Window::WritePng(const std::string& path) const {
+  const int w = Width(), h = Height();
+  std::vector<unsigned char> rgb;
+  ReadPixels(rgb);
   stbi_flip_vertically_on_write(1);
   if (!stbi_write_png(path.c_str(), w, h, 3, rgb.data(), 3 * w)) {
     throw UserError(path + ": cannot write the screenshot");

@@ -4,6 +4,7 @@
 #define REWARDLAB_VIEWER_WINDOW_H_
 
 #include <string>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -29,6 +30,8 @@ class Window {
   void Clear();
   // Renders the ImGui frame into the back buffer.
   void RenderUi();
+  // Reads the back buffer (call after RenderUi, before Present) as RGB rows from the bottom.
+  void ReadPixels(std::vector<unsigned char>& rgb) const;
   // Writes the back buffer to a PNG (call after RenderUi, before Present); throws UserError.
   void WritePng(const std::string& path) const;
   // Shows the back buffer.
