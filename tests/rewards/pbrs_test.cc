@@ -134,7 +134,7 @@ TEST_CASE("pbrs keeps the optimal policy on every gridworld layout", "[unit]") {
       const GridWorld env = Grid(layout, slip);
       const ValueIterationResult plain =
           Solve(env, TabulateReward(Pipeline("[{type: env}]", env, gamma), env), gamma);
-      for (const std::string potential :
+      for (const std::string& potential :
            {std::string("{type: grid_distance}"), std::string("{type: optimal_value}"),
             std::string("{type: grid_distance, scale: -3}"),
             OneStatePotential(env, env.NumStates() / 2, 7.0)}) {
