@@ -25,6 +25,7 @@ struct ViewArgs {
   std::string init_state;
   std::string video;
   int fps = 30;
+  std::string heat = "visits";
 };
 
 void RunView(const ViewArgs& args) {
@@ -37,6 +38,7 @@ void RunView(const ViewArgs& args) {
   options.stochastic = args.stochastic;
   options.paused = args.paused;
   options.video = args.video;
+  options.heat = args.heat;
   options.fps = args.fps;
   if (!args.init_state.empty())
     options.init_state = ParseNumberList(args.init_state, "--init-state");
@@ -65,6 +67,9 @@ void AddViewCommand(CLI::App& app) {
   cmd->add_flag("--stochastic", args->stochastic,
                 "sample actions instead of the deterministic ones");
   cmd->add_flag("--paused", args->paused, "start paused on the reset state");
+  cmd->add_option(
+      "--heat", args->heat,
+      "gridworld heat map: visits (default), value, potential (of a pbrs module), none");
   cmd->add_option("--init-state", args->init_state,
                   "physical state every episode starts from, comma-separated (`envs` lists names)");
   cmd->callback([args] { RunView(*args); });

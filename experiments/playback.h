@@ -49,6 +49,8 @@ class Playback {
   const EnvSpec& GetEnvSpec() const { return env_->Spec(); }
   // The agent acting.
   Agent& GetAgent() { return *run_.agent; }
+  // The reward pipeline the agent optimises (its modules' outputs are traced).
+  RewardPipeline& Reward() { return *run_.reward; }
   // The resolved config.
   const ExperimentConfig& Config() const { return config_; }
   // The resolved config as YAML text.

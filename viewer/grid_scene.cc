@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "core/error.h"
+#include "rewards/potential_shaping/pbrs.h"
+
 namespace rl::viewer {
 namespace {
 
@@ -18,15 +21,38 @@ ImU32 HeatColor(double t) {
 
 }  // namespace
 
-GridScene::GridScene(const GridWorld& env)
-    : env_(env), visits_(env.NumStates(), 0.0), values_(env.NumStates(), 0.0) {}
+HeatMap ParseHeatMap(const std::string& name) {
+  if (name == "none") return HeatMap::kNone;
+  if (name == "visits") return HeatMap::kVisits;
+  if (name == "value") return HeatMap::kValue;
+  if (name == "potential") return HeatMap::kPotential;
+  throw UserError("--heat: '" + name + "' is not one of none, visits, value, potential");
+}
+
+GridScene::GridScene(const GridWorld& env, HeatMap heat)
+    : env_(env),
+      heat_(heat),
+      visits_(env.NumStates(), 0.0),
+      values_(env.NumStates(), 0.0),
+      potential_(env.NumStates(), 0.0) {}
+
+Mat GridScene::Observations() const {
+  Mat obs(env_.Spec().observation.Dim(), env_.NumStates());
+  for (int s = 0; s < env_.NumStates(); ++s) env_.Observe(s, obs.col(s));
+  return obs;
+}
+
+const std::vector<double>& GridScene::Heat() const {
+  if (heat_ == HeatMap::kValue) return values_;
+  if (heat_ == HeatMap::kPotential) return potential_;
+  return visits_;
+}
 
 void GridScene::CountVisit() { visits_[env_.State()] += 1; }
 
 void GridScene::UpdateValues(Agent& agent) {
   const int n = env_.NumStates();
-  Mat obs(env_.Spec().observation.Dim(), n);
-  for (int s = 0; s < n; ++s) env_.Observe(s, obs.col(s));
+  const Mat obs = Observations();
   Vec values;
   try {
     agent.StateValues(obs, values);
@@ -37,11 +63,25 @@ void GridScene::UpdateValues(Agent& agent) {
   for (int s = 0; s < n; ++s) values_[s] = values[s];
 }
 
+void GridScene::UpdatePotential(RewardPipeline& reward) {
+  for (int i = 0; i < reward.Size(); ++i) {
+    const auto* pbrs = dynamic_cast<const PotentialShaping*>(&reward.Module(i));
+    if (!pbrs) continue;
+    const Eigen::MatrixXf obs = Observations().cast<float>();
+    Eigen::VectorXf phi(env_.NumStates());
+    pbrs->GetPotential().Evaluate(obs, phi);
+    for (int s = 0; s < env_.NumStates(); ++s) potential_[s] = phi[s];
+    potential_error_.clear();
+    return;
+  }
+  potential_error_ = "no potential-based shaping (pbrs) module in this reward";
+}
+
 void GridScene::Draw(const Rect& scene) const {
   ImDrawList* draw = ImGui::GetBackgroundDrawList();
   draw->AddRectFilled({scene.x, scene.y}, {scene.x + scene.w, scene.y + scene.h},
                       Color(kBackgroundRgb));
-  const std::vector<double>& heat = heat_ == HeatMap::kValue ? values_ : visits_;
+  const std::vector<double>& heat = Heat();
   double lo = 0, hi = 0;
   if (heat_ != HeatMap::kNone && !heat.empty()) {
     lo = *std::min_element(heat.begin(), heat.end());
@@ -81,12 +121,16 @@ void GridScene::Draw(const Rect& scene) const {
 
 void GridScene::DrawControls() {
   int choice = static_cast<int>(heat_);
-  ImGui::Combo("heat map", &choice, "none\0visitation counts\0state value V(s)\0");
+  ImGui::Combo("heat map", &choice,
+               "none\0visitation counts\0state value V(s)\0shaping potential\0");
   heat_ = static_cast<HeatMap>(choice);
-  if (heat_ == HeatMap::kValue && !value_error_.empty()) {
-    ImGui::TextWrapped("%s", value_error_.c_str());
+  const std::string& error = heat_ == HeatMap::kValue       ? value_error_
+                             : heat_ == HeatMap::kPotential ? potential_error_
+                                                            : std::string();
+  if (!error.empty()) {
+    ImGui::TextWrapped("%s", error.c_str());
   } else if (heat_ != HeatMap::kNone) {
-    const std::vector<double>& heat = heat_ == HeatMap::kValue ? values_ : visits_;
+    const std::vector<double>& heat = Heat();
     ImGui::Text("range %.3g .. %.3g (white .. orange)", *std::min_element(heat.begin(), heat.end()),
                 *std::max_element(heat.begin(), heat.end()));
   }

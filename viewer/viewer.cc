@@ -61,6 +61,7 @@ void RunViewer(const ViewerOptions& options) {
   Playback playback({options.source, options.stochastic, 0, options.init_state});
   if (options.episode != 0) playback.Reset(options.episode);
   viewer::RunCurve curve(playback.RunFilePath());
+  const viewer::HeatMap heat = viewer::ParseHeatMap(options.heat);
   const bool headless = !options.screenshot.empty() || !options.video.empty();
   viewer::Window window(options.width, options.height, !headless);
   std::unique_ptr<viewer::VideoWriter> video;
@@ -75,8 +76,9 @@ void RunViewer(const ViewerOptions& options) {
   MujocoEnv* mujoco_env = dynamic_cast<MujocoEnv*>(&playback.GetEnv());
   if (mujoco_env) mujoco = std::make_unique<viewer::MujocoScene>(mujoco_env->GetPhysics().Model());
   if (auto* grid_env = dynamic_cast<GridWorld*>(&playback.GetEnv())) {
-    grid = std::make_unique<viewer::GridScene>(*grid_env);
+    grid = std::make_unique<viewer::GridScene>(*grid_env, heat);
     grid->CountVisit();
+    grid->UpdatePotential(playback.Reward());
   }
   const double step_seconds =
       playback.GetEnvSpec().dt > 0 ? playback.GetEnvSpec().dt : kGridStepSeconds;

@@ -23,6 +23,7 @@ struct ViewerOptions {
   bool stochastic = false;        // sample actions instead of the deterministic policy
   bool paused = false;            // start paused (the reset state stays on screen)
   std::optional<Vec> init_state;  // physical state every episode starts from
+  std::string heat = "visits";    // gridworld heat map: none, visits, value or potential
   int width = 1280;               // window width in pixels
   int height = 720;               // window height in pixels
 };

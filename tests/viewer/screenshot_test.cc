@@ -78,5 +78,51 @@ TEST_CASE("view draws the gridworld agent in the cell of its state", "[viewer]")
   }
 }
 
+TEST_CASE("view colours gridworld cells by a shaping potential", "[viewer]") {
+  if (!testing::HaveXvfb()) {
+    WARN("skipped: xvfb-run is not installed (scripts/install-deps.sh installs it)");
+    return;
+  }
+  testing::TempDir tmp;
+  const std::string config =
+      tmp.Write("pbrs.yaml", "extends: " + kConfigs +
+                                 "fourrooms_ppo.yaml\n"
+                                 "reward: [{type: env}, {type: pbrs, potential: {type: "
+                                 "grid_distance}}]\n");
+  GridConfig grid_config;
+  grid_config.layout = "FourRooms";
+  const GridWorld grid(grid_config);
+  int goal = 0;
+  while (grid.Tile(goal) != 'G') ++goal;
+  // Φ = -(moves to the goal): highest next to the goal, low at the start; the agent elsewhere
+  const int near = grid.StateAt(grid.Cell(goal).row, grid.Cell(goal).col - 1);
+  const int far = grid.StartStates()[0];
+  const int agent = grid.NumStates() / 2;
+  REQUIRE(near >= 0);
+  REQUIRE(agent != near);
+  REQUIRE(agent != far);
+  const viewer::Rect scene = viewer::SceneRect(1280, 720);
+  auto blue = [&](const Image& image, int s) {
+    const viewer::Rect cell =
+        viewer::GridCellRect(scene, grid.Rows(), grid.Cols(), grid.Cell(s).row, grid.Cell(s).col);
+    return image.At(static_cast<int>(cell.CenterX()), static_cast<int>(cell.CenterY()))[2];
+  };
+  auto render = [&](const std::string& heat) {
+    const std::string png = (tmp.Path() / (heat + ".png")).string();
+    const CliResult r =
+        testing::RunCliUnderXvfb("view " + config + " --paused --heat " + heat + " --init-state " +
+                                 std::to_string(agent) + " --screenshot " + png + " --frames 3");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    return testing::ReadPng(png);
+  };
+  // white to orange: the blue channel falls as Φ rises
+  const Image potential = render("potential");
+  CHECK(blue(potential, near) + 100 < blue(potential, far));
+  const Image none = render("none");
+  CHECK(blue(none, near) == blue(none, far));
+  CHECK(blue(none, near) == viewer::kFloorRgb.b);
+}
+
 }  // namespace
 }  // namespace rl

@@ -111,6 +111,10 @@ TEST_CASE("view rejects bad input with one line and exit 2", "[viewer]") {
   CheckOneLineError(testing::RunCli("view " + v2.string() + " --screenshot " + png),
                     "format version 2 is not supported");
 
+  // an unknown heat map
+  CheckOneLineError(testing::RunCli("view " + kCartpole + " --heat nope --screenshot " + png),
+                    "--heat: 'nope' is not one of none, visits, value, potential");
+
   // no display: suggest --screenshot under xvfb-run
   CheckOneLineError(testing::RunCli("view " + kCartpole, "env -u DISPLAY "), "xvfb-run");
   CHECK_FALSE(fs::exists(png));
