@@ -26,6 +26,10 @@ void AddTrainCommand(CLI::App& app);
 void AddConfigCommands(CLI::App& app);
 // `compare-rewards ENV_ID REWARD... [--gamma G] [--policy uniform] [--format table|csv]`.
 void AddCompareRewardsCommand(CLI::App& app);
+// `view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K] [--stochastic]`.
+void AddViewCommand(CLI::App& app);
+// `record RUN_DIR|CONFIG --out FILE.mp4 [--episode K] [--fps N] [--max-frames N]`.
+void AddRecordCommand(CLI::App& app);
 
 // `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
 // `sweep-task DIR INDEX` that SLURM array tasks run.

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   rl::AddCompareRewardsCommand(app);
   rl::AddSweepCommands(app);
   rl::AddPlotCommands(app);
+  rl::AddViewCommand(app);
+  rl::AddRecordCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

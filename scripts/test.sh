@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the whole test suite under CTest.
-#   scripts/test.sh              every label (unit, contract, smoke, learning, slow)
+#   scripts/test.sh              every label (unit, contract, smoke, learning, slow, viewer)
 #   scripts/test.sh --sanitize   an ASan+UBSan build in build-asan/, unit and contract tests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -50,6 +50,8 @@ class PotentialShaping : public RewardModule {
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
   // The shaping discount.
   double Gamma() const { return gamma_; }
+  // The potential Φ (e.g. for the viewer's heat map).
+  const Potential& GetPotential() const { return *potential_; }
 
  private:
   std::unique_ptr<Potential> potential_;

@@ -17,10 +17,10 @@ struct CliResult {
   std::string out;  // stdout and stderr together
 };
 
-// Runs `rewardlab ARGS` through the shell and waits for it.
-inline CliResult RunCli(const std::string& args) {
+// Runs `rewardlab ARGS` through the shell (after `prefix`, e.g. a wrapper) and waits for it.
+inline CliResult RunCli(const std::string& args, const std::string& prefix = "") {
   CliResult r;
-  const std::string cmd = std::string(REWARDLAB_BINARY) + " " + args + " 2>&1";
+  const std::string cmd = prefix + REWARDLAB_BINARY + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   REQUIRE(pipe);
   std::array<char, 4096> buf;

@@ -1,0 +1,111 @@
+// Plays a policy in one fresh env, step by step, for the viewer (DESIGN §1 rule 7: this part
+// needs no display). The source is a run folder (its newest checkpoint's agent, followed as the
+// run writes new ones) or a config (an untrained agent). Every step records the env's reward
+// terms and each reward module's unweighted output, as the trainer labels them.
+#ifndef REWARDLAB_EXPERIMENTS_PLAYBACK_H_
+#define REWARDLAB_EXPERIMENTS_PLAYBACK_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config_node.h"
+#include "envs/env.h"
+#include "experiments/build.h"
+#include "experiments/experiment_config.h"
+
+namespace rl {
+
+// Where a playback comes from and how it acts.
+struct PlaybackOptions {
+  std::string source;             // run folder or YAML config
+  bool stochastic = false;        // sample actions (kExplore) instead of the deterministic ones
+  uint64_t seed = 0;              // seed of the playback env (episode k uses seed + k)
+  std::optional<Vec> init_state;  // physical state every episode starts from
+};
+
+// A policy stepping through episodes of one env.
+class Playback {
+ public:
+  // Steps of the current episode that StepBack can undo.
+  static constexpr size_t kHistorySteps = 5000;
+
+  // Loads the source; throws UserError for a missing or bad run folder, config or checkpoint.
+  explicit Playback(const PlaybackOptions& options);
+
+  // Advances one step; starts the next episode first when the last one ended.
+  void Step();
+  // Goes back one step of the current episode (env state and traces); false when at its start
+  // or past the history kept (kHistorySteps).
+  bool StepBack();
+  // Starts episode `episode` (its own seed); reloads the agent if the run has a newer checkpoint.
+  void Reset(int64_t episode);
+
+  // The playback env (its state is what a scene draws).
+  Env& GetEnv() { return *env_; }
+  // The playback env's spec.
+  const EnvSpec& GetEnvSpec() const { return env_->Spec(); }
+  // The agent acting.
+  Agent& GetAgent() { return *run_.agent; }
+  // The reward pipeline the agent optimises (its modules' outputs are traced).
+  RewardPipeline& Reward() { return *run_.reward; }
+  // The resolved config.
+  const ExperimentConfig& Config() const { return config_; }
+  // The resolved config as YAML text.
+  const std::string& ConfigText() const { return config_text_; }
+  // Whether the source is a run folder.
+  bool IsRun() const { return is_run_; }
+  // The run file path ("" for a config).
+  std::string RunFilePath() const;
+  // The loaded checkpoint ("" for an untrained agent).
+  const std::string& Checkpoint() const { return checkpoint_; }
+  // Term names: the env's terms, then each reward module's name.
+  const std::vector<std::string>& TermNames() const { return term_names_; }
+  // Per-step values of the current episode: [term][step].
+  const std::vector<std::vector<float>>& TermTraces() const { return traces_; }
+  // The current episode's index.
+  int64_t Episode() const { return episode_; }
+  // Steps taken in the current episode.
+  int64_t EpisodeStep() const { return env_->ElapsedSteps(); }
+  // The env return of the current episode so far.
+  double EpisodeReturn() const { return episode_return_; }
+  // Whether the current episode has ended (the next Step starts a new one).
+  bool Done() const { return done_; }
+  // The current observation.
+  const Vec& Observation() const { return obs_; }
+
+ private:
+  void ReloadIfNewer();
+
+  // What StepBack restores: the env before one step, and the episode's accumulators.
+  struct Frame {
+    Vec snapshot;
+    int elapsed = 0;
+    Rng rng;
+    Vec obs;
+    double episode_return = 0;
+  };
+
+  PlaybackOptions options_;
+  ExperimentConfig config_;
+  std::string config_text_;
+  bool is_run_ = false;
+  Experiment run_;
+  std::unique_ptr<Env> env_;
+  std::string checkpoint_;
+  std::vector<std::string> term_names_;
+  std::vector<std::vector<float>> traces_;
+  int64_t episode_ = 0;
+  double episode_return_ = 0;
+  bool done_ = false;
+  Vec obs_;
+  Mat obs_batch_, action_;
+  StepResult result_;
+  std::deque<Frame> history_;
+};
+
+}  // namespace rl
+
+#endif  // REWARDLAB_EXPERIMENTS_PLAYBACK_H_

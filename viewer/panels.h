@@ -1,0 +1,44 @@
+// The viewer's panels: run info and resolved config, the learning curve from the run file (re-read
+// every few seconds, so a run still training updates), and a per-step plot of every reward term
+// of the current episode.
+#ifndef REWARDLAB_VIEWER_PANELS_H_
+#define REWARDLAB_VIEWER_PANELS_H_
+
+#include <chrono>
+#include <string>
+
+#include "core/run_file.h"
+#include "experiments/playback.h"
+
+namespace rl::viewer {
+
+// A run file's contents, refreshed while its writer runs.
+class RunCurve {
+ public:
+  // Reads `path` ("" = no run file); throws UserError when it is missing, corrupt or foreign.
+  explicit RunCurve(std::string path);
+  // Re-reads the file when `period` has passed since the last read and the writer has not
+  // finished; a failed re-read keeps the old data and shows the error.
+  void Refresh(std::chrono::steady_clock::duration period);
+  // The last data read.
+  const RunData& Data() const { return data_; }
+  // Draws the eval return curve (mean and ± std) against env steps.
+  void Draw() const;
+
+ private:
+  std::string path_;
+  RunData data_;
+  std::string error_;
+  std::chrono::steady_clock::time_point last_read_;
+};
+
+// Run info (source, env, agent, checkpoint, episode) and the resolved config.
+void DrawRunInfo(const Playback& playback, bool paused, double speed, const std::string& camera);
+// One plot per reward term of the current episode, with its sum so far.
+void DrawTermPlots(const Playback& playback);
+// The key help overlay (F1).
+void DrawHelp();
+
+}  // namespace rl::viewer
+
+#endif  // REWARDLAB_VIEWER_PANELS_H_

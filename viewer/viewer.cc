@@ -1,0 +1,188 @@
+#include "viewer/viewer.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "envs/grid/grid_world.h"
+#include "envs/mujoco/mujoco_env.h"
+#include "experiments/playback.h"
+#include "viewer/grid_scene.h"
+#include "viewer/layout.h"
+#include "viewer/mujoco_scene.h"
+#include "viewer/panels.h"
+#include "viewer/video.h"
+#include "viewer/window.h"
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// seconds of wall time per env step at speed 1 for envs without a physical dt (gridworlds)
+constexpr double kGridStepSeconds = 0.1;
+
+// What the keys asked for in one frame.
+struct KeyActions {
+  bool step = false, step_back = false, reset = false, next_episode = false, screenshot = false;
+  int camera = 0;
+};
+
+// Reads simulate-style keys into the viewer's state; ImGui 1.86 indexes keys by GLFW code.
+KeyActions ReadKeys(bool& paused, double& speed, bool& help, viewer::Window& window) {
+  KeyActions a;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return a;
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) paused = !paused;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) a.step = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) a.step_back = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) speed *= 2;
+  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) speed /= 2;
+  speed = std::clamp(speed, 1.0 / 64, 64.0);
+  if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE, false)) a.reset = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_N, false)) a.next_episode = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT_BRACKET, false)) a.camera = -1;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT_BRACKET, false)) a.camera = 1;
+  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) help = !help;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_P, false)) a.screenshot = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) window.Close();
+  return a;
+}
+
+}  // namespace
+
+void RunViewer(const ViewerOptions& options) {
+  // everything that can be wrong with the input fails here, before a window opens
+  Playback playback({options.source, options.stochastic, 0, options.init_state});
+  if (options.episode != 0) playback.Reset(options.episode);
+  viewer::RunCurve curve(playback.RunFilePath());
+  const viewer::HeatMap heat = viewer::ParseHeatMap(options.heat);
+  const bool headless = !options.screenshot.empty() || !options.video.empty();
+  viewer::Window window(options.width, options.height, !headless);
+  std::unique_ptr<viewer::VideoWriter> video;
+  if (!options.video.empty()) {
+    video = std::make_unique<viewer::VideoWriter>(options.video, window.Width(), window.Height(),
+                                                  options.fps);
+  }
+  std::vector<unsigned char> pixels;
+
+  std::unique_ptr<viewer::MujocoScene> mujoco;
+  std::unique_ptr<viewer::GridScene> grid;
+  MujocoEnv* mujoco_env = dynamic_cast<MujocoEnv*>(&playback.GetEnv());
+  if (mujoco_env) mujoco = std::make_unique<viewer::MujocoScene>(mujoco_env->GetPhysics().Model());
+  if (auto* grid_env = dynamic_cast<GridWorld*>(&playback.GetEnv())) {
+    grid = std::make_unique<viewer::GridScene>(*grid_env, heat);
+    grid->CountVisit();
+    grid->UpdatePotential(playback.Reward());
+  }
+  const double step_seconds =
+      playback.GetEnvSpec().dt > 0 ? playback.GetEnvSpec().dt : kGridStepSeconds;
+  // headless: a screenshot advances one step per frame, a video plays in real time at its fps
+  const double headless_steps =
+      video ? std::max(1.0, std::round(1.0 / (step_seconds * options.fps))) : 1.0;
+
+  bool paused = options.paused, help = false;
+  double speed = 1, pending = 0, frame_ms_sum = 0;
+  int frame = 0;
+  std::string values_for = "-";
+  Clock::time_point last = Clock::now();
+  while (!window.ShouldClose()) {
+    window.BeginFrame();
+    const Clock::time_point now = Clock::now();
+    const double frame_seconds = std::chrono::duration<double>(now - last).count();
+    if (frame > 1) frame_ms_sum += 1000 * frame_seconds;
+    last = now;
+    const KeyActions keys = ReadKeys(paused, speed, help, window);
+    if (keys.reset) playback.Reset(playback.Episode());
+    if (keys.next_episode) playback.Reset(playback.Episode() + 1);
+    if (mujoco && keys.camera) mujoco->CycleCamera(keys.camera);
+
+    // advance: one step per frame when headless (reproducible pictures), else in real time
+    int steps = 0;
+    if (video && frame == 0) {
+      // a video opens on the reset state
+    } else if (!paused) {
+      pending += headless ? headless_steps : std::min(frame_seconds, 0.25) * speed / step_seconds;
+      steps = static_cast<int>(std::floor(pending));
+      pending -= steps;
+    } else if (keys.step) {
+      steps = 1;
+    } else if (keys.step_back) {
+      playback.StepBack();
+    }
+    for (int i = 0; i < steps && !(video && playback.Done()); ++i) {
+      playback.Step();
+      if (grid) grid->CountVisit();
+    }
+    if (grid && playback.Checkpoint() != values_for) {
+      grid->UpdateValues(playback.GetAgent());
+      values_for = playback.Checkpoint();
+    }
+    curve.Refresh(std::chrono::seconds(2));
+
+    // the scene on the left
+    window.Clear();
+    const viewer::Rect scene = viewer::SceneRect(window.Width(), window.Height());
+    const ImGuiIO& io = ImGui::GetIO();
+    const bool in_scene = io.MousePos.x >= 0 && io.MousePos.x < scene.w && !io.WantCaptureMouse;
+    if (mujoco) {
+      if (in_scene) {
+        mujoco->Mouse(io.MouseDown[0], io.MouseDown[1], io.MouseDelta.x, io.MouseDelta.y,
+                      io.MouseWheel, scene);
+      }
+      mujoco->Render(mujoco_env->GetPhysics().Data(), scene, window.Height());
+    }
+    if (grid) grid->Draw(scene);
+
+    // the panels on the right
+    ImGui::SetNextWindowPos({scene.w, 0});
+    ImGui::SetNextWindowSize({viewer::kPanelWidth, static_cast<float>(window.Height())});
+    ImGui::Begin("rewardlab", nullptr,
+                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+    viewer::DrawRunInfo(playback, paused, speed, mujoco ? mujoco->CameraName() : "");
+    if (mujoco) ImGui::Checkbox("contact points and forces", &mujoco->ShowContacts());
+    if (grid) grid->DrawControls();
+    if (ImGui::CollapsingHeader("learning curve", ImGuiTreeNodeFlags_DefaultOpen)) curve.Draw();
+    if (ImGui::CollapsingHeader("reward terms, this episode", ImGuiTreeNodeFlags_DefaultOpen)) {
+      viewer::DrawTermPlots(playback);
+    }
+    ImGui::TextDisabled("F1 help");
+    ImGui::End();
+    if (help) viewer::DrawHelp();
+    window.RenderUi();
+    ++frame;
+
+    if (video) {
+      window.ReadPixels(pixels);
+      video->Write(pixels);
+      if (playback.Done() || frame >= options.frames) {
+        video->Finish();
+        std::printf(
+            "wrote %s (%dx%d, %d frames at %d fps, episode %lld: %lld steps, return %.4g)\n",
+            options.video.c_str(), window.Width(), window.Height(), frame, options.fps,
+            static_cast<long long>(playback.Episode()),
+            static_cast<long long>(playback.EpisodeStep()), playback.EpisodeReturn());
+        return;
+      }
+    } else if (headless && frame >= options.frames) {
+      window.WritePng(options.screenshot);
+      std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame)\n", options.screenshot.c_str(),
+                  window.Width(), window.Height(), frame,
+                  frame > 2 ? frame_ms_sum / (frame - 2) : 0.0);
+      return;
+    }
+    if (keys.screenshot) {
+      const std::string path = "rewardlab_" + std::to_string(frame) + ".png";
+      window.WritePng(path);
+      std::printf("wrote %s\n", path.c_str());
+    }
+    window.Present();
+  }
+}
+
+}  // namespace rl
