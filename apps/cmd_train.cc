@@ -150,10 +150,9 @@ void RunTrain(const TrainArgs& args) {
   trainer.SetStopFlag(&stop_requested);
   trainer.Run();
   if (trainer.Stopped()) {
-    // the checkpointer flushes the run file and the transitions before it writes
+    // the checkpointer flushes the run file and the transitions before it writes; neither is
+    // closed, since Close marks a file finished
     checkpointer.Write(trainer.GlobalStep());
-    if (transitions) transitions->Close();
-    file->Close();
     printer.Line("interrupted at step " + std::to_string(trainer.GlobalStep()) +
                  ": checkpoint written; continue with `rewardlab train --resume " + dir + "`");
     throw ExitRequest{kInterruptedExitCode};
