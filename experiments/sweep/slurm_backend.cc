@@ -75,8 +75,11 @@ std::string SlurmArrayScript(const std::string& sweep_dir, const std::string& pr
       << "trap 'time_limit=1; kill -USR1 $pid' USR1\n"
       << "trap 'kill -TERM $pid' TERM\n"
       << "wait $pid; rc=$?\n"
-      << "# a trapped signal interrupts wait (rc > 128): wait again for the run's own exit code\n"
-      << "while [ $rc -gt 128 ]; do wait $pid; r=$?; [ $r -eq 127 ] && break; rc=$r; done\n";
+      << "# a trapped signal interrupts wait (rc > 128): wait again while the run lives, then ask\n"
+      << "# once more for its saved status (bash repeats the status of a reaped child, so no loop\n"
+      << "# on rc alone: a run killed by a signal would spin here forever)\n"
+      << "while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done\n"
+      << "if [ $rc -gt 128 ]; then wait $pid; r=$?; [ $r -ne 127 ] && rc=$r; fi\n";
   if (s.requeue) {
     script << "if [ $rc -eq 75 ] && [ $time_limit -eq 1 ]; then\n"
            << "  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"\n"
