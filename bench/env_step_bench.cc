@@ -1,7 +1,7 @@
 // Raw step cost of every registered env: ns per Env::Step (resets included when episodes end),
-// and per env-step through a VecEnv of 8 copies on one thread.
+// and per env-step through a VecEnv of 8 copies on --threads threads (default 1).
 //
-//   build/env_step_bench [--steps N] [--filter SUBSTRING]
+//   build/env_step_bench [--steps N] [--filter SUBSTRING] [--threads N]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -38,10 +38,12 @@ double NsPerStep(Env& env, const std::vector<Vec>& actions, long steps) {
   return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / steps;
 }
 
-double NsPerVecStep(const std::string& id, const std::vector<Vec>& actions, long steps) {
+double NsPerVecStep(const std::string& id, const std::vector<Vec>& actions, long steps,
+                    int threads) {
   EnvConfig config;
   config.id = id;
   config.num_envs = 8;
+  config.threads = threads;
   auto vec = MakeVecEnv(config, 0);
   Mat obs;
   vec->Reset(obs);
@@ -61,9 +63,11 @@ double NsPerVecStep(const std::string& id, const std::vector<Vec>& actions, long
 int main(int argc, char** argv) {
   long steps = 2000000;
   std::string filter;
+  int threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--steps")) steps = std::stol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--filter")) filter = argv[i + 1];
+    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
   }
   std::printf("%-28s %14s %14s\n", "env", "ns/step", "ns/step(vec8)");
   for (const rl::EnvEntry& e : rl::EnvRegistry()) {
@@ -75,7 +79,7 @@ int main(int argc, char** argv) {
     double best = 1e30, best_vec = 1e30;
     for (int rep = 0; rep < 3; ++rep) {
       best = std::min(best, rl::NsPerStep(*env, actions, steps));
-      best_vec = std::min(best_vec, rl::NsPerVecStep(e.id, actions, steps));
+      best_vec = std::min(best_vec, rl::NsPerVecStep(e.id, actions, steps, threads));
     }
     std::printf("%-28s %14.1f %14.1f\n", e.id.c_str(), best, best_vec);
   }
