@@ -18,6 +18,7 @@
 #include "apps/commands.h"
 #include "core/error.h"
 #include "experiments/experiment_config.h"
+#include "experiments/run_dir.h"
 #include "experiments/sweep/local_backend.h"
 #include "experiments/sweep/plan.h"
 #include "experiments/sweep/slurm_backend.h"
@@ -45,15 +46,6 @@ std::string SelfProgram() {
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) throw UserError("cannot find the rewardlab binary (/proc/self/exe)");
   return self.string();
-}
-
-std::string UtcStamp(const char* format) {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof(buf), format, &tm);
-  return buf;
 }
 
 int CountStatus(const SweepManifest& m, RunStatus status) {
@@ -172,10 +164,10 @@ void Start(const SweepArgs& args) {
   m.config_yaml = ValidateRuns(args.config, m.runs);
   m.name = args.name.empty() ? LoadExperimentConfig(args.config, {}).name : args.name;
   m.slurm = args.slurm;
-  m.created_at = UtcStamp("%Y-%m-%dT%H:%M:%SZ");
+  m.created_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
 
   const std::string dir = args.out.empty()
-                              ? "results/runs/" + m.name + "__sweep__" + UtcStamp("%Y%m%d-%H%M%S")
+                              ? "results/runs/" + m.name + "__sweep__" + UtcNow("%Y%m%d-%H%M%S")
                               : args.out;
   if (fs::exists(ManifestPath(dir))) {
     throw UserError(dir + ": already holds a sweep; continue it with `rewardlab sweep --resume " +

@@ -13,8 +13,6 @@
 namespace rl {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string UtcNow(const char* format) {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -23,8 +21,6 @@ std::string UtcNow(const char* format) {
   std::strftime(buf, sizeof(buf), format, &tm);
   return buf;
 }
-
-}  // namespace
 
 std::string DefaultRunDir(const ExperimentConfig& config, const std::string& root) {
   std::string env = config.env.id;

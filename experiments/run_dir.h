@@ -17,6 +17,8 @@ std::string DefaultRunDir(const ExperimentConfig& config, const std::string& roo
 void CreateRunDir(const std::string& dir, const ConfigNode& resolved);
 // The root attributes of a new run file.
 RunInfo MakeRunInfo(const ExperimentConfig& config, const ConfigNode& resolved);
+// The current UTC time formatted by strftime `format` ("%Y%m%d-%H%M%S" for folder names).
+std::string UtcNow(const char* format);
 // Loads the resolved config of an existing run folder; throws UserError when `dir` is not a run.
 ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved = nullptr);
 
