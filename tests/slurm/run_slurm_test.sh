@@ -54,8 +54,11 @@ job=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['
 
 # cancel task 1 once it has a checkpoint
 ckpt="$sweep/runs/001__s1/checkpoints"
-for _ in $(seq 600); do ls "$ckpt"/*.h5 > /dev/null 2>&1 && break; sleep 0.1; done
-ls "$ckpt"/*.h5 > /dev/null 2>&1 || fail "task 1 wrote no checkpoint in 60 s"
+# (find, not ls on a glob: the run replaces its checkpoint every 512 steps, so a globbed name can
+# vanish before ls reads it)
+has_checkpoint() { find "$ckpt" -name '*.h5' 2> /dev/null | grep -q .; }
+for _ in $(seq 600); do has_checkpoint && break; sleep 0.1; done
+has_checkpoint || fail "task 1 wrote no checkpoint in 60 s"
 scancel "${job}_1"
 while squeue -h -j "$job" 2>/dev/null | grep -q .; do sleep 0.2; done
 grep -q "interrupted at step" "$sweep/runs/001__s1/console.log" ||
