@@ -72,22 +72,22 @@ void Report(const std::string& dir, const SweepManifest& m, bool stopped) {
 
 void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
   ReconcileRuns(dir, m);
-  std::vector<int> todo;
+  std::vector<int> unfinished;
   for (const SweepRun& r : m.runs) {
-    if (r.status != RunStatus::kFinished) todo.push_back(r.index);
+    if (r.status != RunStatus::kFinished) unfinished.push_back(r.index);
   }
-  if (todo.empty()) {
+  if (unfinished.empty()) {
     SaveManifest(dir, m);
     return Report(dir, m, false);
   }
-  const std::string job = SubmitSlurmArray(dir, SelfProgram(), m, todo);
+  const std::string job = SubmitSlurmArray(dir, SelfProgram(), m, unfinished);
   m.slurm.job_ids.push_back(job);
-  for (int i : todo) {
+  for (int i : unfinished) {
     m.runs[i].status = RunStatus::kRunning;
     ++m.runs[i].attempts;
   }
   SaveManifest(dir, m);
-  std::cout << "submitted SLURM array job " << job << " (" << todo.size() << " tasks)\n"
+  std::cout << "submitted SLURM array job " << job << " (" << unfinished.size() << " tasks)\n"
             << std::flush;
   if (!wait) {
     std::cout << "follow it with `squeue -j " << job << "`; afterwards `rewardlab sweep --resume "
@@ -96,7 +96,7 @@ void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
   }
   while (SlurmJobActive(job)) std::this_thread::sleep_for(std::chrono::seconds(1));
   ReconcileRuns(dir, m);
-  for (int i : todo) {
+  for (int i : unfinished) {
     if (m.runs[i].status == RunStatus::kPending) m.runs[i].status = RunStatus::kFailed;
   }
   SaveManifest(dir, m);
