@@ -38,6 +38,7 @@ struct SweepArgs {
   std::string resume;
   SlurmOptions slurm;
   bool no_wait = false;
+  bool dry_run = false;
 };
 
 // The rewardlab binary itself, which every run executes.
@@ -122,9 +123,9 @@ void Execute(const std::string& dir, SweepManifest& m, bool wait) {
 }
 
 void Resume(const SweepArgs& args) {
-  if (!args.config.empty() || !args.seeds.empty() || !args.grid.empty()) {
+  if (!args.config.empty() || !args.seeds.empty() || !args.grid.empty() || args.dry_run) {
     throw UserError(
-        "--resume continues a sweep with its own sweep.json; drop the config, "
+        "--resume continues a sweep with its own sweep.json; drop the config, --dry-run, "
         "--seeds and --grid arguments");
   }
   LoadManifest(args.resume);
@@ -143,7 +144,25 @@ void Resume(const SweepArgs& args) {
   Execute(args.resume, m, !args.no_wait);
 }
 
-void Start(const SweepArgs& args) {
+// The config's `slurm` section with every SLURM flag given on the command line applied.
+SlurmOptions MergeSlurmFlags(const CLI::App& cmd, const SlurmOptions& flags,
+                             const SlurmConfig& config) {
+  SlurmOptions s;
+  static_cast<SlurmConfig&>(s) = config;
+  if (cmd.count("--partition")) s.partition = flags.partition;
+  if (cmd.count("--time")) s.time = flags.time;
+  if (cmd.count("--cpus-per-task")) s.cpus_per_task = flags.cpus_per_task;
+  if (cmd.count("--throttle")) s.throttle = flags.throttle;
+  if (cmd.count("--requeue")) s.requeue = flags.requeue;
+  if (cmd.count("--signal-seconds")) s.signal_seconds = flags.signal_seconds;
+  if (cmd.count("--sbatch")) s.extra = flags.extra;
+  if (s.cpus_per_task < 1) throw UserError("--cpus-per-task: must be >= 1");
+  if (s.throttle < 0) throw UserError("--throttle: must be >= 0 (0 = no limit)");
+  if (s.signal_seconds < 1) throw UserError("--signal-seconds: must be >= 1");
+  return s;
+}
+
+void Start(const SweepArgs& args, const CLI::App& cmd) {
   if (args.config.empty()) throw UserError("sweep: give a CONFIG file (or --resume SWEEP_DIR)");
   if (args.seeds.empty()) throw UserError("sweep: give the seeds, e.g. --seeds 0:5");
   if (args.backend != "local" && args.backend != "slurm") {
@@ -162,8 +181,9 @@ void Start(const SweepArgs& args) {
   for (const std::string& g : args.grid) m.grid.push_back(ParseGridFlag(g));
   m.runs = ExpandRuns(m.grid, ParseSeedRange(args.seeds));
   m.config_yaml = ValidateRuns(args.config, m.runs);
-  m.name = args.name.empty() ? LoadExperimentConfig(args.config, {}).name : args.name;
-  m.slurm = args.slurm;
+  const ExperimentConfig base = LoadExperimentConfig(args.config, {});
+  m.name = args.name.empty() ? base.name : args.name;
+  m.slurm = MergeSlurmFlags(cmd, args.slurm, base.slurm);
   m.created_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
 
   const std::string dir = args.out.empty()
@@ -186,6 +206,11 @@ void Start(const SweepArgs& args) {
             << (m.backend == "local" ? ", " + std::to_string(m.jobs) + " at once" : "") << " -> "
             << dir << "\n"
             << std::flush;
+  if (args.dry_run) {
+    std::cout << "dry run: nothing started; start it with `rewardlab sweep --resume " << dir
+              << "`\n";
+    return;
+  }
   Execute(dir, m, !args.no_wait);
 }
 
@@ -222,7 +247,8 @@ void AddSweepCommands(CLI::App& app) {
   cmd->add_option("--out", args->out, "sweep folder (default: results/runs/<name>__sweep__<time>)");
   cmd->add_option("--resume", args->resume, "rerun the missing, failed or interrupted runs");
   cmd->add_option("--partition", args->slurm.partition, "slurm: partition");
-  cmd->add_option("--time", args->slurm.time, "slurm: time limit per task (default 60 min)");
+  cmd->add_option("--time", args->slurm.time,
+                  "slurm: time limit per task (default: config slurm.time, 60 min)");
   cmd->add_option("--cpus-per-task", args->slurm.cpus_per_task, "slurm: cpus per task");
   cmd->add_option("--throttle", args->slurm.throttle, "slurm: tasks at once (array %)");
   cmd->add_option("--sbatch", args->slurm.extra, "slurm: extra sbatch option (repeatable)");
@@ -231,7 +257,9 @@ void AddSweepCommands(CLI::App& app) {
   cmd->add_option("--signal-seconds", args->slurm.signal_seconds,
                   "slurm: SIGUSR1 this many seconds before the time limit (default 120)");
   cmd->add_flag("--no-wait", args->no_wait, "slurm: return after submitting");
-  cmd->callback([args] { args->resume.empty() ? Start(*args) : Resume(*args); });
+  cmd->add_flag("--dry-run", args->dry_run,
+                "write the sweep folder and manifest, start nothing (then --resume)");
+  cmd->callback([args, cmd] { args->resume.empty() ? Start(*args, *cmd) : Resume(*args); });
 
   auto task_dir = std::make_shared<std::string>();
   auto task_index = std::make_shared<int>(0);

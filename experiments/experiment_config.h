@@ -38,6 +38,31 @@ struct CheckpointConfig {
   }
 };
 
+// The sbatch options of `rewardlab sweep --backend slurm` (docs/sweeps.md); its flags override
+// them. `train` ignores this section.
+struct SlurmConfig {
+  std::string partition;           // --partition; "" = the cluster's default
+  std::string time = "60";         // --time per array task (SLURM time format)
+  int cpus_per_task = 1;           // --cpus-per-task
+  int throttle = 0;                // the array's % limit; 0 = none
+  bool requeue = false;            // requeue a task stopped by the time-limit signal
+  int signal_seconds = 120;        // SIGUSR1 this many seconds before the time limit
+  std::vector<std::string> extra;  // further sbatch options, verbatim (key `sbatch`)
+
+  template <class V>
+  void Fields(V& v) {
+    v("partition", partition, "partition of the array job; empty = the cluster's default");
+    v("time", time, "time limit per array task, SLURM format (minutes, or D-HH:MM:SS)");
+    v("cpus_per_task", cpus_per_task, "CPUs per array task", Check::Min(1));
+    v("throttle", throttle, "array tasks running at once (the array's %); 0 = no limit",
+      Check::Min(0));
+    v("requeue", requeue, "requeue a task that the time limit stopped (it resumes)");
+    v("signal_seconds", signal_seconds,
+      "SIGUSR1 this many seconds before the time limit (the run checkpoints)", Check::Min(1));
+    v("sbatch", extra, "further sbatch options, verbatim, e.g. ['--mem=4G', '--gres=gpu:1']");
+  }
+};
+
 // What an experiment runs: its name, seed, budget, environment, agent and evaluation.
 struct ExperimentConfig {
   std::string name = "default";         // run name, part of the run folder
@@ -49,6 +74,7 @@ struct ExperimentConfig {
   EvalConfig eval;                      // evaluation schedule
   CheckpointConfig checkpoint;          // checkpoint schedule
   bool record_transitions = false;      // write every training transition to transitions.h5
+  SlurmConfig slurm;                    // sbatch options when swept on SLURM
 
   template <class V>
   void Fields(V& v) {
@@ -65,6 +91,7 @@ struct ExperimentConfig {
     v("record_transitions", record_transitions,
       "write every training transition (s, a, s', env reward and terms, flags, episode) to "
       "RUN_DIR/transitions.h5 (docs/transitions.md)");
+    v("slurm", slurm, "sbatch options of `rewardlab sweep --backend slurm` (its flags override)");
   }
 
   // {type: ppo}.

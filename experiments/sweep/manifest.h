@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "experiments/experiment_config.h"
+
 namespace rl {
 
 // Format version of sweep.json written by this build; other versions are refused.
@@ -31,15 +33,9 @@ struct SweepRun {
   int exit_code = -1;  // exit code of the last process, -1 when none or killed by a signal
 };
 
-// The SLURM settings of a sweep (sbatch options of the array job).
-struct SlurmOptions {
-  std::string partition;             // --partition; "" = the cluster's default
-  std::string time = "60";           // --time (SLURM time format)
-  int cpus_per_task = 1;             // --cpus-per-task
-  int throttle = 0;                  // the array's % limit; 0 = none
-  bool requeue = false;              // requeue a task stopped by the time-limit signal
-  int signal_seconds = 120;          // SIGUSR1 this many seconds before the time limit
-  std::vector<std::string> extra;    // further sbatch options, verbatim
+// The SLURM settings of a sweep: the config's `slurm` section with the flags applied, and the
+// array jobs submitted so far.
+struct SlurmOptions : SlurmConfig {
   std::vector<std::string> job_ids;  // array jobs submitted so far, newest last
 };
 

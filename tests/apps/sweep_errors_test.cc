@@ -49,6 +49,13 @@ TEST_CASE("sweep rejects bad input with one line - exit code 2 and nothing writt
       RunCli("sweep " + config + " --seeds 0:2 --grid agent.lr=1e-3,-1 --out " + sweep.string()),
       "agent.lr=-1");
   one_line_error(RunCli("sweep " + config + " --seeds 2:2 --out " + sweep.string()), "--seeds");
+  one_line_error(
+      RunCli("sweep " + config + " --seeds 0:2 --cpus-per-task 0 --out " + sweep.string()),
+      "--cpus-per-task");
+  const std::string bad_slurm =
+      tmp.Write("bad_slurm.yaml", std::string(kTinyConfig) + "slurm: {throttle: -1}\n");
+  one_line_error(RunCli("sweep " + bad_slurm + " --seeds 0:2 --out " + sweep.string()),
+                 "bad_slurm.yaml:5: key 'slurm.throttle'");
   CHECK_FALSE(fs::exists(sweep));
 
   // no SLURM on the PATH

@@ -160,6 +160,42 @@ bool WaitForCheckpoint(const fs::path& run) {
   return false;
 }
 
+TEST_CASE("sweep --dry-run plans without starting and takes SLURM options from config and flags",
+          "[sweep]") {
+  testing::TempDir tmp;
+  const std::string config =
+      tmp.Write("tiny.yaml", std::string(kTinyConfig) +
+                                 "slurm: {partition: debug, time: '10', throttle: 3, "
+                                 "sbatch: ['--mem=1G']}\n");
+  const fs::path sweep = tmp.Path() / "sweep";
+  const testing::CliResult r = RunCli(
+      "sweep " + config + " --seeds 0:2 --dry-run --time 5 --throttle 0 --out " + sweep.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Contains("nothing started"));
+
+  // the config's section, with the flags given winning
+  nlohmann::json m = Manifest(sweep);
+  CHECK(m["slurm"]["partition"] == "debug");
+  CHECK(m["slurm"]["time"] == "5");
+  CHECK(m["slurm"]["throttle"] == 0);
+  CHECK(m["slurm"]["extra"] == std::vector<std::string>{"--mem=1G"});
+  CHECK(m["slurm"]["cpus_per_task"] == 1);
+
+  // nothing ran; --resume runs the plan
+  REQUIRE(m["runs"].size() == 2);
+  for (const nlohmann::json& run : m["runs"]) {
+    CHECK(run["status"] == "pending");
+    CHECK(run["attempts"] == 0);
+    CHECK_FALSE(fs::exists(sweep / run["run_dir"].get<std::string>()));
+  }
+  const testing::CliResult resumed = RunCli("sweep --resume " + sweep.string() + " --jobs 2");
+  INFO(resumed.out);
+  REQUIRE(resumed.code == 0);
+  m = Manifest(sweep);
+  for (const nlohmann::json& run : m["runs"]) CHECK(run["status"] == "finished");
+}
+
 TEST_CASE("a sweep killed with SIGKILL stops its runs and sweep --resume finishes them",
           "[sweep][smoke]") {
   testing::TempDir tmp;

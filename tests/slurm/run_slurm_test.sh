@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 slurm_start "$work" || skip "SLURM does not start here"
 
-# a sweep of 3 CartPole runs as one array, 2 tasks at once
+# a sweep of 3 CartPole runs as one array, 2 tasks at once (the config's slurm section)
 cat > "$work/tiny.yaml" <<CFG
 name: slurmtiny
 seed: 0
@@ -46,9 +46,10 @@ env: {id: CartPole-v1, num_envs: 8}
 agent: {type: ppo, num_steps: 32, num_minibatches: 4, update_epochs: 2, lr: 1.0e-3}
 eval: {every_steps: 4096, episodes: 3}
 checkpoint: {every_steps: 512}
+slurm: {throttle: 2, time: "10"}
 CFG
 sweep="$work/sweep"
-"$bin" sweep "$work/tiny.yaml" --seeds 0:3 --backend slurm --throttle 2 --time 10 --no-wait \
+"$bin" sweep "$work/tiny.yaml" --seeds 0:3 --backend slurm --no-wait \
   --name slurmtiny --out "$sweep"
 job=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['slurm']['job_ids'][-1])" "$sweep/sweep.json")
 
@@ -73,6 +74,7 @@ m = json.load(open(os.path.join(sweep, "sweep.json")))
 assert len(m["slurm"]["job_ids"]) == 2, m["slurm"]["job_ids"]
 script = open(os.path.join(sweep, "slurm", "array_1.sh")).read()
 assert "#SBATCH --array=1%2" in script, script
+assert "#SBATCH --time=10" in script, script
 for run in m["runs"]:
     log = open(os.path.join(sweep, run["run_dir"], "console.log")).read().splitlines()
     starts = sum(l.startswith("train ") for l in log)
