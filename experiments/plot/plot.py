@@ -4,8 +4,9 @@
     /usr/bin/python3 experiments/plot/plot.py RUN_OR_SWEEP... --out FIG.{png,pdf,svg}
         [--metric eval|train] [--iqm] [--smooth N] [--terms] [--threshold R] [--title T]
 
-A sweep folder (sweep.json) contributes one group per grid point: the sweep's name and the run's
-overrides; its seeds are the group's members. A run folder joins the group of its resolved config
+A sweep folder (sweep.json) contributes one group per grid point, labelled with the sweep's name
+and the run's overrides of the grid keys with more than one value; its seeds are the group's
+members. A run folder joins the group of its resolved config
 without the seed line. Each curve is the return against env steps: --metric eval is the
 deterministic evaluation return (eval/return_mean), --metric train the env return of training
 episodes, interpolated onto 200 common steps. The line is the mean over seeds (or the
@@ -53,11 +54,14 @@ def collect(inputs):
         if os.path.exists(manifest):
             with open(manifest) as f:
                 sweep = json.load(f)
+            # a grid key with one value is part of the sweep's setting, not of its label
+            fixed = {g["key"] for g in sweep["grid"] if len(g["values"]) == 1}
             for run in sweep["runs"]:
                 run_dir = os.path.join(path, run["run_dir"])
                 if not os.path.exists(os.path.join(run_dir, "run.h5")):
                     continue
-                label = " ".join([sweep["name"]] + run["overrides"])
+                varied = [o for o in run["overrides"] if o.split("=", 1)[0] not in fixed]
+                label = " ".join([sweep["name"]] + varied)
                 groups.setdefault(label, []).append(read_run(run_dir))
         else:
             data = read_run(path)

@@ -1,0 +1,67 @@
+# Shared by the studies' run.sh scripts (sourced, not run). A study is one command that runs its
+# sweeps, plots them and writes results/<study>/README.md; run it again and it continues: a sweep
+# whose folder exists is resumed (`rewardlab sweep --resume`: finished runs are kept, interrupted
+# ones continue from their checkpoints), so only the plots and the report are made again.
+#
+#   experiments/studies/<study>/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
+#                                      [--fresh]
+#
+# --build: the build folder with `rewardlab` (default build/); --seeds: the seeds of every sweep
+# (default: the study's); --runs: where the sweep folders go (default results/runs/<study>);
+# --report: where README.md and the figures go (default results/<study>); --fresh: delete the
+# sweep folders first.
+
+# study_init STUDY DEFAULT_SEEDS "$@": parses the arguments into root, build, rl, seeds, runs,
+# report and changes to the repository root.
+study_init() {
+  local study="$1"
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  build="$root/build"
+  seeds="$2"
+  runs="$root/results/runs/$study"
+  report="$root/results/$study"
+  local fresh=0
+  shift 2
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --build) build="$(cd "$2" && pwd)"; shift 2 ;;
+      --seeds) seeds="$2"; shift 2 ;;
+      --runs) runs="$2"; shift 2 ;;
+      --report) report="$2"; shift 2 ;;
+      --fresh) fresh=1; shift ;;
+      *) echo "$study/run.sh: unknown argument '$1' (see experiments/studies/study.sh)" >&2
+         exit 2 ;;
+    esac
+  done
+  rl="$build/rewardlab"
+  [[ -x "$rl" ]] || { echo "$study/run.sh: no $rl; build first (scripts/build.sh)" >&2; exit 2; }
+  cd "$root"
+  if [[ $fresh == 1 ]]; then rm -rf "$runs"; fi
+  mkdir -p "$runs" "$report"
+}
+
+# study_sweep FOLDER CONFIG [SWEEP_FLAGS...]: the sweep $runs/FOLDER (named after its last path
+# component) of CONFIG over $seeds, started or resumed; fails when a run failed.
+study_sweep() {
+  local dir="$runs/$1" config="$2"
+  shift 2
+  if [[ -f "$dir/sweep.json" ]]; then
+    "$rl" sweep --resume "$dir"
+  else
+    "$rl" sweep "$config" --seeds "$seeds" --name "$(basename "$dir")" --out "$dir" "$@"
+  fi
+}
+
+# study_plot NAME TITLE THRESHOLD SWEEP_DIR... [PLOT_FLAGS...]: $report/NAME.png with NAME.csv
+# and NAME.md (`rewardlab plot`).
+study_plot() {
+  local name="$1" title="$2" threshold="$3"
+  shift 3
+  "$rl" plot "$@" --out "$report/$name.png" --title "$title" --threshold "$threshold" > /dev/null
+}
+
+# study_made_by SCRIPT: the line of a report that says how, when and where it was made.
+study_made_by() {
+  echo "Made by \`$1\` (commit $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d)," \
+    "$(nproc) vCPUs, $(uname -sm)); figures and tables by \`rewardlab plot\`."
+}

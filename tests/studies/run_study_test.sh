@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A study regenerates itself (experiments/studies/study.sh): the agents study with 2 seeds into a
+# temporary folder writes its sweeps, figures and README with one table row per sweep; run again,
+# it starts no run and rewrites the same report.
+#   tests/studies/run_study_test.sh BUILD_DIR
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+study="$root/experiments/studies/agents/run.sh"
+"$study" --build "$1" --seeds 0:2 --runs "$work/runs" --report "$work/report" > "$work/first.log"
+readme="$work/report/README.md"
+for f in cartpole.png pendulum.png cartpole.csv pendulum.csv README.md; do
+  [[ -s "$work/report/$f" ]] || fail "no $f in the report"
+done
+grep -q '^| cartpole_ppo | 2 |' "$readme" || fail "no 2-seed CartPole row in README.md"
+grep -q '^| pendulum_sac | 2 |' "$readme" || fail "no 2-seed Pendulum row in README.md"
+/usr/bin/python3 - "$work/runs" <<'PY'
+import json, sys
+for sweep in ("cartpole_ppo", "pendulum_sac"):
+    m = json.load(open(f"{sys.argv[1]}/{sweep}/sweep.json"))
+    assert [r["status"] for r in m["runs"]] == ["finished"] * 2, m["runs"]
+    assert [r["seed"] for r in m["runs"]] == [0, 1], m["runs"]
+PY
+
+# run again: the sweeps are resumed, nothing is trained twice, the tables are the same
+stamp() { find "$work/runs" -name run.h5 -printf '%p %T@\n' | sort; }
+before="$(stamp)"
+cp "$readme" "$work/first.md"
+"$study" --build "$1" --seeds 0:2 --runs "$work/runs" --report "$work/report" > "$work/second.log"
+[[ "$(stamp)" == "$before" ]] || fail "the second run of the study rewrote run files"
+grep -q "2 of 2 runs finished" "$work/second.log" || fail "the second run did not resume"
+diff <(grep '^|' "$work/first.md") <(grep '^|' "$readme") || fail "the tables changed"
+echo "study: report written, and regenerated without training again"
