@@ -13,8 +13,9 @@ episodes, interpolated onto 200 common steps. The line is the mean over seeds (o
 interquartile mean with --iqm) with a 95% bootstrap confidence band (2000 resamples of the seeds).
 --smooth N is a moving average over N points. --terms adds FIG_terms.EXT with the per-episode sums
 of every reward term (/episodes/terms/*), mean over seeds, also smoothed. Beside the figure: FIG.csv and FIG.md with, per group,
-the seeds, the final return (mean ± std over seeds, and the IQM), and the env steps until the
-curve first reaches --threshold. Returns are the env's own, never the optimised (shaped) ones.
+the seeds, the final return (mean ± std over seeds, and the IQM), the mean env return of each
+seed's last 100 training episodes (mean ± std over seeds; CleanRL's protocol), and the env steps
+until the curve first reaches --threshold. Returns are the env's own, never the optimised (shaped) ones.
 """
 import argparse
 import csv
@@ -180,9 +181,13 @@ def main():
         hits = []
         if args.threshold is not None:
             hits = [h for h in (steps_to(steps, y, args.threshold) for y in ys) if h is not None]
+        # CleanRL's protocol: the mean env return of each seed's last 100 training episodes
+        last100 = np.array([r["ep_return"][-100:].mean() if len(r["ep_return"]) else np.nan
+                            for r in runs])
         rows.append({"group": label, "seeds": len(runs), "final_step": int(steps[-1]),
                      "final_mean": finals.mean(), "final_std": finals.std(),
                      "final_iqm": iqm(finals),
+                     "last100_train_mean": last100.mean(), "last100_train_std": last100.std(),
                      "steps_to_threshold": np.mean(hits) if hits else "",
                      "seeds_reaching": len(hits) if args.threshold is not None else ""})
     ax.set_xlabel("env steps")
@@ -201,15 +206,18 @@ def main():
         writer.writeheader()
         writer.writerows(rows)
     threshold = "" if args.threshold is None else f" ≥ {args.threshold:g}"
-    md = [f"| group | seeds | final {args.metric} return (mean ± std) | IQM | "
-          f"env steps to return{threshold} |", "|---|---:|---:|---:|---:|"]
+    md = [f"| group | seeds | env steps | final {args.metric} return (mean ± std) | IQM | "
+          f"last-100 training episodes | env steps to return{threshold} |",
+          "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         reach = ""
         if args.threshold is not None:
             reach = (f"{r['steps_to_threshold']:.0f} ({r['seeds_reaching']}/{r['seeds']} seeds)"
                      if r["seeds_reaching"] else f"never (0/{r['seeds']})")
-        md.append(f"| {r['group']} | {r['seeds']} | {r['final_mean']:.2f} ± {r['final_std']:.2f} | "
-                  f"{r['final_iqm']:.2f} | {reach} |")
+        md.append(f"| {r['group']} | {r['seeds']} | {r['final_step']} | "
+                  f"{r['final_mean']:.2f} ± {r['final_std']:.2f} | "
+                  f"{r['final_iqm']:.2f} | "
+                  f"{r['last100_train_mean']:.2f} ± {r['last100_train_std']:.2f} | {reach} |")
     with open(stem + ".md", "w") as f:
         f.write("\n".join(md) + "\n")
     print("\n".join(md))

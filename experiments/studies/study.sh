@@ -4,12 +4,13 @@
 # ones continue from their checkpoints), so only the plots and the report are made again.
 #
 #   experiments/studies/<study>/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
-#                                      [--fresh]
+#                                      [--fresh | --report-only]
 #
 # --build: the build folder with `rewardlab` (default build/); --seeds: the seeds of every sweep
 # (default: the study's); --runs: where the sweep folders go (default results/runs/<study>);
 # --report: where README.md and the figures go (default results/<study>); --fresh: delete the
-# sweep folders first.
+# sweep folders first; --report-only: start no run, make the plots and README from the runs there
+# (e.g. while a long sweep is still running: runs being written are read through SWMR).
 
 # study_init STUDY DEFAULT_SEEDS "$@": parses the arguments into root, build, rl, seeds, runs,
 # report and changes to the repository root.
@@ -21,6 +22,7 @@ study_init() {
   runs="$root/results/runs/$study"
   report="$root/results/$study"
   local fresh=0
+  report_only=0
   shift 2
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -29,6 +31,7 @@ study_init() {
       --runs) runs="$2"; shift 2 ;;
       --report) report="$2"; shift 2 ;;
       --fresh) fresh=1; shift ;;
+      --report-only) report_only=1; shift ;;
       *) echo "$study/run.sh: unknown argument '$1' (see experiments/studies/study.sh)" >&2
          exit 2 ;;
     esac
@@ -45,7 +48,9 @@ study_init() {
 study_sweep() {
   local dir="$runs/$1" config="$2"
   shift 2
-  if [[ -f "$dir/sweep.json" ]]; then
+  if [[ $report_only == 1 ]]; then
+    return 0
+  elif [[ -f "$dir/sweep.json" ]]; then
     "$rl" sweep --resume "$dir"
   else
     "$rl" sweep "$config" --seeds "$seeds" --name "$(basename "$dir")" --out "$dir" "$@"

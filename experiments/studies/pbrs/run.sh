@@ -1,65 +1,49 @@
 #!/usr/bin/env bash
 # The potential-based shaping study (issue 5): PPO on Grid-FourRooms and CartPole-v1 with the env
 # reward alone, + PBRS with a good potential, + PBRS with a misleading potential (the good one
-# negated), + a non-potential progress bonus; 5 seeds each. Writes runs to results/runs/pbrs/ and
-# the report (README.md, curves, tables) to results/pbrs/.
-#   experiments/studies/pbrs/run.sh [BUILD_DIR] [SEEDS]     (defaults: build, "0 1 2 3 4")
+# negated), + a non-potential progress bonus; 5 seeds each, one sweep per variant. Runs go to
+# results/runs/pbrs/, the report (README.md, curves, tables) to results/pbrs/. A few minutes on
+# 2 cores.
+#   experiments/studies/pbrs/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
+#                                   [--fresh]        (experiments/studies/study.sh)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../../.." && pwd)"
-build="${1:-$root/build}"
-seeds="${2:-0 1 2 3 4}"
-runs="$root/results/runs/pbrs"
-report="$root/results/pbrs"
-rm -rf "$runs"
-mkdir -p "$runs" "$report"
+source "$(dirname "$0")/../study.sh"
+study_init pbrs 0:5 "$@"
 
-train() {  # ENV_DIR CONFIG VARIANT SEED REWARD
-  "$build/rewardlab" train "$root/experiments/configs/$2.yaml" --quiet --seed "$4" \
-    --set "reward=$5" --out "$runs/$1/$3-s$4" > /dev/null
-}
+# variant FOLDER CONFIG REWARD: one sweep, the reward list as a one-value grid (not in the label)
+variant() { study_sweep "$1" "experiments/configs/$2.yaml" --grid "reward=$3"; }
 
 # FourRooms: Φ = -(shortest-path steps to the goal)
-for seed in $seeds; do
-  train fourrooms fourrooms_ppo env "$seed" '[{type: env}]'
-  train fourrooms fourrooms_ppo pbrs_good "$seed" \
-    '[{type: env}, {type: pbrs, potential: {type: grid_distance}}]'
-  train fourrooms fourrooms_ppo pbrs_misleading "$seed" \
-    '[{type: env}, {type: pbrs, potential: {type: grid_distance, scale: -1}}]'
-  train fourrooms fourrooms_ppo progress_bonus "$seed" \
-    '[{type: env}, {type: progress_bonus, bonus: 0.1, progress: {type: grid_distance}}]'
-done
+variant fourrooms/env fourrooms_ppo '[{type: env}]'
+variant fourrooms/pbrs_good fourrooms_ppo '[{type: env}, {type: pbrs, potential: {type: grid_distance}}]'
+variant fourrooms/pbrs_misleading fourrooms_ppo \
+  '[{type: env}, {type: pbrs, potential: {type: grid_distance, scale: -1}}]'
+variant fourrooms/progress_bonus fourrooms_ppo \
+  '[{type: env}, {type: progress_bonus, bonus: 0.1, progress: {type: grid_distance}}]'
 
-# CartPole: Φ = V of a PPO teacher trained with another seed (its newest checkpoint)
-teacher="$runs/cartpole_teacher"
-"$build/rewardlab" train "$root/experiments/configs/cartpole_ppo.yaml" --quiet --seed 100 \
-  --out "$teacher" > /dev/null
-v="{type: value_function, run: $teacher}"
-vneg="{type: value_function, run: $teacher, scale: -1}"
-for seed in $seeds; do
-  train cartpole cartpole_ppo env "$seed" '[{type: env}]'
-  train cartpole cartpole_ppo pbrs_good "$seed" "[{type: env}, {type: pbrs, potential: $v}]"
-  train cartpole cartpole_ppo pbrs_misleading "$seed" \
-    "[{type: env}, {type: pbrs, potential: $vneg}]"
-  train cartpole cartpole_ppo progress_bonus "$seed" \
-    "[{type: env}, {type: progress_bonus, bonus: 0.1, progress: $v}]"
-done
+# CartPole: Φ = V of a PPO teacher trained with seed 100 (its newest checkpoint)
+seeds=100:101 study_sweep cartpole_teacher experiments/configs/cartpole_ppo.yaml  # this call only
+teacher="$runs/cartpole_teacher/runs/000__s100"
+v="{type: value_function, run: '$teacher'}"
+vneg="{type: value_function, run: '$teacher', scale: -1}"
+variant cartpole/env cartpole_ppo '[{type: env}]'
+variant cartpole/pbrs_good cartpole_ppo "[{type: env}, {type: pbrs, potential: $v}]"
+variant cartpole/pbrs_misleading cartpole_ppo "[{type: env}, {type: pbrs, potential: $vneg}]"
+variant cartpole/progress_bonus cartpole_ppo \
+  "[{type: env}, {type: progress_bonus, bonus: 0.1, progress: $v}]"
 
-plot="/usr/bin/python3 $root/experiments/plot/curves.py"
-$plot --out "$report/fourrooms.png" --table "$report/fourrooms.md" --threshold 0.7 \
-  --title "PPO on Grid-FourRooms (step cost 0.01)" "$runs"/fourrooms/*
-$plot --out "$report/cartpole.png" --table "$report/cartpole.md" --threshold 475 \
-  --title "PPO on CartPole-v1" "$runs"/cartpole/*
+study_plot fourrooms "PPO on Grid-FourRooms (step cost 0.01)" 0.7 "$runs"/fourrooms/*
+study_plot cartpole "PPO on CartPole-v1" 475 "$runs"/cartpole/*
 
-# the report: tables and figures above, with how they were made
 cat > "$report/README.md" <<MD
 # Potential-based shaping study (PPO, 5 seeds)
 
-Made by \`experiments/studies/pbrs/run.sh\` (commit $(git -C "$root" rev-parse --short HEAD),
-$(date -u +%Y-%m-%d), $(nproc) vCPUs, $(uname -sm)); figures and tables by
-\`experiments/plot/curves.py\`. Every return is the **env** return (deterministic evaluation every
-20k steps on FourRooms, 10k on CartPole, 10 episodes), never the shaped one. Seeds: $seeds.
+$(study_made_by experiments/studies/pbrs/run.sh)
+Every return is the **env** return (deterministic evaluation every 20k steps on FourRooms, 10k
+on CartPole, 10 episodes; the last 100 training episodes' env return beside it), never the shaped
+one. Seeds: $seeds.
 
-Variants (the \`reward:\` list of each run):
+Variants (one sweep each; the \`reward:\` list of its runs):
 - \`env\`: the env reward alone;
 - \`pbrs_good\`: + \`pbrs\` with a good potential — FourRooms: Φ = −(shortest-path steps to the
   goal) (\`grid_distance\`); CartPole: Φ = V of a PPO teacher (\`cartpole_ppo.yaml\`, seed 100,
