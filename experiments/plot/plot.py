@@ -172,6 +172,11 @@ def main():
     fig, ax = plt.subplots(figsize=(7, 4.2))
     rows = []
     for label, runs in groups.items():
+        # a run that has just started has no row of this metric yet
+        runs = [r for r in runs if len(r["eval_step" if args.metric == "eval" else "ep_step"])]
+        if not runs:
+            print(f"rewardlab plot: skipped {label}: no {args.metric} rows yet")
+            continue
         steps, ys = curves(runs, args.metric, args.smooth)
         centre = stat(ys, axis=0)
         lo, hi = bootstrap_band(ys, stat, rng)
@@ -190,6 +195,8 @@ def main():
                      "last100_train_mean": last100.mean(), "last100_train_std": last100.std(),
                      "steps_to_threshold": np.mean(hits) if hits else "",
                      "seeds_reaching": len(hits) if args.threshold is not None else ""})
+    if not rows:
+        raise SystemExit(f"rewardlab plot: no run has {args.metric} rows yet")
     ax.set_xlabel("env steps")
     ax.set_ylabel(("evaluation" if args.metric == "eval" else "training") + " return (env reward)"
                   + (" — IQM" if args.iqm else ""))
