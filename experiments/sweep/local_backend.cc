@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = getpid();
+  const std::string nice = std::to_string(getpriority(PRIO_PROCESS, 0));
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -42,6 +44,15 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
     // the child: its own session, like a job started from its own terminal; a terminal's Ctrl-C
     // reaches it only through the sweep, and the scheduler's autogroups weigh each run on its own
     setsid();
+    // a new session starts a scheduler autogroup of weight nice 0: give it the sweep's nice
+    // value, or `nice -n 19 rewardlab sweep` would still take full cores from other sessions
+    const int group = open("/proc/self/autogroup", O_WRONLY);
+    if (group >= 0) {
+      if (write(group, nice.data(), nice.size()) < 0) {
+        // no autogroup scheduling on this kernel: nothing to adjust
+      }
+      close(group);
+    }
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, 1);
