@@ -2,6 +2,7 @@
 // manifest, SIGTERM or SIGKILL to a sweep and `sweep --resume` finishing every run exactly once
 // with the rows of an uninterrupted run (bad input: sweep_errors_test.cc).
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,10 +134,11 @@ TEST_CASE("a local sweep of 2 seeds x 2 grid values finishes with a complete man
 }
 
 // Starts `rewardlab sweep ARGS...` in the background with stdout in `out`.
-pid_t StartSweep(const std::vector<std::string>& args, const std::string& out) {
+pid_t StartSweep(const std::vector<std::string>& args, const std::string& out, int nice = 0) {
   const pid_t pid = fork();
   if (pid == 0) {
     if (!freopen(out.c_str(), "w", stdout)) _exit(127);
+    if (nice != 0 && setpriority(PRIO_PROCESS, 0, nice) != 0) _exit(127);
     std::vector<char*> argv{const_cast<char*>(REWARDLAB_BINARY), const_cast<char*>("sweep")};
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -144,6 +146,19 @@ pid_t StartSweep(const std::vector<std::string>& args, const std::string& out) {
     _exit(127);
   }
   return pid;
+}
+
+// The scheduler autogroup line ("/autogroup-N nice K") of the process training `run_dir`.
+std::string AutogroupOfRun(const fs::path& run_dir) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string cmdline = ReadText(e.path() / "cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(" train ") != std::string::npos &&
+        cmdline.find(run_dir.string()) != std::string::npos) {
+      return ReadText(e.path() / "autogroup");
+    }
+  }
+  return "";
 }
 
 // Waits up to a minute for the run folder's first finished checkpoint.
@@ -248,12 +263,14 @@ TEST_CASE("SIGTERM to a sweep checkpoints its runs and sweep --resume finishes e
   const std::string config = tmp.Write("tiny.yaml", text);
   const fs::path sweep = tmp.Path() / "sweep";
 
-  // start it in the background; stop it once the first run has a checkpoint
+  // start it in the background at nice 5; stop it once the first run has a checkpoint
   const pid_t pid = StartSweep({config, "--seeds", "0:2", "--jobs", "1", "--out", sweep.string()},
-                               (tmp.Path() / "sweep.out").string());
+                               (tmp.Path() / "sweep.out").string(), 5);
   REQUIRE(pid > 0);
   const fs::path first = sweep / "runs" / "000__s0";
   CHECK(WaitForCheckpoint(first));
+  // the run's own session (scheduler autogroup) has the sweep's nice value
+  if (fs::exists("/proc/self/autogroup")) CHECK_THAT(AutogroupOfRun(first), Contains("nice 5"));
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
