@@ -100,8 +100,9 @@ std::string SubmitSlurmArray(const std::string& sweep_dir, const std::string& pr
   if (Shell("sbatch --parsable " + Quote(script.string()), out) != 0) {
     while (!out.empty() && out.back() == '\n') out.pop_back();
     throw UserError(script.string() + ": sbatch refused the array job (" + out +
-                    "); fix the --slurm-* options and run `rewardlab sweep --resume " + sweep_dir +
-                    "`");
+                    "); fix the SLURM options (flags or the config's slurm section) and run "
+                    "`rewardlab sweep --resume " +
+                    sweep_dir + "`");
   }
   // --parsable prints "JOBID" or "JOBID;CLUSTER"
   return out.substr(0, out.find_first_of(";\n"));

@@ -3,7 +3,9 @@
 # slurmd on localhost as children of this shell (own socket, ports and state folder, so nothing
 # else on the machine is touched), runs a 3-run sweep as an array job, cancels one task mid-run,
 # resumes the sweep and checks that every run finished exactly once and that the cancelled run
-# has the rows of an uninterrupted one. The daemons are stopped by PID on exit.
+# has the rows of an uninterrupted one; then a --requeue sweep gets the time-limit signal, its
+# task requeues itself and the run resumes in the next allocation. The daemons are stopped by PID
+# on exit.
 #   tests/slurm/run_slurm_test.sh REWARDLAB_BINARY        exit 0 pass, 77 skipped, else failed
 set -euo pipefail
 bin="$(realpath "$1")"
@@ -29,7 +31,8 @@ cleanup() {
   local rc=$?
   slurm_stop || true
   if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
-    tail -n 20 "$SLURM_DIR"/log/*.log "$work"/sweep/logs/* 2>/dev/null || true
+    tail -n 20 "$SLURM_DIR"/log/*.log "$work"/sweep/logs/* "$work"/requeue/logs/* 2>/dev/null ||
+      true
   fi
   rm -rf "$work"
   exit $rc
@@ -41,10 +44,10 @@ slurm_start "$work" || skip "SLURM does not start here"
 cat > "$work/tiny.yaml" <<CFG
 name: slurmtiny
 seed: 0
-total_steps: 40960
+total_steps: 204800
 env: {id: CartPole-v1, num_envs: 8}
 agent: {type: ppo, num_steps: 32, num_minibatches: 4, update_epochs: 2, lr: 1.0e-3}
-eval: {every_steps: 4096, episodes: 3}
+eval: {every_steps: 20480, episodes: 3}
 checkpoint: {every_steps: 512}
 slurm: {throttle: 2, time: "10"}
 CFG
@@ -96,5 +99,44 @@ for name in ["episodes/step", "episodes/return", "episodes/length", "eval/step",
     assert np.array_equal(a[name][()], b[name][()]), name
 assert a.attrs["finished"] == 1
 print("resumed run: episodes and evaluations equal to an uninterrupted run")
+PY
+
+# requeue: SIGUSR1 to the batch shell, as SLURM sends it before the time limit (--signal=B:USR1),
+# checkpoints the run (exit 75) and the task requeues itself; the run resumes in its next
+# allocation, which starts as soon as SLURM's requeue hold (BeginTime) is lifted
+sed 's/^slurm: .*/slurm: {time: "10", requeue: true}/' "$work/tiny.yaml" > "$work/requeue.yaml"
+requeue="$work/requeue"
+"$bin" sweep "$work/requeue.yaml" --seeds 0:1 --backend slurm --no-wait --name requeue \
+  --out "$requeue"
+job=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['slurm']['job_ids'][-1])" "$requeue/sweep.json")
+ckpt="$requeue/runs/000__s0/checkpoints"
+for _ in $(seq 600); do has_checkpoint && break; sleep 0.1; done
+has_checkpoint || fail "the requeue run wrote no checkpoint in 60 s"
+scancel --batch --signal=USR1 "${job}_0"
+for _ in $(seq 300); do
+  grep -q "interrupted at step" "$requeue/runs/000__s0/console.log" && break
+  sleep 0.1
+done
+grep -q "interrupted at step" "$requeue/runs/000__s0/console.log" ||
+  fail "the time-limit signal made no checkpoint"
+for _ in $(seq 300); do
+  squeue -h -j "$job" -t PENDING 2>/dev/null | grep -q . && break
+  sleep 0.1
+done
+squeue -h -j "$job" -t PENDING | grep -q . || fail "the task did not requeue itself"
+scontrol update JobId="${job}_0" StartTime=now > /dev/null
+for _ in $(seq 1200); do squeue -h -j "$job" 2>/dev/null | grep -q . || break; sleep 0.1; done
+squeue -h -j "$job" | grep -q . && fail "the requeued task did not finish in 120 s"
+"$bin" sweep --resume "$requeue"
+/usr/bin/python3 - "$requeue" <<'PY'
+import json, os, sys
+m = json.load(open(os.path.join(sys.argv[1], "sweep.json")))
+run = m["runs"][0]
+assert run["status"] == "finished", run
+assert len(m["slurm"]["job_ids"]) == 1, m["slurm"]  # requeued, not resubmitted
+log = open(os.path.join(sys.argv[1], run["run_dir"], "console.log")).read().splitlines()
+assert sum(l.startswith("train ") for l in log) == 1, log
+assert sum(l.startswith("resume ") for l in log) == 1, log
+print("requeue: the signalled run checkpointed, requeued itself and finished once")
 PY
 echo "PASS"
