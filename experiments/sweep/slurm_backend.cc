@@ -15,6 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// squeue's short names of the states a job passes before it ends.
+constexpr const char* kSlurmActiveStates = "PD,CF,R,S,ST,CG,RQ,RF,RH,RS,SI,SO";
+
 // Runs `command` through the shell; returns its exit code and fills `out` with stdout+stderr.
 int Shell(const std::string& command, std::string& out) {
   out.clear();
@@ -110,7 +113,9 @@ std::string SubmitSlurmArray(const std::string& sweep_dir, const std::string& pr
 
 bool SlurmJobActive(const std::string& job_id) {
   std::string out;
-  Shell("squeue -h -j " + Quote(job_id) + " -o %i", out);
+  // every state short of the end, the requeue states included: squeue's default list leaves out
+  // a task between its `scontrol requeue` and its next PENDING
+  Shell("squeue -h -j " + Quote(job_id) + " -t " + kSlurmActiveStates + " -o %i", out);
   return out.find(job_id) != std::string::npos;
 }
 

@@ -21,7 +21,7 @@ std::string SlurmArrayScript(const std::string& sweep_dir, const std::string& pr
 // sbatch fails.
 std::string SubmitSlurmArray(const std::string& sweep_dir, const std::string& program,
                              const SweepManifest& manifest, const std::vector<int>& indices);
-// Whether any task of `job_id` is still pending or running (squeue).
+// Whether any task of `job_id` is still pending, running or being requeued (squeue).
 bool SlurmJobActive(const std::string& job_id);
 
 }  // namespace rl

@@ -125,8 +125,14 @@ for _ in $(seq 300); do
 done
 squeue -h -j "$job" -t PENDING | grep -q . || fail "the task did not requeue itself"
 scontrol update JobId="${job}_0" StartTime=now > /dev/null
-for _ in $(seq 1200); do squeue -h -j "$job" 2>/dev/null | grep -q . || break; sleep 0.1; done
-squeue -h -j "$job" | grep -q . && fail "the requeued task did not finish in 120 s"
+# done: the run resumed (its log says so) and no state of the job is left short of the end
+active="PD,CF,R,S,ST,CG,RQ,RF,RH,RS,SI,SO"
+finished() {
+  grep -q "^resume " "$requeue/runs/000__s0/console.log" &&
+    ! squeue -h -j "$job" -t "$active" 2>/dev/null | grep -q .
+}
+for _ in $(seq 1200); do finished && break; sleep 0.1; done
+finished || fail "the requeued task did not run and finish in 120 s"
 "$bin" sweep --resume "$requeue"
 /usr/bin/python3 - "$requeue" <<'PY'
 import json, os, sys

@@ -70,6 +70,11 @@ CONF
 
 # Stops the daemons slurm_start started, by PID, and waits for them.
 slurm_stop() {
+  # jobs still running (a failed test) are cancelled first, so no slurmstepd outlives slurmd
+  if [ -n "${SLURMCTLD_PID:-}" ] && squeue -h 2>/dev/null | grep -q .; then
+    scancel --user="$(id -un)" 2>/dev/null
+    for _ in $(seq 100); do squeue -h 2>/dev/null | grep -q . || break; sleep 0.1; done
+  fi
   if [ -n "${SLURMD_PID:-}" ]; then kill -TERM "$SLURMD_PID" 2>/dev/null; wait "$SLURMD_PID"; fi
   if [ -n "${SLURMCTLD_PID:-}" ]; then
     kill -TERM "$SLURMCTLD_PID" 2>/dev/null
