@@ -1,11 +1,13 @@
 // Raw step cost of every registered env: ns per Env::Step (resets included when episodes end),
-// and per env-step through a VecEnv of 8 copies on --threads threads (default 1).
+// per env-step through a VecEnv of 8 copies on --threads threads (default 1), and with --pair 1
+// the step cost of each of two copies stepped at once on two plain threads.
 //
-//   build/env_step_bench [--steps N] [--filter SUBSTRING] [--threads N]
+//   build/env_step_bench [--steps N] [--filter SUBSTRING] [--threads N] [--pair 0|1]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "envs/check_env.h"
 #include "envs/registry.h"
@@ -57,6 +59,22 @@ double NsPerVecStep(const std::string& id, const std::vector<Vec>& actions, long
   return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / (iters * 8);
 }
 
+// ns per step of each of two copies stepped at once on two plain threads (no VecEnv, no pool):
+// the env's own scaling across cores.
+std::pair<double, double> NsPerStepPair(const EnvEntry& entry, long steps) {
+  std::unique_ptr<Env> envs[2];
+  for (int k = 0; k < 2; ++k) {
+    envs[k] = entry.make(ConfigNode{}, "env.options");
+    envs[k]->SetRng(Rng(k, RngStream::kEnv, 0));
+  }
+  const auto actions = DrawActions(envs[0]->Spec().action, 4096);
+  double ns[2];
+  std::thread other([&] { ns[1] = NsPerStep(*envs[1], actions, steps); });
+  ns[0] = NsPerStep(*envs[0], actions, steps);
+  other.join();
+  return {ns[0], ns[1]};
+}
+
 }  // namespace
 }  // namespace rl
 
@@ -64,12 +82,15 @@ int main(int argc, char** argv) {
   long steps = 2000000;
   std::string filter;
   int threads = 1;
+  bool pair = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--steps")) steps = std::stol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--filter")) filter = argv[i + 1];
     if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--pair")) pair = std::stoi(argv[i + 1]) != 0;
   }
-  std::printf("%-28s %14s %14s\n", "env", "ns/step", "ns/step(vec8)");
+  std::printf("%-28s %14s %14s%s\n", "env", "ns/step", "ns/step(vec8)",
+              pair ? "   pair: ns/step of each of 2 threads" : "");
   for (const rl::EnvEntry& e : rl::EnvRegistry()) {
     if (!filter.empty() && e.id.find(filter) == std::string::npos) continue;
     auto env = e.make(rl::ConfigNode{}, "env.options");
@@ -81,7 +102,12 @@ int main(int argc, char** argv) {
       best = std::min(best, rl::NsPerStep(*env, actions, steps));
       best_vec = std::min(best_vec, rl::NsPerVecStep(e.id, actions, steps, threads));
     }
-    std::printf("%-28s %14.1f %14.1f\n", e.id.c_str(), best, best_vec);
+    std::printf("%-28s %14.1f %14.1f", e.id.c_str(), best, best_vec);
+    if (pair) {
+      const auto [a, b] = rl::NsPerStepPair(e, steps);
+      std::printf(" %10.1f %10.1f", a, b);
+    }
+    std::printf("\n");
   }
   return 0;
 }
