@@ -8,7 +8,10 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
+#include "core/error.h"
+#include "core/run_file.h"
 #include "envs/grid/grid_world.h"
 #include "envs/mujoco/mujoco_env.h"
 #include "experiments/playback.h"
@@ -61,6 +64,11 @@ void RunViewer(const ViewerOptions& options) {
   Playback playback({options.source, options.stochastic, 0, options.init_state});
   if (options.episode != 0) playback.Reset(options.episode);
   viewer::RunCurve curve(playback.RunFilePath());
+  int64_t replaying = options.replay;  // the row of /rollouts being replayed, -1 = live
+  if (replaying >= 0) {
+    if (!playback.IsRun()) throw UserError("--replay needs a run folder, not a config");
+    playback.Replay(ReadRecordedEpisode(playback.RunFilePath(), replaying));
+  }
   const viewer::HeatMap heat = viewer::ParseHeatMap(options.heat);
   const bool headless = !options.screenshot.empty() || !options.video.empty();
   viewer::Window window(options.width, options.height, !headless);
@@ -98,8 +106,11 @@ void RunViewer(const ViewerOptions& options) {
     if (frame > 1) frame_ms_sum += 1000 * frame_seconds;
     last = now;
     const KeyActions keys = ReadKeys(paused, speed, help, window);
-    if (keys.reset) playback.Reset(playback.Episode());
-    if (keys.next_episode) playback.Reset(playback.Episode() + 1);
+    if (keys.reset) playback.Restart();
+    if (keys.next_episode) {
+      replaying = -1;
+      playback.Reset(playback.Episode() + 1);
+    }
     if (mujoco && keys.camera) mujoco->CycleCamera(keys.camera);
 
     // advance: one step per frame when headless (reproducible pictures), else in real time
@@ -148,6 +159,15 @@ void RunViewer(const ViewerOptions& options) {
     if (mujoco) ImGui::Checkbox("contact points and forces", &mujoco->ShowContacts());
     if (grid) grid->DrawControls();
     if (ImGui::CollapsingHeader("learning curve", ImGuiTreeNodeFlags_DefaultOpen)) curve.Draw();
+    if (playback.IsRun() && ImGui::CollapsingHeader("episodes", ImGuiTreeNodeFlags_DefaultOpen)) {
+      const std::optional<int64_t> chosen =
+          viewer::DrawEpisodePicker(curve.Data(), playback, replaying);
+      if (chosen && *chosen < 0) playback.Reset(playback.Episode());
+      if (chosen && *chosen >= 0) {
+        playback.Replay(ReadRecordedEpisode(playback.RunFilePath(), *chosen));
+      }
+      if (chosen) replaying = *chosen;
+    }
     if (ImGui::CollapsingHeader("reward terms, this episode", ImGuiTreeNodeFlags_DefaultOpen)) {
       viewer::DrawTermPlots(playback);
     }
@@ -171,9 +191,10 @@ void RunViewer(const ViewerOptions& options) {
       }
     } else if (headless && frame >= options.frames) {
       window.WritePng(options.screenshot);
-      std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame)\n", options.screenshot.c_str(),
+      std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame%s)\n", options.screenshot.c_str(),
                   window.Width(), window.Height(), frame,
-                  frame > 2 ? frame_ms_sum / (frame - 2) : 0.0);
+                  frame > 2 ? frame_ms_sum / (frame - 2) : 0.0,
+                  viewer::ReplayStatus(playback, replaying).c_str());
       return;
     }
     if (keys.screenshot) {

@@ -6,7 +6,10 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/run_file.h"
 #include "envs/grid/grid_world.h"
+#include "tests/support/cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace rl {
 namespace {
@@ -73,6 +76,40 @@ TEST_CASE("Playback steps back through the episode and forward again to the same
   for (int i = 0; i < 10; ++i) REQUIRE(p.StepBack());
   CHECK(p.Observation() == seen[0]);
   CHECK_FALSE(p.StepBack());
+}
+
+TEST_CASE("Playback replays a run's recorded episodes and flags a diverging recording", "[unit]") {
+  testing::TempDir tmp;
+  const std::string run = (tmp.Path() / "run").string();
+  const testing::CliResult r = testing::RunCli(
+      "train " + kConfigs + "fourrooms_ppo.yaml --out " + run +
+      " --set total_steps=2048 --set eval.every_steps=1024 --set eval.episodes=2 --quiet");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  const RunData d = ReadRunFile(run + "/run.h5");
+  REQUIRE(d.rollout_step.size() == 2);
+  Playback p({run, false, 0, std::nullopt});
+  RecordedEpisode e = ReadRecordedEpisode(run + "/run.h5", 1);
+  p.Replay(e);
+  REQUIRE(p.Replayed() != nullptr);
+  while (!p.Done()) p.Step();
+  CHECK(p.EpisodeStep() == e.Length());
+  CHECK(p.EpisodeReturn() == d.rollout_return[1]);
+  CHECK(p.Divergence() == -1);
+  // the next step starts the same recording again
+  p.Step();
+  CHECK(p.EpisodeStep() == 1);
+  CHECK(p.TermTraces()[0].size() == 1);
+
+  // a recording that does not match the env: the first differing step is reported
+  const int64_t bad = std::min<int64_t>(2, e.Length() - 1);
+  e.rewards[bad] += 1.0;
+  p.Replay(e);
+  while (!p.Done()) p.Step();
+  CHECK(p.Divergence() == bad);
+  p.Reset(0);
+  CHECK(p.Replayed() == nullptr);
+  CHECK(p.Divergence() == -1);
 }
 
 TEST_CASE("Playback rejects a missing source and a folder that is not a run", "[unit]") {
