@@ -98,11 +98,9 @@ void Playback::Step() {
   if (replay_) {
     action = replay_->actions.col(t);
   } else {
-    // the agent acts on a full batch of its env width (exploration writes one column per env);
-    // column 0 is the playback's action
-    const int width = options_.stochastic ? config_.env.num_envs : 1;
-    obs_batch_ = obs_.replicate(1, width);
-    run_.agent->Act(obs_batch_, options_.stochastic ? ActMode::kExplore : ActMode::kEval, action_);
+    // kSample changes no statistics of the agent (PPO's observation normaliser stays as loaded)
+    obs_batch_ = obs_;
+    run_.agent->Act(obs_batch_, options_.stochastic ? ActMode::kSample : ActMode::kEval, action_);
     action = action_.col(0);
   }
   const Vec obs = obs_;

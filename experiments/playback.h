@@ -24,7 +24,7 @@ namespace rl {
 // Where a playback comes from and how it acts.
 struct PlaybackOptions {
   std::string source;             // run folder or YAML config
-  bool stochastic = false;        // sample actions (kExplore) instead of the deterministic ones
+  bool stochastic = false;        // sample actions (kSample) instead of the deterministic ones
   uint64_t seed = 0;              // seed of the playback env (episode k uses seed + k)
   std::optional<Vec> init_state;  // physical state every episode starts from
 };
@@ -88,6 +88,10 @@ class Playback {
   bool Done() const { return done_; }
   // The current observation.
   const Vec& Observation() const { return obs_; }
+  // Whether the live policy samples its actions (else it takes the deterministic ones).
+  bool Stochastic() const { return options_.stochastic; }
+  // Switches between sampled and deterministic actions from the next step on.
+  void SetStochastic(bool stochastic) { options_.stochastic = stochastic; }
 
  private:
   void ReloadIfNewer();

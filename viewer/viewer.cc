@@ -156,6 +156,10 @@ void RunViewer(const ViewerOptions& options) {
     ImGui::Begin("rewardlab", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
     viewer::DrawRunInfo(playback, paused, speed, mujoco ? mujoco->CameraName() : "");
+    bool stochastic = playback.Stochastic();
+    if (ImGui::Checkbox("stochastic policy (sample actions)", &stochastic)) {
+      playback.SetStochastic(stochastic);
+    }
     if (mujoco) ImGui::Checkbox("contact points and forces", &mujoco->ShowContacts());
     if (grid) grid->DrawControls();
     if (ImGui::CollapsingHeader("learning curve", ImGuiTreeNodeFlags_DefaultOpen)) curve.Draw();

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/h5.h"
 #include "core/run_file.h"
 #include "envs/grid/grid_world.h"
 #include "tests/support/cli.h"
@@ -76,6 +77,29 @@ TEST_CASE("Playback steps back through the episode and forward again to the same
   for (int i = 0; i < 10; ++i) REQUIRE(p.StepBack());
   CHECK(p.Observation() == seen[0]);
   CHECK_FALSE(p.StepBack());
+}
+
+TEST_CASE("Playback samples stochastic actions without touching the observation normaliser",
+          "[unit]") {
+  testing::TempDir tmp;
+  h5::File f = h5::File::Create((tmp.Path() / "agent.h5").string());
+  auto normaliser = [&](const std::string& name, Agent& agent) {
+    agent.Save(f.CreateGroup(name));
+    const h5::Group g = f.OpenGroup(name + "/obs_stats");
+    return std::make_pair(g.ReadDoubleAttr("count"), g.Read<double>("mean"));
+  };
+  Playback sampled({kConfigs + "hopper_ppo.yaml", true, 0, std::nullopt});
+  Playback greedy({kConfigs + "hopper_ppo.yaml", false, 0, std::nullopt});
+  REQUIRE(sampled.Stochastic());
+  const auto before = normaliser("before", sampled.GetAgent());
+  for (int i = 0; i < 5; ++i) sampled.Step(), greedy.Step();
+  CHECK(normaliser("after", sampled.GetAgent()) == before);
+  // the actions were sampled: the same start, other states than the deterministic policy's
+  CHECK(sampled.Observation() != greedy.Observation());
+  // while exploring (training) would have moved the statistics
+  Mat action;
+  sampled.GetAgent().Act(sampled.Observation(), ActMode::kExplore, action);
+  CHECK(normaliser("explored", sampled.GetAgent()).first != before.first);
 }
 
 TEST_CASE("Playback replays a run's recorded episodes and flags a diverging recording", "[unit]") {
