@@ -13,8 +13,11 @@
 
 namespace rl {
 
-// How to act: sample for exploration, or the deterministic action for evaluation.
-enum class ActMode { kExplore, kEval };
+// How to act. kExplore samples for training: it updates running statistics (PPO's observation
+// normaliser), stores what Observe needs and may act uniformly before learning starts (SAC).
+// kEval takes the deterministic action; kSample samples from the current policy like kExplore but
+// changes nothing in the agent except its exploration generator (viewing a stochastic policy).
+enum class ActMode { kExplore, kEval, kSample };
 
 // Named scalars from one update, in the order of Agent::MetricNames().
 using MetricValues = std::vector<double>;
@@ -25,7 +28,8 @@ class Agent {
   virtual ~Agent() = default;
 
   // Writes actions (act_dim x n) for observations (obs_dim x n), already in the env's units:
-  // clipped to a Box's bounds, or indices for Discrete. kExplore remembers what Observe needs.
+  // clipped to a Box's bounds, or indices for Discrete. kExplore remembers what Observe needs and
+  // takes exactly the training batch width (num_envs columns); kEval and kSample take any width.
   virtual void Act(const Mat& obs, ActMode mode, Mat& action) = 0;
   // Records the transitions of one VecEnv step taken with the last kExplore actions.
   virtual void Observe(const Mat& obs, const Mat& action, const VecStep& step) = 0;

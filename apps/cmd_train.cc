@@ -108,9 +108,8 @@ void RunTrain(const TrainArgs& args) {
   } else {
     CreateRunDir(dir, resolved);
     try {
-      file.emplace(RunFile::Create(
-          dir + "/run.h5", MakeRunInfo(config, resolved),
-          MakeRunLayout(trainer.TermNames(), trainer.MetricNames(), config.eval.episodes)));
+      file.emplace(RunFile::Create(dir + "/run.h5", MakeRunInfo(config, resolved),
+                                   MakeRunLayout(trainer, config.eval.episodes)));
     } catch (...) {
       std::filesystem::remove_all(dir);
       throw;

@@ -1,4 +1,4 @@
-// `rewardlab view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K]
+// `rewardlab view RUN_DIR|CONFIG [--screenshot FILE.png] [--frames N] [--episode K] [--replay K]
 // [--stochastic] [--paused] [--init-state X,...]`: watches a run's newest checkpoint (or a config's
 // untrained policy) in the viewer (viewer/, built when GLFW, ImGui and stb are installed).
 // `rewardlab record RUN_DIR|CONFIG --out FILE.mp4 [--episode K] [--fps N] [--max-frames N]`:
@@ -20,6 +20,7 @@ struct ViewArgs {
   std::string screenshot;
   int frames = 60;
   int64_t episode = 0;
+  int64_t replay = -1;
   bool stochastic = false;
   bool paused = false;
   std::string init_state;
@@ -35,6 +36,7 @@ void RunView(const ViewArgs& args) {
   options.screenshot = args.screenshot;
   options.frames = args.frames;
   options.episode = args.episode;
+  options.replay = args.replay;
   options.stochastic = args.stochastic;
   options.paused = args.paused;
   options.video = args.video;
@@ -63,6 +65,10 @@ void AddViewCommand(CLI::App& app) {
   cmd->add_option("--frames", args->frames, "frames before the screenshot (one env step each)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--episode", args->episode, "first episode; episode k resets with seed k")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--replay", args->replay,
+                  "replay recorded evaluation episode K of the run (0 = the first in run.h5 "
+                  "/rollouts) instead of the live policy")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--stochastic", args->stochastic,
                 "sample actions instead of the deterministic ones");

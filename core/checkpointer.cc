@@ -47,6 +47,8 @@ void Checkpointer::Write(int64_t step) {
     const h5::Group rows = f.CreateGroup("run_rows");
     rows.WriteIntAttr("episodes", static_cast<int64_t>(counts.episodes));
     rows.WriteIntAttr("eval", static_cast<int64_t>(counts.eval));
+    rows.WriteIntAttr("rollouts", static_cast<int64_t>(counts.rollouts));
+    rows.WriteIntAttr("rollout_steps", static_cast<int64_t>(counts.rollout_steps));
     std::string groups;
     std::vector<int64_t> metric_rows;
     for (const auto& [group, n] : counts.metrics) {
@@ -103,6 +105,11 @@ RowCounts Checkpointer::Restore(const std::string& path, Trainer& trainer, Agent
   const h5::Group rows = f.OpenGroup("run_rows");
   counts.episodes = static_cast<uint64_t>(rows.ReadIntAttr("episodes"));
   counts.eval = static_cast<uint64_t>(rows.ReadIntAttr("eval"));
+  // checkpoints written before recorded episodes existed count none
+  if (rows.HasAttr("rollouts")) {
+    counts.rollouts = static_cast<uint64_t>(rows.ReadIntAttr("rollouts"));
+    counts.rollout_steps = static_cast<uint64_t>(rows.ReadIntAttr("rollout_steps"));
+  }
   const std::string groups = rows.ReadStringAttr("metric_groups");
   const std::vector<int64_t> metric_rows = rows.Read<int64_t>("metric_rows");
   size_t start = 0;

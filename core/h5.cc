@@ -179,4 +179,34 @@ template class Appendable<float>;
 template class Appendable<int64_t>;
 template class Appendable<uint8_t>;
 
+// --- partial reads ---
+
+template <Element T>
+std::vector<T> Group::ReadRows(std::string_view name, uint64_t first, uint64_t count) const {
+  const Dims shape = Shape(name);
+  if (shape.empty() || shape.size() > 2 || first + count > shape[0]) {
+    Fail(file_, "dataset '" + Child(name) + "' has no rows " + std::to_string(first) + ".." +
+                    std::to_string(first + count) + " (it is not 1-D or 2-D, or has " +
+                    std::to_string(shape.empty() ? 0 : shape[0]) + " rows)");
+  }
+  const hsize_t cols = shape.size() == 2 ? shape[1] : 1;
+  std::vector<T> out(count * cols);
+  if (out.empty()) return out;
+  Handle dataset = OpenDataset(name);
+  Handle space(H5Dget_space(dataset.Id()), H5Sclose);
+  const hsize_t start[2] = {first, 0}, size[2] = {count, cols}, total = out.size();
+  Handle mem(H5Screate_simple(1, &total, nullptr), H5Sclose);
+  if (H5Sselect_hyperslab(space.Id(), H5S_SELECT_SET, start, nullptr, size, nullptr) < 0 ||
+      H5Dread(dataset.Id(), internal::NativeType<T>(), mem.Id(), space.Id(), H5P_DEFAULT,
+              out.data()) < 0) {
+    FailH5(file_, "cannot read '" + Child(name) + "'");
+  }
+  return out;
+}
+
+template std::vector<double> Group::ReadRows(std::string_view, uint64_t, uint64_t) const;
+template std::vector<float> Group::ReadRows(std::string_view, uint64_t, uint64_t) const;
+template std::vector<int64_t> Group::ReadRows(std::string_view, uint64_t, uint64_t) const;
+template std::vector<uint8_t> Group::ReadRows(std::string_view, uint64_t, uint64_t) const;
+
 }  // namespace rl::h5

@@ -138,6 +138,10 @@ class Group {
   // Reads a whole dataset, converting to T; fills `dims` if given.
   template <Element T>
   std::vector<T> Read(std::string_view name, Dims* dims = nullptr) const;
+  // Reads rows [first, first + count) of a 1-D or 2-D dataset, row-major; throws when they are
+  // not all there.
+  template <Element T>
+  std::vector<T> ReadRows(std::string_view name, uint64_t first, uint64_t count) const;
   // The dimensions of a dataset.
   Dims Shape(std::string_view name) const;
 

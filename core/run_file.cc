@@ -12,38 +12,9 @@
 namespace rl {
 
 using run_file_internal::CheckFormat;
+using run_file_internal::Column;
 using run_file_internal::ReadLayout;
 using run_file_internal::SplitMetric;
-
-namespace {
-
-// An appendable dataset whose new rows wait in memory until Flush: one extent change and one
-// write per dataset per flush, instead of one per row. Readers and crash safety see no difference,
-// since rows become visible and durable at H5Fflush either way.
-template <h5::Element T>
-struct Column {
-  h5::Appendable<T> dataset;
-  std::vector<T> pending;  // [rows x cols] not yet written
-
-  void Append(T value) { pending.push_back(value); }
-  void AppendRows(std::span<const T> rows) {
-    pending.insert(pending.end(), rows.begin(), rows.end());
-  }
-  void Write() {
-    if (pending.empty()) return;
-    dataset.AppendRows(pending);
-    pending.clear();
-  }
-  void Resize(uint64_t rows) {
-    Write();
-    dataset.Resize(rows);
-  }
-  uint64_t Rows() const { return dataset.Rows() + pending.size() / dataset.Cols(); }
-  uint64_t Cols() const { return dataset.Cols(); }
-  const std::string& Name() const { return dataset.Name(); }
-};
-
-}  // namespace
 
 // The open file and a cached id and row buffer for every appendable dataset.
 struct RunFile::Impl {
@@ -64,6 +35,7 @@ struct RunFile::Impl {
   Column<int64_t> eval_step;
   Column<double> eval_return_mean, eval_return_std, eval_returns;
   std::vector<Metrics> metrics;
+  run_file_internal::RolloutColumns rollouts;  // bound only when HasRollouts()
 
   // best effort: rows appended but never flushed still reach the file on a normal exit
   ~Impl() {
@@ -75,6 +47,7 @@ struct RunFile::Impl {
 
   // writes every buffered row (the file still needs H5Fflush to publish them)
   void WritePending() {
+    if (HasRollouts()) rollouts.Write();
     for (auto* c : {&episode_step, &episode_length, &eval_step}) c->Write();
     for (auto* c : {&episode_return, &episode_optimized_return, &eval_return_mean, &eval_return_std,
                     &eval_returns}) {
@@ -115,7 +88,10 @@ struct RunFile::Impl {
       metrics.back().names.push_back(name);
       bind(metrics.back().values.emplace_back(), ("metrics/" + full).c_str());
     }
+    if (HasRollouts()) rollouts.Bind(file, layout.rollouts, create);
   }
+
+  bool HasRollouts() const { return layout.rollouts.action_dim > 0; }
 };
 
 namespace {
@@ -123,6 +99,10 @@ namespace {
 // checks the names and orders metrics by group (first appearance), keeping order within a group
 RunLayout Normalize(const std::string& path, RunLayout layout) {
   if (layout.eval_episodes < 1) throw UserError(path + ": eval_episodes must be at least 1");
+  const RolloutLayout& r = layout.rollouts;
+  if (r.action_dim < 0 || (r.action_dim > 0 && (r.state_dim < 1 || r.num_terms < 1))) {
+    throw UserError(path + ": recorded episodes need positive action, state and term widths");
+  }
   std::set<std::string> seen;
   for (const std::string& term : layout.term_names) {
     if (term.empty() || term.find('/') != std::string::npos || term == "." || term == "..") {
@@ -219,6 +199,16 @@ RunFile RunFile::OpenForResume(const std::string& path, const RowCounts& counts)
     PlanTruncation(path, it->second, &plan, group.step);
     for (auto& values : group.values) PlanTruncation(path, it->second, &plan, values);
   }
+  // a file written before /rollouts existed records nothing, and its checkpoints count nothing
+  if (m.HasRollouts()) {
+    auto& r = m.rollouts;
+    PlanTruncation(path, counts.rollouts, &plan, r.step, r.episode, r.episode_return, r.length,
+                   r.terminated, r.offset, r.start_state, r.start_rng);
+    PlanTruncation(path, counts.rollout_steps, &plan, r.action, r.reward, r.terms);
+  } else if (counts.rollouts > 0) {
+    throw UserError(path +
+                    ": the checkpoint counts recorded episodes but the file has no /rollouts");
+  }
   for (const auto& truncate : plan) truncate();
   impl->file.WriteIntAttr("finished", 0);
   impl->file.StartSwmrWrite();
@@ -252,6 +242,13 @@ void RunFile::AppendEval(int64_t step, std::span<const double> returns) {
   impl_->eval_return_mean.Append(mean);
   impl_->eval_return_std.Append(std::sqrt(sum_sq / returns.size()));
   impl_->eval_returns.AppendRows(returns);
+}
+
+bool RunFile::HasRollouts() const { return impl_->HasRollouts(); }
+
+void RunFile::AppendRollout(const RecordedEpisode& episode) {
+  if (!HasRollouts()) throw UserError(Path() + ": this run file has no /rollouts datasets");
+  impl_->rollouts.Append(Path(), episode);
 }
 
 int RunFile::MetricGroup(std::string_view group) const {
@@ -298,6 +295,10 @@ RowCounts RunFile::Counts() const {
   counts.episodes = impl_->episode_step.Rows();
   counts.eval = impl_->eval_step.Rows();
   for (const Impl::Metrics& m : impl_->metrics) counts.metrics[m.name] = m.step.Rows();
+  if (HasRollouts()) {
+    counts.rollouts = impl_->rollouts.step.Rows();
+    counts.rollout_steps = impl_->rollouts.reward.Rows();
+  }
   return counts;
 }
 

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/recorded_episode.h"
+
 namespace rl {
 
 // The value of the root attribute `format`.
@@ -39,11 +41,19 @@ struct RunInfo {
   std::string started_at;  // ISO 8601 UTC, e.g. "2024-05-01T12:00:00Z"
 };
 
+// The widths of the recorded evaluation episodes (/rollouts); action_dim 0 = none recorded.
+struct RolloutLayout {
+  int64_t action_dim = 0;  // columns of /rollouts/action
+  int64_t state_dim = 0;   // columns of /rollouts/start_state (the env's SnapshotState())
+  int64_t num_terms = 0;   // columns of /rollouts/terms (the env's reward terms)
+};
+
 // The names fixed at creation: every dataset exists before SWMR writing starts.
 struct RunLayout {
   std::vector<std::string> term_names;    // /episodes/terms/<name>, in AppendEpisode's order
   std::vector<std::string> metric_names;  // "group/name", e.g. "losses/approx_kl"
   int64_t eval_episodes = 1;              // columns of /eval/returns
+  RolloutLayout rollouts;                 // recorded evaluation episodes; default: none
 };
 
 // One finished training episode.
@@ -61,6 +71,8 @@ struct RowCounts {
   uint64_t episodes = 0;                    // rows of every /episodes dataset
   uint64_t eval = 0;                        // rows of every /eval dataset
   std::map<std::string, uint64_t> metrics;  // metric group -> rows of /metrics/<group>/*
+  uint64_t rollouts = 0;                    // recorded episodes (rows of /rollouts/step, ...)
+  uint64_t rollout_steps = 0;               // their steps (rows of /rollouts/action, ...)
 };
 
 // Writes a run file with SWMR; move-only.
@@ -87,6 +99,10 @@ class RunFile {
   const std::vector<std::string>& MetricNames(int group) const;
   // Appends one row to a metric group: its step and one value per metric (NaN = not computed).
   void AppendMetrics(int group, int64_t step, std::span<const double> values);
+  // Whether the file has /rollouts datasets (files written before they existed have none).
+  bool HasRollouts() const;
+  // Appends one recorded evaluation episode; throws when its widths differ from the layout's.
+  void AppendRollout(const RecordedEpisode& episode);
 
   // Makes every appended row durable against a kill and visible to SWMR readers.
   void Flush();
@@ -127,11 +143,19 @@ struct RunData {
   std::vector<double> eval_return_std;                       // [evals]
   std::vector<double> eval_returns;              // [evals x layout.eval_episodes] row-major
   std::map<std::string, MetricColumns> metrics;  // group -> columns
+  std::vector<int64_t> rollout_step;             // [recorded] env steps at the evaluation
+  std::vector<int64_t> rollout_episode;          // [recorded] index in the evaluation
+  std::vector<double> rollout_return;            // [recorded] env return
+  std::vector<int64_t> rollout_length;           // [recorded] steps
+  std::vector<uint8_t> rollout_terminated;       // [recorded] 1 = terminated, 0 = truncated
 };
 
 // Reads a run file as a SWMR reader (works while it is written, and after a kill); throws a
 // UserError for a missing or foreign file or another format version.
 RunData ReadRunFile(const std::string& path);
+// Reads recorded episode `index` (a row of RunData::rollout_step) of a run file, step by step;
+// throws UserError when there is no such episode.
+RecordedEpisode ReadRecordedEpisode(const std::string& path, int64_t index);
 
 }  // namespace rl
 

@@ -60,6 +60,7 @@ RunLayout ReadLayout(const h5::File& file) {
   if (eval_dims.size() != 2) throw UserError(file.FilePath() + ": '/eval/returns' is not 2-D");
   layout.eval_episodes = static_cast<int64_t>(eval_dims[1]);
   ListMetrics(file.OpenGroup("metrics"), "", &layout.metric_names);
+  layout.rollouts = ReadRolloutLayout(file);
   return layout;
 }
 
@@ -126,6 +127,7 @@ RunData ReadRunFile(const std::string& path) {
     columns.step.resize(n);
     for (auto& [name, values] : columns.values) values.resize(n);
   }
+  run_file_internal::ReadRolloutIndex(f, d);
   return d;
 }
 

@@ -23,6 +23,16 @@ RunLayout MakeRunLayout(const std::vector<std::string>& reward_terms,
   return layout;
 }
 
+RunLayout MakeRunLayout(const Trainer& trainer, int eval_episodes) {
+  RunLayout layout = MakeRunLayout(trainer.TermNames(), trainer.MetricNames(), eval_episodes);
+  if (trainer.RecordedEpisodes() > 0) {
+    const Env& env = trainer.EvalEnv()->At(0);
+    layout.rollouts = {env.Spec().action.Dim(), env.SnapshotState().size(),
+                       static_cast<int64_t>(env.Spec().reward_terms.size())};
+  }
+  return layout;
+}
+
 RunLogger::RunLogger(RunFile& file, const std::vector<std::string>& agent_metrics,
                      double flush_interval_s)
     : file_(file),
@@ -58,7 +68,12 @@ void RunLogger::OnUpdate(int64_t /*step*/, const MetricValues& values) {
   }
 }
 
-void RunLogger::OnEval(const EvalRecord& eval) { file_.AppendEval(eval.step, eval.returns); }
+void RunLogger::OnEval(const EvalRecord& eval) {
+  file_.AppendEval(eval.step, eval.returns);
+  // a run file from before /rollouts existed (resumed) keeps no recorded episodes
+  if (!file_.HasRollouts()) return;
+  for (const RecordedEpisode& e : eval.recorded) file_.AppendRollout(e);
+}
 
 void RunLogger::AppendGroups(int64_t step) {
   for (size_t g = 0; g < rows_.size(); ++g) {

@@ -13,7 +13,6 @@
 
 namespace rl {
 
-// Metric names the logger itself adds to an agent's.
 // Metric names the logger itself adds to an agent's: the loop's env steps per second, and the env
 // steps per second of the time spent inside the env alone (their ratio is the share of the
 // physics in training time).
@@ -52,6 +51,8 @@ class RunLogger : public TrainerHook {
 // The layout of a run file for an env's reward terms and an agent's metrics.
 RunLayout MakeRunLayout(const std::vector<std::string>& reward_terms,
                         const std::vector<std::string>& agent_metrics, int eval_episodes);
+// The layout of a run file for everything `trainer` reports, recorded episodes included.
+RunLayout MakeRunLayout(const Trainer& trainer, int eval_episodes);
 
 }  // namespace rl
 

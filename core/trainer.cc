@@ -1,5 +1,6 @@
 #include "core/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -81,6 +82,11 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
   env.Reset(obs);
   VecStep out;
   env.ResizeFor(out);
+  // the first RecordedEpisodes() episodes to end are kept step by step; every slot tapes its
+  // current episode until they are all in
+  const size_t keep = static_cast<size_t>(RecordedEpisodes());
+  std::vector<EpisodeTape> tapes(keep > 0 ? n : 0);
+  for (size_t i = 0; i < tapes.size(); ++i) tapes[i].Start(env.At(static_cast<int>(i)));
   // slot i runs a fixed number of episodes (as SB3's evaluate_policy), so short episodes do not
   // crowd out long ones
   Vec returns = Vec::Zero(n);
@@ -90,9 +96,21 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
     agent_.Act(obs, ActMode::kEval, action);
     env.Step(action, out);
     returns += out.reward;
+    const bool taping = record.recorded.size() < keep;
+    for (int i = 0; i < n && taping; ++i) {
+      tapes[i].Add(action.col(i), out.reward[i], out.terms.col(i));
+    }
     for (int i = 0; i < n; ++i) {
       if (!out.episode_length[i]) continue;
-      if (done[i] < target[i]) record.returns.push_back(returns[i]);
+      if (done[i] < target[i]) {
+        record.returns.push_back(returns[i]);
+        const size_t k = record.returns.size() - 1;
+        if (k < keep) {
+          record.recorded.push_back(
+              tapes[i].Finish(step, static_cast<int64_t>(k), out.terminated[i] != 0));
+        }
+      }
+      if (taping) tapes[i].Start(env.At(i));
       ++done[i];
       returns[i] = 0.0;
     }
@@ -104,6 +122,10 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
   for (double r : record.returns) sq += (r - record.mean) * (r - record.mean);
   record.std = std::sqrt(sq / record.returns.size());
   return record;
+}
+
+int Trainer::RecordedEpisodes() const {
+  return eval_env_ ? std::min(settings_.record_episodes, settings_.eval_episodes) : 0;
 }
 
 void Trainer::Begin() {

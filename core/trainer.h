@@ -10,6 +10,7 @@
 
 #include "agents/agent.h"
 #include "core/h5.h"
+#include "core/recorded_episode.h"
 #include "envs/vec_env.h"
 #include "rewards/reward_pipeline.h"
 
@@ -27,10 +28,11 @@ struct EpisodeRecord {
 
 // One evaluation: deterministic policy, env return.
 struct EvalRecord {
-  int64_t step = 0;             // env steps when it ran
-  std::vector<double> returns;  // one per episode
-  double mean = 0.0;            // mean of returns
-  double std = 0.0;             // population std of returns
+  int64_t step = 0;                       // env steps when it ran
+  std::vector<double> returns;            // one per episode
+  double mean = 0.0;                      // mean of returns
+  double std = 0.0;                       // population std of returns
+  std::vector<RecordedEpisode> recorded;  // the first TrainerSettings::record_episodes episodes
 };
 
 // Wall-clock throughput of the iteration that just ended (time between two updates).
@@ -73,6 +75,7 @@ struct TrainerSettings {
   int64_t eval_every = 0;        // evaluate every this many env steps; 0 = only at the end
   int eval_episodes = 10;        // episodes per evaluation
   uint64_t seed = 0;             // seeds the evaluation envs
+  int record_episodes = 0;       // episodes of each evaluation kept step by step (EvalRecord)
 };
 
 // Runs the loop over a training VecEnv and (optionally) an evaluation VecEnv.
@@ -95,6 +98,10 @@ class Trainer {
   EvalRecord Evaluate(int64_t step, int index);
   // Env steps taken so far.
   int64_t GlobalStep() const { return global_step_; }
+  // Episodes each evaluation records step by step (0 without an evaluation env).
+  int RecordedEpisodes() const;
+  // The evaluation env (null without evaluation).
+  const VecEnv* EvalEnv() const { return eval_env_; }
   // Names of EpisodeRecord::term_sums: the env's reward terms, then the reward modules'.
   std::vector<std::string> TermNames() const;
   // Names of OnUpdate's values: the agent's metrics, then the learned reward modules'.

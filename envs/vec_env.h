@@ -58,6 +58,8 @@ class VecEnv {
   int Size() const { return static_cast<int>(envs_.size()); }
   // Slot i's env.
   Env& At(int i) { return *envs_[i]; }
+  // Slot i's env, read-only.
+  const Env& At(int i) const { return *envs_[i]; }
   // Sizes `out` for this env.
   void ResizeFor(VecStep& out) const;
   // Resets every slot; obs is resized to (obs_dim x n).

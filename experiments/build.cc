@@ -18,9 +18,10 @@ Experiment BuildExperiment(const ExperimentConfig& config) {
                 .make(config.agent, e.env->Spec(), config.env.num_envs, config.seed);
   e.reward = std::make_unique<RewardPipeline>(
       MakeRewardPipeline(config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0}));
-  e.trainer = std::make_unique<Trainer>(TrainerSettings{config.total_steps, config.eval.every_steps,
-                                                        config.eval.episodes, config.seed},
-                                        *e.env, e.eval_env.get(), *e.agent, *e.reward);
+  e.trainer = std::make_unique<Trainer>(
+      TrainerSettings{config.total_steps, config.eval.every_steps, config.eval.episodes,
+                      config.seed, config.eval.record_episodes},
+      *e.env, e.eval_env.get(), *e.agent, *e.reward);
   return e;
 }
 

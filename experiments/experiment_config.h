@@ -16,6 +16,7 @@ struct EvalConfig {
   int64_t every_steps = 10000;  // env steps between evaluations; 0 = only at the end
   int episodes = 10;            // episodes per evaluation
   int num_envs = 0;             // parallel evaluation envs; 0 = min(episodes, 10)
+  int record_episodes = 1;      // episodes of each evaluation recorded step by step for replay
 
   template <class V>
   void Fields(V& v) {
@@ -24,6 +25,10 @@ struct EvalConfig {
     v("episodes", episodes, "episodes per evaluation (deterministic policy, env return)",
       Check::Min(1));
     v("num_envs", num_envs, "parallel evaluation envs; 0 = min(episodes, 10)", Check::Min(0));
+    v("record_episodes", record_episodes,
+      "episodes of each evaluation stored step by step in run.h5 /rollouts for `rewardlab view` "
+      "to replay (the first to end); 0 = none",
+      Check::Min(0));
   }
 };
 

@@ -48,12 +48,27 @@ void Playback::ReloadIfNewer() {
 }
 
 void Playback::Reset(int64_t episode) {
-  ReloadIfNewer();
+  replay_.reset();
   episode_ = episode;
-  env_->Seed(options_.seed + static_cast<uint64_t>(episode));
-  ResetOptions reset;
-  reset.init_state = options_.init_state;
-  env_->Reset(obs_, reset);
+  Restart();
+}
+
+void Playback::Replay(RecordedEpisode episode) {
+  replay_ = std::move(episode);
+  Restart();
+}
+
+void Playback::Restart() {
+  divergence_ = -1;
+  if (replay_) {
+    RestoreEpisodeStart(*replay_, *env_, obs_);
+  } else {
+    ReloadIfNewer();
+    env_->Seed(options_.seed + static_cast<uint64_t>(episode_));
+    ResetOptions reset;
+    reset.init_state = options_.init_state;
+    env_->Reset(obs_, reset);
+  }
   traces_.assign(term_names_.size(), {});
   episode_return_ = 0;
   done_ = false;
@@ -73,13 +88,21 @@ bool Playback::StepBack() {
 }
 
 void Playback::Step() {
-  if (done_) Reset(episode_ + 1);
-  // the agent acts on a full batch of its env width (exploration writes one column per env);
-  // column 0 is the playback's action
-  const int width = options_.stochastic ? config_.env.num_envs : 1;
-  obs_batch_ = obs_.replicate(1, width);
-  run_.agent->Act(obs_batch_, options_.stochastic ? ActMode::kExplore : ActMode::kEval, action_);
-  const Vec action = action_.col(0);
+  if (done_ && replay_) {
+    Restart();
+  } else if (done_) {
+    Reset(episode_ + 1);
+  }
+  const int64_t t = env_->ElapsedSteps();
+  Vec action;
+  if (replay_) {
+    action = replay_->actions.col(t);
+  } else {
+    // kSample changes no statistics of the agent (PPO's observation normaliser stays as loaded)
+    obs_batch_ = obs_;
+    run_.agent->Act(obs_batch_, options_.stochastic ? ActMode::kSample : ActMode::kEval, action_);
+    action = action_.col(0);
+  }
   const Vec obs = obs_;
   if (history_.size() == kHistorySteps) history_.pop_front();
   history_.push_back(
@@ -104,6 +127,14 @@ void Playback::Step() {
   episode_return_ += result_.reward;
   obs_ = result_.obs;
   done_ = result_.terminated || result_.truncated;
+  if (replay_) {
+    // the recording ends exactly where the env ends the episode, with the same rewards
+    const bool last = t + 1 == replay_->Length();
+    if (divergence_ < 0 && (result_.reward != replay_->rewards[t] || done_ != last)) {
+      divergence_ = t;
+    }
+    done_ = done_ || last;
+  }
 }
 
 }  // namespace rl

@@ -1,7 +1,9 @@
 // Plays a policy in one fresh env, step by step, for the viewer (DESIGN §1 rule 7: this part
 // needs no display). The source is a run folder (its newest checkpoint's agent, followed as the
-// run writes new ones) or a config (an untrained agent). Every step records the env's reward
-// terms and each reward module's unweighted output, as the trainer labels them.
+// run writes new ones) or a config (an untrained agent). Instead of the live policy it can also
+// replay a recorded evaluation episode of the run file, checking the replayed rewards against the
+// recorded ones. Every step records the env's reward terms and each reward module's unweighted
+// output, as the trainer labels them.
 #ifndef REWARDLAB_EXPERIMENTS_PLAYBACK_H_
 #define REWARDLAB_EXPERIMENTS_PLAYBACK_H_
 
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/config_node.h"
+#include "core/recorded_episode.h"
 #include "envs/env.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
@@ -21,7 +24,7 @@ namespace rl {
 // Where a playback comes from and how it acts.
 struct PlaybackOptions {
   std::string source;             // run folder or YAML config
-  bool stochastic = false;        // sample actions (kExplore) instead of the deterministic ones
+  bool stochastic = false;        // sample actions (kSample) instead of the deterministic ones
   uint64_t seed = 0;              // seed of the playback env (episode k uses seed + k)
   std::optional<Vec> init_state;  // physical state every episode starts from
 };
@@ -35,13 +38,23 @@ class Playback {
   // Loads the source; throws UserError for a missing or bad run folder, config or checkpoint.
   explicit Playback(const PlaybackOptions& options);
 
-  // Advances one step; starts the next episode first when the last one ended.
+  // Advances one step; when the episode has ended, starts the next one (live) or the same one
+  // again (replay) first.
   void Step();
   // Goes back one step of the current episode (env state and traces); false when at its start
   // or past the history kept (kHistorySteps).
   bool StepBack();
-  // Starts episode `episode` (its own seed); reloads the agent if the run has a newer checkpoint.
+  // Starts live episode `episode` (its own seed); reloads the agent if the run has a newer
+  // checkpoint. Ends a replay.
   void Reset(int64_t episode);
+  // Starts the current episode again: the same seed, or the replayed episode's start.
+  void Restart();
+  // Replays a recorded episode: its start state and generator, then its actions.
+  void Replay(RecordedEpisode episode);
+  // The episode being replayed; null while the policy acts live.
+  const RecordedEpisode* Replayed() const { return replay_ ? &*replay_ : nullptr; }
+  // The first step (0-based) of the replay whose reward or end differs from the recording, or -1.
+  int64_t Divergence() const { return divergence_; }
 
   // The playback env (its state is what a scene draws).
   Env& GetEnv() { return *env_; }
@@ -75,6 +88,10 @@ class Playback {
   bool Done() const { return done_; }
   // The current observation.
   const Vec& Observation() const { return obs_; }
+  // Whether the live policy samples its actions (else it takes the deterministic ones).
+  bool Stochastic() const { return options_.stochastic; }
+  // Switches between sampled and deterministic actions from the next step on.
+  void SetStochastic(bool stochastic) { options_.stochastic = stochastic; }
 
  private:
   void ReloadIfNewer();
@@ -88,6 +105,8 @@ class Playback {
     double episode_return = 0;
   };
 
+  std::optional<RecordedEpisode> replay_;
+  int64_t divergence_ = -1;
   PlaybackOptions options_;
   ExperimentConfig config_;
   std::string config_text_;

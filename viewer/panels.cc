@@ -69,15 +69,68 @@ void RunCurve::Draw() const {
               static_cast<long long>(d.eval_step.back()), d.eval_return_mean.back());
 }
 
+std::optional<int64_t> DrawEpisodePicker(const RunData& d, const Playback& playback,
+                                         int64_t replaying) {
+  std::optional<int64_t> chosen;
+  const size_t n = d.rollout_step.size();
+  if (n == 0) {
+    ImGui::TextDisabled("no recorded episodes yet (eval.record_episodes, docs/viewer.md)");
+  }
+  if (ImGui::BeginListBox("##episodes",
+                          ImVec2(-FLT_MIN, 7 * ImGui::GetTextLineHeightWithSpacing()))) {
+    if (ImGui::Selectable("live policy", replaying < 0)) chosen = -1;
+    char label[128];
+    for (size_t k = 0; k < n; ++k) {
+      std::snprintf(label, sizeof(label), "eval @ %lld  #%lld  return %.4g  (%lld steps)",
+                    static_cast<long long>(d.rollout_step[k]),
+                    static_cast<long long>(d.rollout_episode[k]), d.rollout_return[k],
+                    static_cast<long long>(d.rollout_length[k]));
+      ImGui::PushID(static_cast<int>(k));
+      if (ImGui::Selectable(label, replaying == static_cast<int64_t>(k))) {
+        chosen = static_cast<int64_t>(k);
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndListBox();
+  }
+  if (playback.Replayed() && playback.Divergence() >= 0) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 90, 70, 255));
+    ImGui::TextWrapped(
+        "WARNING: the replay diverges from the recording at step %lld (reward or episode end "
+        "differs): this build or env is not the one that recorded it",
+        static_cast<long long>(playback.Divergence()));
+    ImGui::PopStyleColor();
+  }
+  return chosen;
+}
+
+std::string ReplayStatus(const Playback& playback, int64_t replaying) {
+  if (!playback.Replayed()) return "";
+  const int64_t t = playback.Divergence();
+  return ", replay of recorded episode " + std::to_string(replaying) + " at step " +
+         std::to_string(playback.EpisodeStep()) + " of " +
+         std::to_string(playback.Replayed()->Length()) + ": " +
+         (t < 0 ? std::string("rewards match")
+                : "DIVERGES from the recording at step " + std::to_string(t));
+}
+
 void DrawRunInfo(const Playback& playback, bool paused, double speed, const std::string& camera) {
   const ExperimentConfig& c = playback.Config();
   ImGui::Text("%s: %s on %s, seed %llu", playback.IsRun() ? "run" : "config", c.name.c_str(),
               c.env.id.c_str(), static_cast<unsigned long long>(c.seed));
   const std::string& ckpt = playback.Checkpoint();
   ImGui::TextWrapped("policy: %s", ckpt.empty() ? "untrained (no checkpoint)" : ckpt.c_str());
-  ImGui::Text("episode %lld  step %lld  return %.4g%s", static_cast<long long>(playback.Episode()),
-              static_cast<long long>(playback.EpisodeStep()), playback.EpisodeReturn(),
-              playback.Done() ? "  (ended)" : "");
+  if (const RecordedEpisode* r = playback.Replayed()) {
+    ImGui::Text("replay: eval at %lld, #%lld  step %lld/%lld  return %.4g%s",
+                static_cast<long long>(r->step), static_cast<long long>(r->episode),
+                static_cast<long long>(playback.EpisodeStep()), static_cast<long long>(r->Length()),
+                playback.EpisodeReturn(), playback.Done() ? "  (ended)" : "");
+  } else {
+    ImGui::Text("episode %lld  step %lld  return %.4g%s",
+                static_cast<long long>(playback.Episode()),
+                static_cast<long long>(playback.EpisodeStep()), playback.EpisodeReturn(),
+                playback.Done() ? "  (ended)" : "");
+  }
   ImGui::Text("%s  speed x%.3g%s%s", paused ? "paused" : "playing", speed,
               camera.empty() ? "" : "  camera: ", camera.c_str());
   if (ImGui::CollapsingHeader("resolved config")) {

@@ -1,10 +1,12 @@
 // The viewer's panels: run info and resolved config, the learning curve from the run file (re-read
-// every few seconds, so a run still training updates), and a per-step plot of every reward term
-// of the current episode.
+// every few seconds, so a run still training updates), the picker of recorded episodes, and a
+// per-step plot of every reward term of the current episode.
 #ifndef REWARDLAB_VIEWER_PANELS_H_
 #define REWARDLAB_VIEWER_PANELS_H_
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/run_file.h"
@@ -32,6 +34,13 @@ class RunCurve {
   std::chrono::steady_clock::time_point last_read_;
 };
 
+// The episode picker: "live policy" and every recorded evaluation episode of the run (eval step,
+// return), with a warning when a replay diverges from its recording. `replaying` is the row being
+// replayed (-1 = live); returns the row chosen this frame (-1 = live policy), if any.
+std::optional<int64_t> DrawEpisodePicker(const RunData& data, const Playback& playback,
+                                         int64_t replaying);
+// ", replay of recorded episode K: rewards match" (or where they diverge); "" while live.
+std::string ReplayStatus(const Playback& playback, int64_t replaying);
 // Run info (source, env, agent, checkpoint, episode) and the resolved config.
 void DrawRunInfo(const Playback& playback, bool paused, double speed, const std::string& camera);
 // One plot per reward term of the current episode, with its sum so far.

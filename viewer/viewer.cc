@@ -1,6 +1,5 @@
 #include "viewer/viewer.h"
 
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -8,10 +7,14 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
+#include "core/error.h"
+#include "core/run_file.h"
 #include "envs/grid/grid_world.h"
 #include "envs/mujoco/mujoco_env.h"
 #include "experiments/playback.h"
+#include "experiments/playback_controls.h"
 #include "viewer/grid_scene.h"
 #include "viewer/layout.h"
 #include "viewer/mujoco_scene.h"
@@ -27,33 +30,6 @@ using Clock = std::chrono::steady_clock;
 // seconds of wall time per env step at speed 1 for envs without a physical dt (gridworlds)
 constexpr double kGridStepSeconds = 0.1;
 
-// What the keys asked for in one frame.
-struct KeyActions {
-  bool step = false, step_back = false, reset = false, next_episode = false, screenshot = false;
-  int camera = 0;
-};
-
-// Reads simulate-style keys into the viewer's state; ImGui 1.86 indexes keys by GLFW code.
-KeyActions ReadKeys(bool& paused, double& speed, bool& help, viewer::Window& window) {
-  KeyActions a;
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return a;
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) paused = !paused;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) a.step = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) a.step_back = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) speed *= 2;
-  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) speed /= 2;
-  speed = std::clamp(speed, 1.0 / 64, 64.0);
-  if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE, false)) a.reset = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_N, false)) a.next_episode = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT_BRACKET, false)) a.camera = -1;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT_BRACKET, false)) a.camera = 1;
-  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) help = !help;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_P, false)) a.screenshot = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) window.Close();
-  return a;
-}
-
 }  // namespace
 
 void RunViewer(const ViewerOptions& options) {
@@ -61,6 +37,11 @@ void RunViewer(const ViewerOptions& options) {
   Playback playback({options.source, options.stochastic, 0, options.init_state});
   if (options.episode != 0) playback.Reset(options.episode);
   viewer::RunCurve curve(playback.RunFilePath());
+  int64_t replaying = options.replay;  // the row of /rollouts being replayed, -1 = live
+  if (replaying >= 0) {
+    if (!playback.IsRun()) throw UserError("--replay needs a run folder, not a config");
+    playback.Replay(ReadRecordedEpisode(playback.RunFilePath(), replaying));
+  }
   const viewer::HeatMap heat = viewer::ParseHeatMap(options.heat);
   const bool headless = !options.screenshot.empty() || !options.video.empty();
   viewer::Window window(options.width, options.height, !headless);
@@ -86,8 +67,9 @@ void RunViewer(const ViewerOptions& options) {
   const double headless_steps =
       video ? std::max(1.0, std::round(1.0 / (step_seconds * options.fps))) : 1.0;
 
-  bool paused = options.paused, help = false;
-  double speed = 1, pending = 0, frame_ms_sum = 0;
+  PlaybackControls controls;
+  controls.paused = options.paused;
+  double pending = 0, frame_ms_sum = 0;
   int frame = 0;
   std::string values_for = "-";
   Clock::time_point last = Clock::now();
@@ -97,23 +79,23 @@ void RunViewer(const ViewerOptions& options) {
     const double frame_seconds = std::chrono::duration<double>(now - last).count();
     if (frame > 1) frame_ms_sum += 1000 * frame_seconds;
     last = now;
-    const KeyActions keys = ReadKeys(paused, speed, help, window);
-    if (keys.reset) playback.Reset(playback.Episode());
-    if (keys.next_episode) playback.Reset(playback.Episode() + 1);
-    if (mujoco && keys.camera) mujoco->CycleCamera(keys.camera);
+    for (const ViewerKey key : viewer::PressedKeys()) {
+      if (controls.Press(key, playback) && grid) grid->CountVisit();
+      if (key == ViewerKey::kNextEpisode) replaying = -1;
+    }
+    if (controls.quit) window.Close();
+    if (mujoco && controls.camera) mujoco->CycleCamera(controls.camera);
+    controls.camera = 0;
 
     // advance: one step per frame when headless (reproducible pictures), else in real time
     int steps = 0;
     if (video && frame == 0) {
       // a video opens on the reset state
-    } else if (!paused) {
-      pending += headless ? headless_steps : std::min(frame_seconds, 0.25) * speed / step_seconds;
+    } else if (!controls.paused) {
+      pending +=
+          headless ? headless_steps : std::min(frame_seconds, 0.25) * controls.speed / step_seconds;
       steps = static_cast<int>(std::floor(pending));
       pending -= steps;
-    } else if (keys.step) {
-      steps = 1;
-    } else if (keys.step_back) {
-      playback.StepBack();
     }
     for (int i = 0; i < steps && !(video && playback.Done()); ++i) {
       playback.Step();
@@ -144,16 +126,30 @@ void RunViewer(const ViewerOptions& options) {
     ImGui::SetNextWindowSize({viewer::kPanelWidth, static_cast<float>(window.Height())});
     ImGui::Begin("rewardlab", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-    viewer::DrawRunInfo(playback, paused, speed, mujoco ? mujoco->CameraName() : "");
+    viewer::DrawRunInfo(playback, controls.paused, controls.speed,
+                        mujoco ? mujoco->CameraName() : "");
+    bool stochastic = playback.Stochastic();
+    if (ImGui::Checkbox("stochastic policy (sample actions)", &stochastic)) {
+      playback.SetStochastic(stochastic);
+    }
     if (mujoco) ImGui::Checkbox("contact points and forces", &mujoco->ShowContacts());
     if (grid) grid->DrawControls();
     if (ImGui::CollapsingHeader("learning curve", ImGuiTreeNodeFlags_DefaultOpen)) curve.Draw();
+    if (playback.IsRun() && ImGui::CollapsingHeader("episodes", ImGuiTreeNodeFlags_DefaultOpen)) {
+      const std::optional<int64_t> chosen =
+          viewer::DrawEpisodePicker(curve.Data(), playback, replaying);
+      if (chosen && *chosen < 0) playback.Reset(playback.Episode());
+      if (chosen && *chosen >= 0) {
+        playback.Replay(ReadRecordedEpisode(playback.RunFilePath(), *chosen));
+      }
+      if (chosen) replaying = *chosen;
+    }
     if (ImGui::CollapsingHeader("reward terms, this episode", ImGuiTreeNodeFlags_DefaultOpen)) {
       viewer::DrawTermPlots(playback);
     }
     ImGui::TextDisabled("F1 help");
     ImGui::End();
-    if (help) viewer::DrawHelp();
+    if (controls.help) viewer::DrawHelp();
     window.RenderUi();
     ++frame;
 
@@ -171,12 +167,14 @@ void RunViewer(const ViewerOptions& options) {
       }
     } else if (headless && frame >= options.frames) {
       window.WritePng(options.screenshot);
-      std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame)\n", options.screenshot.c_str(),
+      std::printf("wrote %s (%dx%d, %d frames, %.1f ms/frame%s)\n", options.screenshot.c_str(),
                   window.Width(), window.Height(), frame,
-                  frame > 2 ? frame_ms_sum / (frame - 2) : 0.0);
+                  frame > 2 ? frame_ms_sum / (frame - 2) : 0.0,
+                  viewer::ReplayStatus(playback, replaying).c_str());
       return;
     }
-    if (keys.screenshot) {
+    if (controls.screenshot) {
+      controls.screenshot = false;
       const std::string path = "rewardlab_" + std::to_string(frame) + ".png";
       window.WritePng(path);
       std::printf("wrote %s\n", path.c_str());

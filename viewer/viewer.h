@@ -20,6 +20,7 @@ struct ViewerOptions {
   std::string video;              // MP4 of one episode to write through ffmpeg ("" = none)
   int fps = 30;                   // frames per second of the video
   int64_t episode = 0;            // first episode (its env seed)
+  int64_t replay = -1;            // recorded episode of the run to replay first; -1 = live policy
   bool stochastic = false;        // sample actions instead of the deterministic policy
   bool paused = false;            // start paused (the reset state stays on screen)
   std::optional<Vec> init_state;  // physical state every episode starts from

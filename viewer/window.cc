@@ -115,4 +115,36 @@ int Window::Height() const {
   return h;
 }
 
+std::vector<ViewerKey> PressedKeys() {
+  // ImGui 1.86 indexes keys by GLFW code; stepping and speed keys repeat while held
+  struct Binding {
+    int code;
+    bool repeat;
+    ViewerKey key;
+  };
+  static constexpr Binding kBindings[] = {
+      {GLFW_KEY_SPACE, false, ViewerKey::kSpace},
+      {GLFW_KEY_RIGHT, true, ViewerKey::kRight},
+      {GLFW_KEY_LEFT, true, ViewerKey::kLeft},
+      {GLFW_KEY_EQUAL, true, ViewerKey::kPlus},
+      {GLFW_KEY_KP_ADD, true, ViewerKey::kPlus},
+      {GLFW_KEY_MINUS, true, ViewerKey::kMinus},
+      {GLFW_KEY_KP_SUBTRACT, true, ViewerKey::kMinus},
+      {GLFW_KEY_BACKSPACE, false, ViewerKey::kBackspace},
+      {GLFW_KEY_N, false, ViewerKey::kNextEpisode},
+      {GLFW_KEY_LEFT_BRACKET, false, ViewerKey::kPrevCamera},
+      {GLFW_KEY_RIGHT_BRACKET, false, ViewerKey::kNextCamera},
+      {GLFW_KEY_F1, false, ViewerKey::kHelp},
+      {GLFW_KEY_ESCAPE, false, ViewerKey::kQuit},
+  };
+  std::vector<ViewerKey> keys;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return keys;
+  for (const Binding& b : kBindings) {
+    if (ImGui::IsKeyPressed(b.code, b.repeat)) keys.push_back(b.key);
+  }
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_P, false)) keys.push_back(ViewerKey::kScreenshot);
+  return keys;
+}
+
 }  // namespace rl::viewer

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "experiments/playback_controls.h"
+
 struct GLFWwindow;
 
 namespace rl::viewer {
@@ -44,6 +46,10 @@ class Window {
  private:
   GLFWwindow* window_ = nullptr;
 };
+
+// The viewer keys pressed since the last frame, in a fixed order; none while an ImGui text field
+// has the keyboard.
+std::vector<ViewerKey> PressedKeys();
 
 }  // namespace rl::viewer
 

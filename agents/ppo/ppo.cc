@@ -108,7 +108,7 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   action.resize(act_dim_, n);
 
   // evaluation: the deterministic action, nothing stored
-  if (!explore) {
+  if (mode == ActMode::kEval) {
     if (discrete_) {
       categorical_.SetLogits(head_);
       index_scratch_.resize(n);
@@ -122,29 +122,35 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
     return;
   }
 
-  // exploration: sample, and keep s, a, log π(a|s), V(s) for the rollout
+  // exploration and sampling: a ~ π(s); the env sees a Box action clipped to its bounds (SB3,
+  // CleanRL's ClipAction)
+  if (discrete_) {
+    categorical_.SetLogits(head_);
+    index_scratch_.resize(n);
+    categorical_.Sample(explore_rng_, index_scratch_);
+    action.row(0) = index_scratch_.cast<double>().transpose();
+  } else {
+    gaussian_.Set(head_, log_std_);
+    act_scratch_.resize(act_dim_, n);
+    gaussian_.Sample(explore_rng_, act_scratch_);
+    action = act_scratch_.cast<double>()
+                 .cwiseMax(spec_.action.low.replicate(1, n))
+                 .cwiseMin(spec_.action.high.replicate(1, n));
+  }
+  if (!explore) return;
+
+  // exploration keeps s, a, log π(a|s), V(s) for the rollout
   const int col = t_ * num_envs_;
   obs_raw_.middleCols(col, n) = raw;
   obs_norm_.middleCols(col, n) = norm_scratch_;
   Values(norm_scratch_, value_scratch_);
   values_.segment(col, n) = value_scratch_;
   if (discrete_) {
-    categorical_.SetLogits(head_);
-    index_scratch_.resize(n);
-    categorical_.Sample(explore_rng_, index_scratch_);
     categorical_.LogProb(index_scratch_, logp_.segment(col, n));
     actions_.middleCols(col, n).row(0) = index_scratch_.cast<float>().transpose();
-    action.row(0) = index_scratch_.cast<double>().transpose();
   } else {
-    gaussian_.Set(head_, log_std_);
-    act_scratch_.resize(act_dim_, n);
-    gaussian_.Sample(explore_rng_, act_scratch_);
     gaussian_.LogProb(act_scratch_, logp_.segment(col, n));
     actions_.middleCols(col, n) = act_scratch_;
-    // the env sees the action clipped to its bounds (SB3, CleanRL's ClipAction)
-    action = act_scratch_.cast<double>()
-                 .cwiseMax(spec_.action.low.replicate(1, n))
-                 .cwiseMin(spec_.action.high.replicate(1, n));
   }
   if (t_ == 0) rollout_progress_ = progress_;
 }
@@ -290,8 +296,7 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
   // shard gradients in parallel, summed in shard order so threads do not change the result
   const int shards = std::min(static_cast<int>(shards_.size()), m);
   const PpoLossOptions options{clip, static_cast<float>(config_.ent_coef),
-                               static_cast<float>(config_.vf_coef), config_.clip_vloss,
-                               discrete_};
+                               static_cast<float>(config_.vf_coef), config_.clip_vloss, discrete_};
   pool_->ParallelFor(shards, [&](int first, int last) {
     for (int k = first; k < last; ++k) {
       PpoShardLoss(actor_, critic_, log_std_, mb, k * m / shards, (k + 1) * m / shards, options,

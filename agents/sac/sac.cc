@@ -86,6 +86,7 @@ void Sac::Act(const Mat& obs, ActMode mode, Mat& action) {
   actor_.Forward(obs_scratch_, head_);
   policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
   act_scratch_.resize(act_dim_, n);
+  // kSample samples like kExplore after learning starts, without the uniform warm-up
   if (mode == ActMode::kEval) {
     policy_.Mode(act_scratch_);
   } else {

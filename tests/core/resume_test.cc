@@ -72,9 +72,8 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
   {
     Session run(config);
     const std::vector<std::string> metrics = run.GetTrainer().MetricNames();
-    RunFile file =
-        RunFile::Create(whole_file, RunInfo{},
-                        MakeRunLayout(run.GetTrainer().TermNames(), metrics, config.eval.episodes));
+    RunFile file = RunFile::Create(whole_file, RunInfo{},
+                                   MakeRunLayout(run.GetTrainer(), config.eval.episodes));
     RunLogger logger(file, metrics);
     Checkpointer checkpointer(whole_ckpt.string(), config.checkpoint.every_steps, run.GetTrainer(),
                               run.GetAgent(), file, logger);
@@ -117,7 +116,17 @@ std::pair<RunData, RunData> RunWholeAndResumed(const ExperimentConfig& config, i
     file.Close();
   }
   if (transitions) CheckSameTransitions(whole_steps, resumed_steps);
-  return {ReadRunFile(whole_file), ReadRunFile(resumed_file)};
+  // one recorded episode per evaluation (eval.record_episodes: 1), its steps equal too
+  RunData whole = ReadRunFile(whole_file), resumed = ReadRunFile(resumed_file);
+  CHECK(whole.rollout_step == whole.eval_step);
+  for (int64_t k = 0; k < static_cast<int64_t>(resumed.rollout_step.size()); ++k) {
+    const RecordedEpisode a = ReadRecordedEpisode(whole_file, k);
+    const RecordedEpisode b = ReadRecordedEpisode(resumed_file, k);
+    CHECK(a.start_state == b.start_state);
+    CHECK(a.actions == b.actions);
+    CHECK(a.rewards == b.rewards);
+  }
+  return {std::move(whole), std::move(resumed)};
 }
 
 TEST_CASE("a run resumed from a checkpoint between evaluations ends bit-identical", "[unit]") {

@@ -18,7 +18,27 @@ namespace {
 RunLayout KillLayout() {
   return {.term_names = {"env", "ctrl"},
           .metric_names = {"charts/SPS", "losses/approx_kl"},
-          .eval_episodes = 2};
+          .eval_episodes = 2,
+          .rollouts = {.action_dim = 2, .state_dim = 3, .num_terms = 2}};
+}
+
+// the recorded episode of evaluation e: e % 7 + 1 steps, every value a function of (e, step)
+RecordedEpisode Rollout(int64_t e) {
+  RecordedEpisode r;
+  r.step = e * 1000;
+  r.start_state = Vec::Constant(3, e + 0.5);
+  r.rng = {static_cast<uint64_t>(e), ~uint64_t{0}, 3, 4};
+  const int n = static_cast<int>(e % 7 + 1);
+  r.actions.resize(2, n);
+  r.rewards.resize(n);
+  r.terms.resize(2, n);
+  for (int t = 0; t < n; ++t) {
+    r.actions.col(t) << e + t, -t;
+    r.rewards[t] = e * 10.0 + t;
+    r.terms.col(t) << e * 10.0, t;
+  }
+  r.terminated = e % 2 == 1;
+  return r;
 }
 
 // row i of the writer below; every value is a function of i, so any row can be checked
@@ -32,7 +52,10 @@ void AppendRow(RunFile& run, int64_t i) {
                      .terms = terms});
   run.AppendMetrics(0, i * 100, std::vector<double>{1000.0 + i});
   run.AppendMetrics(1, i * 100, std::vector<double>{i % 3 == 0 ? NAN : i * 0.01});
-  if (i % 10 == 0) run.AppendEval(i * 100, std::vector<double>{i * 1.0, i + 2.0});
+  if (i % 10 == 0) {
+    run.AppendEval(i * 100, std::vector<double>{i * 1.0, i + 2.0});
+    run.AppendRollout(Rollout(i / 10));
+  }
 }
 
 // checks that rows [0, n) hold AppendRow's values
@@ -50,6 +73,23 @@ void CheckRows(const RunData& d, int64_t n) {
   for (size_t e = 0; e < d.eval_step.size(); ++e) {
     REQUIRE(d.eval_step[e] == static_cast<int64_t>(e) * 1000);
     REQUIRE(d.eval_returns[2 * e + 1] == e * 10 + 2.0);
+  }
+}
+
+// checks that the recorded episodes [0, n) hold Rollout's values, steps included
+void CheckRollouts(const std::string& path, const RunData& d, int64_t n) {
+  REQUIRE(static_cast<int64_t>(d.rollout_step.size()) == n);
+  for (int64_t e = 0; e < n; ++e) {
+    const RecordedEpisode want = Rollout(e), got = ReadRecordedEpisode(path, e);
+    REQUIRE(d.rollout_length[e] == want.Length());
+    REQUIRE(d.rollout_return[e] == want.Return());
+    REQUIRE(got.step == want.step);
+    REQUIRE(got.start_state == want.start_state);
+    REQUIRE(got.rng == want.rng);
+    REQUIRE(got.actions == want.actions);
+    REQUIRE(got.rewards == want.rewards);
+    REQUIRE(got.terms == want.terms);
+    REQUIRE(got.terminated == want.terminated);
   }
 }
 
@@ -97,7 +137,9 @@ TEST_CASE("run file is readable with Debian's h5py", "[smoke]") {
   CHECK(j["charts_step"][3] == 300);
   CHECK(j["approx_kl"][0].is_null());
   CHECK(j["approx_kl"][1] == 0.01);
-  CHECK(j["rollouts"].empty());
+  CHECK(j["rollout_return"] == nlohmann::json({0.0, 10.0 + 11.0}));
+  CHECK(j["rollout_offset"] == nlohmann::json({0, 1}));
+  CHECK(j["rollout_action_shape"] == nlohmann::json({3, 2}));
   CHECK(j["terminated_dtype"] == "uint8");
 }
 
@@ -143,12 +185,20 @@ TEST_CASE("run file keeps every flushed row after kill -9 and resumes", "[smoke]
   CHECK(present <= flushed + 1);
   CheckRows(killed, present);
   CHECK(killed.metrics.at("losses").step.size() == static_cast<size_t>(present));
+  // every flushed evaluation kept its recorded episode, whole
+  const int64_t evals = static_cast<int64_t>(killed.eval_step.size());
+  CHECK(static_cast<int64_t>(killed.rollout_step.size()) >= evals - 1);
+  CheckRollouts(path, killed, static_cast<int64_t>(killed.rollout_step.size()));
 
   // resume from a checkpoint taken at row 300, then finish
   const int64_t checkpoint = 300;
+  uint64_t rollout_steps = 0;
+  for (int64_t e = 0; e < 30; ++e) rollout_steps += Rollout(e).Length();
   const RowCounts counts{.episodes = checkpoint,
                          .eval = 30,
-                         .metrics = {{"charts", checkpoint}, {"losses", checkpoint}}};
+                         .metrics = {{"charts", checkpoint}, {"losses", checkpoint}},
+                         .rollouts = 30,
+                         .rollout_steps = rollout_steps};
   RunFile run = RunFile::OpenForResume(path, counts);
   CHECK(run.Counts().episodes == checkpoint);
   for (int64_t i = checkpoint; i < checkpoint + 25; ++i) AppendRow(run, i);
@@ -159,6 +209,8 @@ TEST_CASE("run file keeps every flushed row after kill -9 and resumes", "[smoke]
   CHECK(d.eval_step.size() == 33);
   CHECK(d.metrics.at("losses").values.at("approx_kl").size() == checkpoint + 25);
   CheckRows(d, checkpoint + 25);
+  // the recorded episodes after the checkpoint were dropped and written again
+  CheckRollouts(path, d, 33);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ RunLayout Layout() {
           .metric_names = {"charts/SPS", "losses/approx_kl", "charts/learning_rate",
                            "losses/value_loss", "reward/pbrs/shaping",
                            "reward/episodic_return_wrapped"},
-          .eval_episodes = 3};
+          .eval_episodes = 3,
+          .rollouts = {}};
 }
 
 TEST_CASE("run file round-trips attributes - episodes - eval and metrics", "[unit]") {
@@ -109,6 +110,29 @@ TEST_CASE("run file rejects bad layouts", "[unit]") {
   layout = Layout();
   layout.metric_names.push_back("reward/pbrs");
   CHECK_THROWS_WITH(RunFile::Create(path, Info(), layout), Contains("is also the group of"));
+  layout = Layout();
+  layout.rollouts = {.action_dim = 2, .state_dim = 0, .num_terms = 1};
+  CHECK_THROWS_WITH(RunFile::Create(path, Info(), layout),
+                    Contains("recorded episodes need positive action, state and term widths"));
+}
+
+TEST_CASE("run file refuses a recorded episode of other widths", "[unit]") {
+  testing::TempDir dir;
+  RunLayout layout = Layout();
+  layout.rollouts = {.action_dim = 1, .state_dim = 2, .num_terms = 2};
+  RunFile run = RunFile::Create((dir.Path() / "run.h5").string(), Info(), layout);
+  RecordedEpisode e;
+  e.start_state = Vec::Zero(2);
+  e.actions = Mat::Zero(1, 3);
+  e.rewards = Vec::Zero(3);
+  e.terms = Mat::Zero(2, 3);
+  run.AppendRollout(e);
+  e.terms = Mat::Zero(3, 3);
+  CHECK_THROWS_WITH(run.AppendRollout(e), Contains("does not fit the widths of /rollouts"));
+  e.terms = Mat::Zero(2, 2);
+  CHECK_THROWS_WITH(run.AppendRollout(e), Contains("does not fit the widths of /rollouts"));
+  CHECK(run.Counts().rollouts == 1);
+  CHECK(run.Counts().rollout_steps == 3);
 }
 
 TEST_CASE("run file reader refuses foreign files and other versions", "[unit]") {
@@ -152,7 +176,15 @@ TEST_CASE("run file resume truncates to the checkpoint's counts", "[unit]") {
   too_many.episodes = 11;
   CHECK_THROWS_WITH(RunFile::OpenForResume(path, too_many),
                     Contains("has 10 rows but the checkpoint expects 11"));
+  // a file without /rollouts (as written before they existed) resumes without recording
+  RowCounts recorded = at_checkpoint;
+  recorded.rollouts = 1;
+  CHECK_THROWS_WITH(
+      RunFile::OpenForResume(path, recorded),
+      Contains("the checkpoint counts recorded episodes but the file has no /rollouts"));
   RunFile run = RunFile::OpenForResume(path, at_checkpoint);
+  CHECK_FALSE(run.HasRollouts());
+  CHECK_THROWS_WITH(run.AppendRollout(RecordedEpisode{}), Contains("no /rollouts datasets"));
   CHECK(run.Counts().episodes == 6);
   CHECK(run.Layout().term_names == Layout().term_names);
   run.AppendEpisode({.step = 100, .terms = std::vector<double>{0, 0}});

@@ -24,7 +24,9 @@ with h5py.File(sys.argv[1], "r", libver="latest", swmr=True) as f:
         "sps": column(f["metrics/charts/SPS"]),
         "charts_step": column(f["metrics/charts/step"]),
         "approx_kl": column(f["metrics/losses/approx_kl"]),
-        "rollouts": list(f["rollouts"].keys()),
+        "rollout_return": column(f["rollouts/return"]),
+        "rollout_offset": column(f["rollouts/offset"]),
+        "rollout_action_shape": list(f["rollouts/action"].shape),
         "terminated_dtype": str(f["episodes/terminated"].dtype),
     }
     print(json.dumps(out))

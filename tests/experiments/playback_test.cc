@@ -6,7 +6,11 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/h5.h"
+#include "core/run_file.h"
 #include "envs/grid/grid_world.h"
+#include "tests/support/cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace rl {
 namespace {
@@ -73,6 +77,63 @@ TEST_CASE("Playback steps back through the episode and forward again to the same
   for (int i = 0; i < 10; ++i) REQUIRE(p.StepBack());
   CHECK(p.Observation() == seen[0]);
   CHECK_FALSE(p.StepBack());
+}
+
+TEST_CASE("Playback samples stochastic actions without touching the observation normaliser",
+          "[unit]") {
+  testing::TempDir tmp;
+  h5::File f = h5::File::Create((tmp.Path() / "agent.h5").string());
+  auto normaliser = [&](const std::string& name, Agent& agent) {
+    agent.Save(f.CreateGroup(name));
+    const h5::Group g = f.OpenGroup(name + "/obs_stats");
+    return std::make_pair(g.ReadDoubleAttr("count"), g.Read<double>("mean"));
+  };
+  Playback sampled({kConfigs + "hopper_ppo.yaml", true, 0, std::nullopt});
+  Playback greedy({kConfigs + "hopper_ppo.yaml", false, 0, std::nullopt});
+  REQUIRE(sampled.Stochastic());
+  const auto before = normaliser("before", sampled.GetAgent());
+  for (int i = 0; i < 5; ++i) sampled.Step(), greedy.Step();
+  CHECK(normaliser("after", sampled.GetAgent()) == before);
+  // the actions were sampled: the same start, other states than the deterministic policy's
+  CHECK(sampled.Observation() != greedy.Observation());
+  // while exploring (training) would have moved the statistics
+  Mat action;
+  sampled.GetAgent().Act(sampled.Observation(), ActMode::kExplore, action);
+  CHECK(normaliser("explored", sampled.GetAgent()).first != before.first);
+}
+
+TEST_CASE("Playback replays a run's recorded episodes and flags a diverging recording", "[unit]") {
+  testing::TempDir tmp;
+  const std::string run = (tmp.Path() / "run").string();
+  const testing::CliResult r = testing::RunCli(
+      "train " + kConfigs + "fourrooms_ppo.yaml --out " + run +
+      " --set total_steps=2048 --set eval.every_steps=1024 --set eval.episodes=2 --quiet");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  const RunData d = ReadRunFile(run + "/run.h5");
+  REQUIRE(d.rollout_step.size() == 2);
+  Playback p({run, false, 0, std::nullopt});
+  RecordedEpisode e = ReadRecordedEpisode(run + "/run.h5", 1);
+  p.Replay(e);
+  REQUIRE(p.Replayed() != nullptr);
+  while (!p.Done()) p.Step();
+  CHECK(p.EpisodeStep() == e.Length());
+  CHECK(p.EpisodeReturn() == d.rollout_return[1]);
+  CHECK(p.Divergence() == -1);
+  // the next step starts the same recording again
+  p.Step();
+  CHECK(p.EpisodeStep() == 1);
+  CHECK(p.TermTraces()[0].size() == 1);
+
+  // a recording that does not match the env: the first differing step is reported
+  const int64_t bad = std::min<int64_t>(2, e.Length() - 1);
+  e.rewards[bad] += 1.0;
+  p.Replay(e);
+  while (!p.Done()) p.Step();
+  CHECK(p.Divergence() == bad);
+  p.Reset(0);
+  CHECK(p.Replayed() == nullptr);
+  CHECK(p.Divergence() == -1);
 }
 
 TEST_CASE("Playback rejects a missing source and a folder that is not a run", "[unit]") {

@@ -16,8 +16,8 @@ bool SameColumn(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-// Episodes, evaluations and every metric column except charts/SPS and charts/env_SPS (timing), bit
-// for bit.
+// Episodes, evaluations, the recorded episodes' index and every metric column except charts/SPS
+// and charts/env_SPS (timing), bit for bit.
 inline void CheckSameRows(const RunData& a, const RunData& b) {
   CHECK(SameColumn(a.episode_step, b.episode_step));
   CHECK(SameColumn(a.episode_return, b.episode_return));
@@ -33,6 +33,11 @@ inline void CheckSameRows(const RunData& a, const RunData& b) {
   CHECK(SameColumn(a.eval_return_mean, b.eval_return_mean));
   CHECK(SameColumn(a.eval_return_std, b.eval_return_std));
   CHECK(SameColumn(a.eval_returns, b.eval_returns));
+  CHECK(a.rollout_step == b.rollout_step);
+  CHECK(a.rollout_episode == b.rollout_episode);
+  CHECK(SameColumn(a.rollout_return, b.rollout_return));
+  CHECK(a.rollout_length == b.rollout_length);
+  CHECK(a.rollout_terminated == b.rollout_terminated);
   REQUIRE(a.metrics.size() == b.metrics.size());
   for (const auto& [group, columns] : a.metrics) {
     INFO("metric group " << group);
