@@ -21,7 +21,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$socket
+AuthInfo=socket=$socket,cred_expire=10
 MpiDefault=none
 SwitchType=switch/none
 ProctrackType=proctrack/linuxproc
