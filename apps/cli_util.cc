@@ -67,4 +67,11 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   std::filesystem::rename(tmp, path);
 }
 
+void ThrowNoViewer(const std::string& what) {
+  throw UserError(what +
+                  " needs the viewer, and this rewardlab was built without it (-DREWARDLAB_VIEWER="
+                  "OFF, or libglfw3-dev libimgui-dev libstb-dev missing: scripts/install-deps.sh "
+                  "installs them; then rebuild)");
+}
+
 }  // namespace rl

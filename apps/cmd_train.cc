@@ -1,12 +1,14 @@
-// `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR]`: trains an
-// agent into a run folder (config.yaml, run.h5, checkpoints/, console.log, and transitions.h5 with
-// record_transitions), evaluating as it goes. SIGTERM / SIGUSR1 checkpoint and exit 75.
+// `rewardlab train [CONFIG] [--set k=v]... [--seed N] [--out DIR] [--resume RUN_DIR] [--view]`:
+// trains an agent into a run folder (config.yaml, run.h5, checkpoints/, console.log, and
+// transitions.h5 with record_transitions), evaluating as it goes. SIGTERM / SIGUSR1 checkpoint
+// and exit 75. With --view the trainer runs on a worker thread and the main thread draws it.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "apps/commands.h"
 #include "core/checkpointer.h"
@@ -17,7 +19,11 @@
 #include "default_config.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
+#include "experiments/live_channel.h"
 #include "experiments/run_dir.h"
+#ifdef REWARDLAB_HAVE_VIEWER
+#include "viewer/live_viewer.h"
+#endif
 
 namespace rl {
 namespace {
@@ -29,6 +35,9 @@ struct TrainArgs {
   std::string out;
   std::string resume;
   bool quiet = false;
+  bool view = false;       // watch training in a window
+  std::string screenshot;  // with view: write this PNG after `frames` frames and close the window
+  int frames = 60;         // with view and screenshot
 };
 
 // Set by SIGTERM / SIGUSR1: checkpoint at the next iteration end and exit.
@@ -63,6 +72,60 @@ class EvalPrinter : public TrainerHook {
   std::FILE* log_;
 };
 
+#ifdef REWARDLAB_HAVE_VIEWER
+// The window of --view, or null without it; throws UserError when there is no display.
+std::unique_ptr<LiveViewer> OpenLiveViewer(const TrainArgs& args, const ExperimentConfig& config,
+                                           const Trainer& trainer, RewardPipeline& reward,
+                                           const std::string& dir) {
+  if (!args.view) return nullptr;
+  return std::make_unique<LiveViewer>(config, trainer.TermNames(), LiveHook::Params(reward),
+                                      LiveViewerOptions{dir, args.screenshot, args.frames});
+}
+#else
+// Stands in for the viewer in a binary built without it.
+struct LiveViewer {
+  void Run(LiveChannel& /*channel*/) {}
+};
+
+// Null without --view; --view is a one-line error.
+std::unique_ptr<LiveViewer> OpenLiveViewer(const TrainArgs& args, const ExperimentConfig&,
+                                           const Trainer&, RewardPipeline&, const std::string&) {
+  if (args.view) ThrowNoViewer("rewardlab train --view");
+  return nullptr;
+}
+#endif
+
+// Trains on a worker thread while `viewer` draws on this one. Closing the window lets training
+// finish (SIGTERM still stops it with a checkpoint); when the viewer fails, training stops at the
+// end of its iteration and the viewer's error is reported.
+void RunWatched(Trainer& trainer, std::unique_ptr<LiveViewer> viewer, LiveChannel& channel,
+                LiveHook& live, EvalPrinter& printer) {
+  std::atomic<bool> done{false};
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      trainer.Run();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    live.Finish();
+    done.store(true);
+  });
+  try {
+    viewer->Run(channel);
+  } catch (...) {
+    stop_requested.store(true);
+    worker.join();
+    throw;
+  }
+  viewer.reset();
+  if (!done.load()) {
+    printer.Line("viewer closed: training goes on to the end (SIGTERM stops it with a checkpoint)");
+  }
+  worker.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
   if (!args.resume.empty()) {
     if (!args.config.empty() || !args.sets.empty() || args.seed) {
@@ -88,11 +151,13 @@ void RunTrain(const TrainArgs& args) {
   Trainer& trainer = *run.trainer;
   const std::string type = config.agent.Find("type")->scalar;
 
-  // the run folder: continued from its newest checkpoint, or created
+  // the run folder: continued from its newest checkpoint, or created; a --view window opens
+  // first, so that a missing display leaves nothing behind
   const bool resuming = !args.resume.empty();
   const std::string dir = resuming           ? args.resume
                           : args.out.empty() ? DefaultRunDir(config)
                                              : args.out;
+  std::unique_ptr<LiveViewer> viewer = OpenLiveViewer(args, config, trainer, *run.reward, dir);
   const std::string ckpt_dir = dir + "/checkpoints";
   std::optional<RunFile> file;
   if (resuming) {
@@ -122,6 +187,9 @@ void RunTrain(const TrainArgs& args) {
                             logger);
   ProgressHook progress(config.total_steps);
   EvalPrinter printer(dir + "/console.log");
+  LiveChannel channel;
+  LiveHook live(channel, *run.env, *run.reward,
+                [&printer](const std::string& line) { printer.Line(line); });
   std::unique_ptr<TransitionRecorder> transitions;
   if (config.record_transitions) {
     const std::string path = dir + "/transitions.h5";
@@ -135,6 +203,7 @@ void RunTrain(const TrainArgs& args) {
   trainer.AddHook(&checkpointer);
   if (!args.quiet) trainer.AddHook(&progress);
   trainer.AddHook(&printer);
+  if (viewer) trainer.AddHook(&live);
   printer.Line(std::string(resuming ? "resume " : "train ") + config.name + ": " + type + " on " +
                config.env.id + ", " + std::to_string(config.total_steps) + " steps, seed " +
                std::to_string(config.seed) +
@@ -147,7 +216,11 @@ void RunTrain(const TrainArgs& args) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGUSR1, &action, nullptr);
   trainer.SetStopFlag(&stop_requested);
-  trainer.Run();
+  if (viewer) {
+    RunWatched(trainer, std::move(viewer), channel, live, printer);
+  } else {
+    trainer.Run();
+  }
   if (trainer.Stopped()) {
     // the checkpointer flushes the run file and the transitions before it writes; neither is
     // closed, since Close marks a file finished
@@ -174,6 +247,17 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--resume", args->resume,
                   "continue the run in this folder from its newest checkpoint");
   cmd->add_flag("--quiet", args->quiet, "no progress line");
+  CLI::Option* view = cmd->add_flag(
+      "--view", args->view,
+      "watch training in a window (trainer on a worker thread) with reward sliders; closing the "
+      "window lets training finish");
+  cmd->add_option("--screenshot", args->screenshot,
+                  "with --view: draw --frames frames in a hidden window, write this PNG, close it "
+                  "and let training finish")
+      ->needs(view);
+  cmd->add_option("--frames", args->frames, "with --view --screenshot: frames before the picture")
+      ->check(CLI::Range(1, 1000000000))
+      ->needs(view);
   cmd->callback([args] { RunTrain(*args); });
 }
 

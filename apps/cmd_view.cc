@@ -46,10 +46,7 @@ void RunView(const ViewArgs& args) {
     options.init_state = ParseNumberList(args.init_state, "--init-state");
   RunViewer(options);
 #else
-  (void)args;
-  throw UserError(
-      "this rewardlab was built without the viewer (install libglfw3-dev libimgui-dev libstb-dev "
-      "with scripts/install-deps.sh and rebuild)");
+  ThrowNoViewer(args.video.empty() ? "rewardlab view" : "rewardlab record");
 #endif
 }
 

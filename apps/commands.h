@@ -20,7 +20,7 @@ struct ExitRequest {
 void AddEnvCommands(CLI::App& app);
 // `rollout ID --actions FILE [--init-state ...] [--seed N] [--out FILE]`.
 void AddRolloutCommand(CLI::App& app);
-// `train [CONFIG] [--set k=v]... [--seed N]`.
+// `train [CONFIG] [--set k=v]... [--seed N] [--view [--screenshot FILE.png --frames N]]`.
 void AddTrainCommand(CLI::App& app);
 // `config describe [COMPONENT]` and `config show [CONFIG] [--set k=v]...`.
 void AddConfigCommands(CLI::App& app);
@@ -47,6 +47,8 @@ ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides);
 // Writes `text` to `path` through a temporary file and a rename, so a failed run leaves no
 // partial file; "-" or "" writes to stdout.
 void WriteFileAtomically(const std::string& path, const std::string& text);
+// The one-line error of `what` (e.g. "rewardlab view") in a binary built without the viewer.
+[[noreturn]] void ThrowNoViewer(const std::string& what);
 
 }  // namespace rl
 

@@ -156,7 +156,7 @@ void Trainer::Run() {
     env_seconds += std::chrono::duration<double>(Clock::now() - env_begin).count();
     global_step_ += n;
     RecordEpisodes(obs_, action, step);
-    const StepRecord record{global_step_, &obs_, &action, &step};
+    const StepRecord record{global_step_, &obs_, &action, &step, &module_out_};
     for (TrainerHook* h : hooks_) h->OnStep(record);
     agent_.Observe(obs_, action, step);
     obs_ = step.obs;

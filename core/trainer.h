@@ -47,6 +47,7 @@ struct StepRecord {
   const Mat* obs = nullptr;         // (obs_dim x n) s
   const Mat* action = nullptr;      // (act_dim x n) a as the env received it
   const VecStep* result = nullptr;  // s' (final_obs), rewards, terms and flags of each slot
+  const Eigen::MatrixXf* module_outputs = nullptr;  // (modules x n) each module's unweighted output
 };
 
 // Receives the trainer's events; every method is optional.

@@ -43,6 +43,8 @@ class RewardPipeline {
   const std::vector<std::string>& Names() const { return names_; }
   // Module weights, in order.
   std::vector<double> Weights() const;
+  // Changes module i's weight from the next label on (the viewer's sliders, between steps).
+  void SetWeight(int i, double weight) { modules_.at(i).weight = weight; }
   // Number of modules.
   int Size() const { return static_cast<int>(modules_.size()); }
   // The module at `i`, e.g. for its parameters.

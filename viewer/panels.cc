@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "viewer/layout.h"
 
 namespace rl::viewer {
 
@@ -35,38 +36,41 @@ void RunCurve::Draw() const {
   ImGui::Text("%zu evaluations, %zu episodes%s", d.eval_step.size(), d.episode_step.size(),
               d.finished ? ", finished" : ", still being written");
   if (!error_.empty()) ImGui::TextWrapped("re-read failed: %s", error_.c_str());
-  if (d.eval_step.empty()) return;
+  DrawEvalCurve(d.eval_step, d.eval_return_mean, d.eval_return_std);
+}
 
+void DrawEvalCurve(const std::vector<int64_t>& step, const std::vector<double>& mean,
+                   const std::vector<double>& std) {
+  if (step.empty()) return;
   // a canvas: eval return mean (line) and ± std (band) against env steps
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(ImGui::GetContentRegionAvail().x, 140);
   ImGui::InvisibleButton("curve", size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(origin, {origin.x + size.x, origin.y + size.y}, IM_COL32(20, 20, 24, 255));
-  const size_t n = d.eval_step.size();
-  double lo = d.eval_return_mean[0], hi = lo;
+  const size_t n = step.size();
+  double lo = mean[0], hi = lo;
   for (size_t i = 0; i < n; ++i) {
-    lo = std::min(lo, d.eval_return_mean[i] - d.eval_return_std[i]);
-    hi = std::max(hi, d.eval_return_mean[i] + d.eval_return_std[i]);
+    lo = std::min(lo, mean[i] - std[i]);
+    hi = std::max(hi, mean[i] + std[i]);
   }
   if (hi <= lo) hi = lo + 1;
-  const double x_max = std::max<double>(1, static_cast<double>(d.eval_step.back()));
+  const double x_max = std::max<double>(1, static_cast<double>(step.back()));
   auto point = [&](size_t i, double y) {
-    return ImVec2(origin.x + 4 + (size.x - 8) * static_cast<float>(d.eval_step[i] / x_max),
+    return ImVec2(origin.x + 4 + (size.x - 8) * static_cast<float>(step[i] / x_max),
                   origin.y + 4 + (size.y - 8) * static_cast<float>((hi - y) / (hi - lo)));
   };
   for (size_t i = 0; i < n; ++i) {
-    const ImVec2 top = point(i, d.eval_return_mean[i] + d.eval_return_std[i]);
-    const ImVec2 bottom = point(i, d.eval_return_mean[i] - d.eval_return_std[i]);
+    const ImVec2 top = point(i, mean[i] + std[i]);
+    const ImVec2 bottom = point(i, mean[i] - std[i]);
     draw->AddLine(top, bottom, IM_COL32(90, 140, 230, 110), 3);
     if (i > 0) {
-      draw->AddLine(point(i - 1, d.eval_return_mean[i - 1]), point(i, d.eval_return_mean[i]),
-                    IM_COL32(120, 180, 255, 255), 2);
+      draw->AddLine(point(i - 1, mean[i - 1]), point(i, mean[i]), IM_COL32(120, 180, 255, 255), 2);
     }
-    draw->AddCircleFilled(point(i, d.eval_return_mean[i]), 2.5f, IM_COL32(120, 180, 255, 255));
+    draw->AddCircleFilled(point(i, mean[i]), 2.5f, IM_COL32(120, 180, 255, 255));
   }
   ImGui::Text("eval return %.3g .. %.3g over 0 .. %lld steps; last %.4g", lo, hi,
-              static_cast<long long>(d.eval_step.back()), d.eval_return_mean.back());
+              static_cast<long long>(step.back()), mean.back());
 }
 
 std::optional<int64_t> DrawEpisodePicker(const RunData& d, const Playback& playback,
@@ -138,11 +142,9 @@ void DrawRunInfo(const Playback& playback, bool paused, double speed, const std:
   }
 }
 
-void DrawTermPlots(const Playback& playback) {
-  const std::vector<std::string>& names = playback.TermNames();
-  const std::vector<std::vector<float>>& traces = playback.TermTraces();
-  const size_t env_terms = playback.GetEnvSpec().reward_terms.size();
-  for (size_t k = 0; k < names.size(); ++k) {
+void DrawTermPlots(const std::vector<std::string>& names,
+                   const std::vector<std::vector<float>>& traces, size_t env_terms) {
+  for (size_t k = 0; k < names.size() && k < traces.size(); ++k) {
     const std::vector<float>& t = traces[k];
     const double sum = std::accumulate(t.begin(), t.end(), 0.0);
     char label[160];
@@ -155,6 +157,14 @@ void DrawTermPlots(const Playback& playback) {
                      ImVec2(ImGui::GetContentRegionAvail().x, 42));
     ImGui::PopID();
   }
+}
+
+void BeginPanels(int width, int height) {
+  const Rect scene = SceneRect(width, height);
+  ImGui::SetNextWindowPos({scene.w, 0});
+  ImGui::SetNextWindowSize({kPanelWidth, static_cast<float>(height)});
+  ImGui::Begin("rewardlab", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
 }
 
 void DrawHelp() {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/run_file.h"
 #include "experiments/playback.h"
@@ -43,8 +44,15 @@ std::optional<int64_t> DrawEpisodePicker(const RunData& data, const Playback& pl
 std::string ReplayStatus(const Playback& playback, int64_t replaying);
 // Run info (source, env, agent, checkpoint, episode) and the resolved config.
 void DrawRunInfo(const Playback& playback, bool paused, double speed, const std::string& camera);
-// One plot per reward term of the current episode, with its sum so far.
-void DrawTermPlots(const Playback& playback);
+// One plot per reward term of an episode (`traces[term][step]`, the first `env_terms` the env's,
+// then each module's), with its sum so far and last value.
+void DrawTermPlots(const std::vector<std::string>& names,
+                   const std::vector<std::vector<float>>& traces, size_t env_terms);
+// The eval return curve: mean (line) and ± std (bars) against env steps.
+void DrawEvalCurve(const std::vector<int64_t>& step, const std::vector<double>& mean,
+                   const std::vector<double>& std);
+// Starts the panel column on the right of a window of this size; end it with ImGui::End().
+void BeginPanels(int width, int height);
 // The key help overlay (F1).
 void DrawHelp();
 

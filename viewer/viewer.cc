@@ -11,13 +11,9 @@
 
 #include "core/error.h"
 #include "core/run_file.h"
-#include "envs/grid/grid_world.h"
-#include "envs/mujoco/mujoco_env.h"
 #include "experiments/playback.h"
 #include "experiments/playback_controls.h"
-#include "viewer/grid_scene.h"
-#include "viewer/layout.h"
-#include "viewer/mujoco_scene.h"
+#include "viewer/env_scene.h"
 #include "viewer/panels.h"
 #include "viewer/video.h"
 #include "viewer/window.h"
@@ -52,12 +48,9 @@ void RunViewer(const ViewerOptions& options) {
   }
   std::vector<unsigned char> pixels;
 
-  std::unique_ptr<viewer::MujocoScene> mujoco;
-  std::unique_ptr<viewer::GridScene> grid;
-  MujocoEnv* mujoco_env = dynamic_cast<MujocoEnv*>(&playback.GetEnv());
-  if (mujoco_env) mujoco = std::make_unique<viewer::MujocoScene>(mujoco_env->GetPhysics().Model());
-  if (auto* grid_env = dynamic_cast<GridWorld*>(&playback.GetEnv())) {
-    grid = std::make_unique<viewer::GridScene>(*grid_env, heat);
+  viewer::EnvScene scene(playback.GetEnv(), heat);
+  viewer::GridScene* grid = scene.Grid();
+  if (grid) {
     grid->CountVisit();
     grid->UpdatePotential(playback.Reward());
   }
@@ -84,7 +77,7 @@ void RunViewer(const ViewerOptions& options) {
       if (key == ViewerKey::kNextEpisode) replaying = -1;
     }
     if (controls.quit) window.Close();
-    if (mujoco && controls.camera) mujoco->CycleCamera(controls.camera);
+    scene.CycleCamera(controls.camera);
     controls.camera = 0;
 
     // advance: one step per frame when headless (reproducible pictures), else in real time
@@ -107,33 +100,16 @@ void RunViewer(const ViewerOptions& options) {
     }
     curve.Refresh(std::chrono::seconds(2));
 
-    // the scene on the left
+    // the scene on the left, the panels on the right
     window.Clear();
-    const viewer::Rect scene = viewer::SceneRect(window.Width(), window.Height());
-    const ImGuiIO& io = ImGui::GetIO();
-    const bool in_scene = io.MousePos.x >= 0 && io.MousePos.x < scene.w && !io.WantCaptureMouse;
-    if (mujoco) {
-      if (in_scene) {
-        mujoco->Mouse(io.MouseDown[0], io.MouseDown[1], io.MouseDelta.x, io.MouseDelta.y,
-                      io.MouseWheel, scene);
-      }
-      mujoco->Render(mujoco_env->GetPhysics().Data(), scene, window.Height());
-    }
-    if (grid) grid->Draw(scene);
-
-    // the panels on the right
-    ImGui::SetNextWindowPos({scene.w, 0});
-    ImGui::SetNextWindowSize({viewer::kPanelWidth, static_cast<float>(window.Height())});
-    ImGui::Begin("rewardlab", nullptr,
-                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-    viewer::DrawRunInfo(playback, controls.paused, controls.speed,
-                        mujoco ? mujoco->CameraName() : "");
+    scene.Draw(window);
+    viewer::BeginPanels(window.Width(), window.Height());
+    viewer::DrawRunInfo(playback, controls.paused, controls.speed, scene.CameraName());
     bool stochastic = playback.Stochastic();
     if (ImGui::Checkbox("stochastic policy (sample actions)", &stochastic)) {
       playback.SetStochastic(stochastic);
     }
-    if (mujoco) ImGui::Checkbox("contact points and forces", &mujoco->ShowContacts());
-    if (grid) grid->DrawControls();
+    scene.DrawControls();
     if (ImGui::CollapsingHeader("learning curve", ImGuiTreeNodeFlags_DefaultOpen)) curve.Draw();
     if (playback.IsRun() && ImGui::CollapsingHeader("episodes", ImGuiTreeNodeFlags_DefaultOpen)) {
       const std::optional<int64_t> chosen =
@@ -145,7 +121,8 @@ void RunViewer(const ViewerOptions& options) {
       if (chosen) replaying = *chosen;
     }
     if (ImGui::CollapsingHeader("reward terms, this episode", ImGuiTreeNodeFlags_DefaultOpen)) {
-      viewer::DrawTermPlots(playback);
+      viewer::DrawTermPlots(playback.TermNames(), playback.TermTraces(),
+                            playback.GetEnvSpec().reward_terms.size());
     }
     ImGui::TextDisabled("F1 help");
     ImGui::End();

@@ -1,18 +1,22 @@
 #include "rewards/progress_bonus/progress_bonus.h"
 
+#include <algorithm>
+
 #include "rewards/registry.h"
 
 namespace rl {
 
 ProgressBonus::ProgressBonus(std::unique_ptr<Potential> progress, double bonus)
-    : progress_(std::move(progress)), bonus_(static_cast<float>(bonus)) {}
+    : progress_(std::move(progress)), bonus_(bonus), bonus_max_(std::max(10.0, 10 * bonus)) {}
 
 void ProgressBonus::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const {
   next_.resize(batch.Size());
   progress_->Evaluate(batch.next_obs, next_);
   progress_->Evaluate(batch.obs, out);
-  out = bonus_ * (next_ - out).cwiseMax(0.0f);
+  out = static_cast<float>(bonus_) * (next_ - out).cwiseMax(0.0f);
 }
+
+std::vector<RewardParam> ProgressBonus::Params() { return {{"bonus", &bonus_, 0.0, bonus_max_}}; }
 
 std::unique_ptr<RewardModule> MakeProgressBonus(const ProgressBonusConfig& config,
                                                 const std::string& key,

@@ -42,10 +42,13 @@ class ProgressBonus : public RewardModule {
   ProgressBonus(std::unique_ptr<Potential> progress, double bonus);
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
+  // `bonus`, from 0 to 10x its configured value (at least 0 .. 10).
+  std::vector<RewardParam> Params() override;
 
  private:
   std::unique_ptr<Potential> progress_;
-  float bonus_;
+  double bonus_;
+  double bonus_max_;
   mutable Eigen::VectorXf next_;
 };
 
