@@ -148,17 +148,23 @@ pid_t StartSweep(const std::vector<std::string>& args, const std::string& out, i
   return pid;
 }
 
-// The scheduler autogroup line ("/autogroup-N nice K") of the process training `run_dir`.
-std::string AutogroupOfRun(const fs::path& run_dir) {
+// The /proc folder of the process training `run_dir`, or "" when none is running.
+fs::path TrainProcess(const fs::path& run_dir) {
   for (const auto& e : fs::directory_iterator("/proc")) {
     std::string cmdline = ReadText(e.path() / "cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find(" train ") != std::string::npos &&
         cmdline.find(run_dir.string()) != std::string::npos) {
-      return ReadText(e.path() / "autogroup");
+      return e.path();
     }
   }
-  return "";
+  return {};
+}
+
+// The scheduler autogroup line ("/autogroup-N nice K") of the process training `run_dir`.
+std::string AutogroupOfRun(const fs::path& run_dir) {
+  const fs::path proc = TrainProcess(run_dir);
+  return proc.empty() ? "" : ReadText(proc / "autogroup");
 }
 
 // Waits up to a minute for the run folder's first finished checkpoint.
@@ -235,7 +241,14 @@ TEST_CASE("a sweep killed with SIGKILL stops its runs and sweep --resume finishe
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK_THAT(ReadText(log), Contains("interrupted at step"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // both runs' processes have exited (the second may still be writing its checkpoint)
+  for (const nlohmann::json& run : m["runs"]) {
+    const fs::path dir = sweep / run["run_dir"].get<std::string>();
+    while (!TrainProcess(dir).empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(TrainProcess(dir).empty());
+  }
 
   const testing::CliResult r = RunCli("sweep --resume " + sweep.string());
   INFO(r.out);
