@@ -48,7 +48,7 @@ struct RolloutColumns {
 
   // Creates (when `create`) or opens every dataset of `layout`.
   void Bind(const h5::File& file, const RolloutLayout& layout, bool create);
-  // Writes the buffered rows: the steps first, so a kill never leaves an index row without them.
+  // Writes the buffered rows (readers keep only index rows whose steps are all there).
   void Write();
   // Buffers one episode; throws when its widths differ from the datasets'.
   void Append(const std::string& path, const RecordedEpisode& e);

@@ -96,7 +96,7 @@ struct LiveViewer::Impl {
     if (ImGui::CollapsingHeader("reward terms, env 0's episode", ImGuiTreeNodeFlags_DefaultOpen)) {
       viewer::DrawTermPlots(term_names, s.traces, env_terms);
     }
-    ImGui::TextDisabled("[ ] cameras  Ctrl-P screenshot  Esc close (training goes on)");
+    ImGui::TextDisabled("[ ] cameras  Ctrl-P picture  Esc close (training goes on)");
     ImGui::End();
   }
 };
@@ -114,7 +114,7 @@ LiveViewer::~LiveViewer() = default;
 void LiveViewer::Run(LiveChannel& channel) {
   Impl& m = *impl_;
   const bool headless = !m.options.screenshot.empty();
-  const auto frame_period = std::chrono::duration<double>(1.0 / kMaxFps);
+  const auto min_period = std::chrono::duration<double>(1.0 / kMaxFps);
   double frame_ms_sum = 0;
   int frame = 0;
   while (!m.window.ShouldClose()) {
@@ -148,9 +148,11 @@ void LiveViewer::Run(LiveChannel& channel) {
       std::printf("wrote %s\n", path.c_str());
     }
     m.window.Present();
-    // at most kMaxFps: the rest of the frame is left to training
-    frame_ms_sum += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::this_thread::sleep_until(start + frame_period);
+    // idle: draw with at most kIdleCpuShare of a core; input wakes the window, up to kMaxFps
+    const std::chrono::duration<double> busy = Clock::now() - start;
+    frame_ms_sum += 1000 * busy.count();
+    m.window.WaitEvents(busy.count() / kIdleCpuShare - busy.count());
+    std::this_thread::sleep_until(start + min_period);
   }
 }
 

@@ -27,8 +27,13 @@ struct LiveViewerOptions {
 // The window of a training run.
 class LiveViewer {
  public:
-  // Frames per second the window draws at most (it sleeps the rest, leaving the CPU to training).
+  // Frames per second the window draws at most, while the user works with it.
   static constexpr double kMaxFps = 30;
+  // Share of one core the window's drawing takes at most while nobody touches it: after a frame
+  // that took t seconds it waits t / kIdleCpuShare - t for input before drawing the next one.
+  // Snapshots of a run stepping thousands of times a second are samples, not an animation, so a
+  // few frames per second lose little, and training keeps the CPU (results/viewer.md).
+  static constexpr double kIdleCpuShare = 0.1;
 
   // Opens the window (hidden for a screenshot) for a run of `config`. `term_names` are the
   // trainer's (the env's terms, then the reward modules') and `params` the reward's tunable values.

@@ -93,6 +93,10 @@ std::optional<int64_t> DrawEpisodePicker(const RunData& d, const Playback& playb
       if (ImGui::Selectable(label, replaying == static_cast<int64_t>(k))) {
         chosen = static_cast<int64_t>(k);
       }
+      // the list opens scrolled to the episode being replayed
+      if (replaying == static_cast<int64_t>(k) && ImGui::IsWindowAppearing()) {
+        ImGui::SetScrollHereY();
+      }
       ImGui::PopID();
     }
     ImGui::EndListBox();

@@ -103,6 +103,10 @@ void Window::WritePng(const std::string& path) const {
 
 void Window::Present() { glfwSwapBuffers(window_); }
 
+void Window::WaitEvents(double seconds) {
+  if (seconds > 0) glfwWaitEventsTimeout(seconds);
+}
+
 int Window::Width() const {
   int w, h;
   glfwGetFramebufferSize(window_, &w, &h);

@@ -38,6 +38,8 @@ class Window {
   void WritePng(const std::string& path) const;
   // Shows the back buffer.
   void Present();
+  // Waits up to `seconds` for input (mouse, keys, window events); returns early when some arrives.
+  void WaitEvents(double seconds);
   // Framebuffer width in pixels.
   int Width() const;
   // Framebuffer height in pixels.

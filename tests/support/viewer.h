@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/support/cli.h"
+#include "viewer/layout.h"
 
 namespace rl::testing {
 
@@ -49,6 +50,12 @@ struct Image {
     return sum2 / n - (sum / n) * (sum / n);
   }
 };
+
+// Whether a pixel has the colour of the gridworld agent's disc.
+inline bool IsAgentColour(const std::array<int, 3>& p) {
+  const viewer::Rgb a = viewer::kAgentRgb;
+  return std::abs(p[0] - a.r) <= 2 && std::abs(p[1] - a.g) <= 2 && std::abs(p[2] - a.b) <= 2;
+}
 
 // Reads an RGB PNG; width 0 when it cannot be read.
 inline Image ReadPng(const std::string& path) {

@@ -19,13 +19,9 @@ namespace {
 
 using Catch::Matchers::Contains;
 using testing::CliResult;
+using testing::IsAgentColour;
 
 const std::string kConfigs = std::string(REWARDLAB_SOURCE_DIR) + "/experiments/configs/";
-
-bool IsAgentColour(const std::array<int, 3>& p) {
-  const viewer::Rgb a = viewer::kAgentRgb;
-  return std::abs(p[0] - a.r) <= 2 && std::abs(p[1] - a.g) <= 2 && std::abs(p[2] - a.b) <= 2;
-}
 
 // the gridworld state after the first `steps` recorded actions of `episode`
 int StateAfter(const ExperimentConfig& config, const RecordedEpisode& episode, int64_t steps) {

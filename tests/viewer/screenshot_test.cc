@@ -14,13 +14,9 @@ namespace {
 using Catch::Matchers::Contains;
 using testing::CliResult;
 using testing::Image;
+using testing::IsAgentColour;
 
 const std::string kConfigs = std::string(REWARDLAB_SOURCE_DIR) + "/experiments/configs/";
-
-bool IsAgentColour(const std::array<int, 3>& p) {
-  const viewer::Rgb a = viewer::kAgentRgb;
-  return std::abs(p[0] - a.r) <= 2 && std::abs(p[1] - a.g) <= 2 && std::abs(p[2] - a.b) <= 2;
-}
 
 TEST_CASE("view renders a MuJoCo scene from a config to a PNG", "[viewer]") {
   if (!testing::HaveXvfb()) {
