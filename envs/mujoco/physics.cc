@@ -1,6 +1,7 @@
 #include "envs/mujoco/physics.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -48,9 +49,14 @@ std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name) {
   if (it != cache.end()) return it->second;
 
   // compile the asset; the parser reports problems in `error`, not through mju_error
+  const char* dir = std::getenv("REWARDLAB_ASSET_DIR");
   const std::string path =
-      std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets/" + name + ".xml";
-  if (!std::filesystem::exists(path)) throw UserError("MuJoCo asset not found: " + path);
+      (dir && *dir ? std::string(dir) : std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets") +
+      "/" + name + ".xml";
+  if (!std::filesystem::exists(path)) {
+    throw UserError("MuJoCo asset not found: " + path +
+                    " (set REWARDLAB_ASSET_DIR to the folder holding the .xml assets)");
+  }
   char error[1000] = "";
   mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
   if (!m) throw UserError("MuJoCo could not load " + path + ": " + error);

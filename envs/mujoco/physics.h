@@ -16,8 +16,9 @@
 
 namespace rl {
 
-// The compiled model of `envs/mujoco/assets/<name>.xml`, loaded once per process.
-// Throws UserError when the file is missing or does not compile.
+// The compiled model of `envs/mujoco/assets/<name>.xml` (or `$REWARDLAB_ASSET_DIR/<name>.xml`
+// where that variable is set, e.g. for a binary moved out of its source tree), loaded once per
+// process. Throws UserError when the file is missing or does not compile.
 std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name);
 
 // Installs the process-wide MuJoCo handlers (idempotent): errors throw UserError, warnings are

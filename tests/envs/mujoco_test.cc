@@ -1,6 +1,9 @@
 // MuJoCo envs: assets, spaces, reward terms, termination rules, v4 quirks and divergence.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -276,6 +279,29 @@ TEST_CASE("MuJoCo errors throw UserError instead of exiting", "[unit]") {
   InstallMujocoHandlers();
   CHECK_THROWS_AS(mju_error("forced"), UserError);
   CHECK_THROWS_AS(LoadMujocoModel("no_such_asset"), UserError);
+}
+
+TEST_CASE("REWARDLAB_ASSET_DIR moves the asset folder", "[unit]") {
+  // a copy of one asset under another name loads from there; a missing one names the folder
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("rewardlab_assets_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(
+      std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets/inverted_pendulum.xml",
+      dir / "moved_pendulum.xml", std::filesystem::copy_options::overwrite_existing);
+  setenv("REWARDLAB_ASSET_DIR", dir.c_str(), 1);
+  const auto model = LoadMujocoModel("moved_pendulum");
+  std::string error;
+  try {
+    LoadMujocoModel("inverted_double_pendulum_missing");
+  } catch (const UserError& e) {
+    error = e.what();
+  }
+  unsetenv("REWARDLAB_ASSET_DIR");
+  std::filesystem::remove_all(dir);
+  CHECK(model->nq == 2);
+  CHECK(error.find(dir.string()) != std::string::npos);
+  CHECK(error.find("REWARDLAB_ASSET_DIR") != std::string::npos);
 }
 
 }  // namespace
