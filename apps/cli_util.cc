@@ -1,3 +1,7 @@
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -72,6 +76,23 @@ void ThrowNoViewer(const std::string& what) {
                   " needs the viewer, and this rewardlab was built without it (-DREWARDLAB_VIEWER="
                   "OFF, or libglfw3-dev libimgui-dev libstb-dev missing: scripts/install-deps.sh "
                   "installs them; then rebuild)");
+}
+
+void HoldProcessLock(const std::string& path, const std::string& busy) {
+  // the descriptor stays open for the life of the process; the kernel drops the lock at exit
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UserError(path + ": cannot open the lock file; is the folder writable?");
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = "";
+    const ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
+    holder[n > 0 ? n : 0] = '\0';
+    close(fd);
+    throw UserError(busy + (holder[0] ? " (pid " + std::string(holder) + ")" : ""));
+  }
+  const std::string pid = std::to_string(getpid());
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    throw UserError(path + ": cannot write the lock file; is the disk full?");
+  }
 }
 
 }  // namespace rl

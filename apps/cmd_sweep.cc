@@ -2,8 +2,6 @@
 // a sweep folder with sweep.json (one row per run), each run its own `rewardlab train` process;
 // `sweep --resume DIR` reruns only what is missing, failed or interrupted. `sweep-task DIR INDEX`
 // (hidden) is what a SLURM array task runs.
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,16 +102,10 @@ void ExecuteSlurm(const std::string& dir, SweepManifest& m, bool wait) {
   Report(dir, m, false);
 }
 
-// Holds an exclusive lock on DIR/sweep.lock for the life of the process: one sweep process per
-// folder. SLURM tasks do not take it.
+// One sweep process per folder (SLURM tasks do not take the lock).
 void LockSweep(const std::string& dir) {
-  const std::string path = (fs::path(dir) / "sweep.lock").string();
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw UserError(path + ": cannot open the lock file; is the folder writable?");
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    throw UserError(dir +
-                    ": another rewardlab sweep is running this folder; wait for it or stop it");
-  }
+  HoldProcessLock((fs::path(dir) / "sweep.lock").string(),
+                  dir + ": another rewardlab sweep is running this folder; wait for it or stop it");
 }
 
 void Execute(const std::string& dir, SweepManifest& m, bool wait) {

@@ -143,6 +143,14 @@ ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
              : LoadExperimentConfig(args.config, sets, &resolved);
 }
 
+// One process writes a run: a `--resume` while the run is still being written (a sweep resumed
+// right after a kill, a second terminal) is refused instead of interleaving two writers.
+void LockRun(const std::string& dir) {
+  const std::string busy =
+      dir + ": another rewardlab process is writing this run; wait for it to end or stop it";
+  HoldProcessLock(dir + "/run.lock", busy);
+}
+
 void RunTrain(const TrainArgs& args) {
   // everything is validated before a run folder exists
   ConfigNode resolved;
@@ -161,6 +169,7 @@ void RunTrain(const TrainArgs& args) {
   const std::string ckpt_dir = dir + "/checkpoints";
   std::optional<RunFile> file;
   if (resuming) {
+    LockRun(dir);
     const std::string latest = Checkpointer::Latest(ckpt_dir);
     if (latest.empty())
       throw UserError(dir + ": no checkpoint to resume from; start the run again");
@@ -172,6 +181,7 @@ void RunTrain(const TrainArgs& args) {
     file.emplace(RunFile::OpenForResume(dir + "/run.h5", counts));
   } else {
     CreateRunDir(dir, resolved);
+    LockRun(dir);
     try {
       file.emplace(RunFile::Create(dir + "/run.h5", MakeRunInfo(config, resolved),
                                    MakeRunLayout(trainer, config.eval.episodes)));

@@ -49,6 +49,9 @@ ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides);
 void WriteFileAtomically(const std::string& path, const std::string& text);
 // The one-line error of `what` (e.g. "rewardlab view") in a binary built without the viewer.
 [[noreturn]] void ThrowNoViewer(const std::string& what);
+// Holds an exclusive lock on `path` (created, holding this process's id) until the process ends,
+// however it ends; throws UserError "`busy` (pid N)" when another process holds it.
+void HoldProcessLock(const std::string& path, const std::string& busy);
 
 }  // namespace rl
 

@@ -140,6 +140,7 @@ TEST_CASE("train runs with the same seed write identical rows", "[smoke]") {
 }
 
 TEST_CASE("train resumed after kill -9 ends bit-identical to an uninterrupted run", "[smoke]") {
+  // (and a resume while the run is still being written is refused; the lock dies with the kill)
   testing::TempDir tmp;
   const fs::path killed = tmp.Path() / "killed", whole = tmp.Path() / "whole";
   const std::string sets =
@@ -168,10 +169,18 @@ TEST_CASE("train resumed after kill -9 ends bit-identical to an uninterrupted ru
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  // while it runs, a second writer is refused with one line naming the first
+  Result second;
   if (!exited) {
+    second = RunCli("train --resume " + killed.string() + " --quiet");
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
   }
+  INFO(second.out);
+  CHECK(second.code == 2);
+  CHECK_THAT(second.out, Contains("another rewardlab process is writing this run"));
+  CHECK_THAT(second.out, Contains("(pid " + std::to_string(pid) + ")"));
+  CHECK(std::count(second.out.begin(), second.out.end(), '\n') == 1);
   REQUIRE(WIFSIGNALED(status));
   REQUIRE(WTERMSIG(status) == SIGKILL);
   const std::vector<std::string> left = Checkpoints(killed);
