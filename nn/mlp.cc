@@ -165,6 +165,15 @@ void Mlp::ForwardCached(MlpCache& cache) const {
 
 void Mlp::Backward(MlpCache& cache, const Ref<const MatrixXf>& dy, Ref<VectorXf> grad,
                    MatrixXf* dx) const {
+  BackwardImpl(cache, dy, grad.data(), dx);
+}
+
+void Mlp::BackwardInput(MlpCache& cache, const Ref<const MatrixXf>& dy, MatrixXf& dx) const {
+  BackwardImpl(cache, dy, nullptr, &dx);
+}
+
+void Mlp::BackwardImpl(MlpCache& cache, const Ref<const MatrixXf>& dy, float* grad,
+                       MatrixXf* dx) const {
   const int batch = static_cast<int>(dy.cols());
   const int widest = Widest(sizes_);
   Fit(cache.delta, widest, batch);
@@ -182,10 +191,12 @@ void Mlp::Backward(MlpCache& cache, const Ref<const MatrixXf>& dy, Ref<VectorXf>
     const MatrixXf& a = cache.acts[l];
 
     // parameter gradient, accumulated
-    Map<MatrixXf> gw(grad.data() + offsets_[l], out, in);
-    Map<VectorXf> gb(grad.data() + offsets_[l] + out * in, out);
-    gw.noalias() += d * a.transpose();
-    gb.noalias() += d.rowwise().sum();
+    if (grad != nullptr) {
+      Map<MatrixXf> gw(grad + offsets_[l], out, in);
+      Map<VectorXf> gb(grad + offsets_[l] + out * in, out);
+      gw.noalias() += d * a.transpose();
+      gb.noalias() += d.rowwise().sum();
+    }
 
     // propagate to the layer input
     if (l == 0) {

@@ -91,12 +91,18 @@ class Mlp {
   // dx is non-null. Uses the cache of the matching training Forward (and its scratch).
   void Backward(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, Eigen::Ref<VectorXf> grad,
                 MatrixXf* dx = nullptr) const;
+  // Writes only dL/dx (in x B) for dy (out x B), skipping the parameter gradient (a third of
+  // Backward's work): for a loss that differentiates through this network into its input.
+  void BackwardInput(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, MatrixXf& dx) const;
 
  private:
   // Applies the hidden nonlinearity in place.
   void Activate(Eigen::Ref<MatrixXf> z) const;
   // Runs layers 1.. from the first layer's pre-activation in scratch_[0] (out_0 x B).
   void ForwardRest(int batch, MatrixXf& y) const;
+  // Backward with grad nullable (no parameter gradient) and dx nullable.
+  void BackwardImpl(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, float* grad,
+                    MatrixXf* dx) const;
   // Runs every layer from cache.acts[0].
   void ForwardCached(MlpCache& cache) const;
   // Sizes the inference scratch for `batch` columns (grows only).

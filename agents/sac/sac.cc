@@ -9,6 +9,10 @@
 namespace rl {
 namespace {
 
+// Checkpoint names of each critic, its target and its optimiser.
+constexpr const char* kCriticNames[2][3] = {{"q1", "q1_target", "q1_opt"},
+                                            {"q2", "q2_target", "q2_opt"}};
+
 nn::Mlp MakeNet(int in, const NetConfig& net, int out, float gain, uint64_t seed, uint64_t index) {
   std::vector<int> sizes{in};
   sizes.insert(sizes.end(), net.hidden.begin(), net.hidden.end());
@@ -45,13 +49,12 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       explore_rng_(seed, RngStream::kAgent, 1),
       sample_rng_(seed, RngStream::kAgent, 2),
       actor_(MakeNet(obs_dim_, config.net, 2 * act_dim_, 0.01f, seed, 10)),
-      q1_(MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 11)),
-      q2_(MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 12)),
-      q1_target_(q1_),
-      q2_target_(q2_),
+      q_{MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 11),
+         MakeNet(obs_dim_ + act_dim_, config.net, 1, 1.0f, seed, 12)},
+      q_target_(q_),
       actor_opt_(actor_.NumParams(), {config.policy_lr}),
-      q1_opt_(q1_.NumParams(), {config.q_lr}),
-      q2_opt_(q2_.NumParams(), {config.q_lr}),
+      q_opt_{nn::Adam(q_[0].NumParams(), {config.q_lr}),
+             nn::Adam(q_[1].NumParams(), {config.q_lr})},
       alpha_opt_(1, {config.q_lr}),
       log_alpha_(Eigen::VectorXf::Constant(
           1, config.autotune ? 0.0f : std::log(static_cast<float>(config.alpha)))),
@@ -59,10 +62,20 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       policy_(PolicyOptions(config, spec)),
       next_policy_(PolicyOptions(config, spec)),
       buffer_(config.buffer_size, obs_dim_, act_dim_, static_cast<int>(spec.reward_terms.size())) {
+  if (config.threads != 1) pool_ = std::make_unique<ThreadPool>(2);
   grad_actor_.resize(actor_.NumParams());
-  grad_q1_.resize(q1_.NumParams());
-  grad_q2_.resize(q2_.NumParams());
-  scratch_grad_.resize(q1_.NumParams());
+  for (int i = 0; i < 2; ++i) grad_q_[i].resize(q_[i].NumParams());
+}
+
+void Sac::ForBothCritics(const std::function<void(int)>& fn) {
+  if (pool_ == nullptr) {
+    fn(0);
+    fn(1);
+    return;
+  }
+  pool_->ParallelFor(2, [&](int begin, int end) {
+    for (int i = begin; i < end; ++i) fn(i);
+  });
 }
 
 std::vector<std::string> Sac::MetricNames() const {
@@ -113,35 +126,31 @@ std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
   next_actions_.resize(act_dim_, b);
   next_logp_.resize(b);
   next_policy_.Sample(sample_rng_, next_actions_, next_logp_);
-  q1_target_.Forward(batch_.next_obs, next_actions_, q1_out_);
-  q2_target_.Forward(batch_.next_obs, next_actions_, q2_out_);
+  ForBothCritics([&](int i) { q_target_[i].Forward(batch_.next_obs, next_actions_, q_out_[i]); });
   target_q_.resize(b);
   for (int k = 0; k < b; ++k) {
-    const float next = std::min(q1_out_(0, k), q2_out_(0, k)) - alpha * next_logp_[k];
+    const float next = std::min(q_out_[0](0, k), q_out_[1](0, k)) - alpha * next_logp_[k];
     target_q_[k] = rewards[k] + (batch_.terminated[k] ? 0.0f : gamma * next);
   }
 
   // each critic regresses on the target (mean squared error)
   std::array<double, 4> out{};
-  auto fit = [&](nn::Mlp& q, nn::MlpCache& cache, nn::Adam& opt, Eigen::VectorXf& grad,
-                 double& value_mean, double& loss) {
-    q.Forward(batch_.obs, batch_.action, cache);
-    const Eigen::MatrixXf& v = cache.Output();
-    dq_.resize(1, b);
-    value_mean = v.mean();
-    loss = 0.0;
+  ForBothCritics([&](int i) {
+    q_[i].Forward(batch_.obs, batch_.action, q_cache_[i]);
+    const Eigen::MatrixXf& v = q_cache_[i].Output();
+    dq_[i].resize(1, b);
+    double loss = 0.0;
     for (int k = 0; k < b; ++k) {
       const float diff = v(0, k) - target_q_[k];
       loss += diff * diff;
-      dq_(0, k) = 2.0f * diff / b;
+      dq_[i](0, k) = 2.0f * diff / b;
     }
-    loss /= b;
-    grad.setZero();
-    q.Backward(cache, dq_, grad);
-    opt.Step(q.Params(), grad);
-  };
-  fit(q1_, q1_cache_, q1_opt_, grad_q1_, out[0], out[2]);
-  fit(q2_, q2_cache_, q2_opt_, grad_q2_, out[1], out[3]);
+    out[i] = v.mean();
+    out[2 + i] = loss / b;
+    grad_q_[i].setZero();
+    q_[i].Backward(q_cache_[i], dq_[i], grad_q_[i]);
+    q_opt_[i].Step(q_[i].Params(), grad_q_[i]);
+  });
   return out;
 }
 
@@ -156,27 +165,22 @@ std::array<double, 2> Sac::UpdateActor() {
   pi_actions_.resize(act_dim_, b);
   logp_.resize(b);
   policy_.Sample(sample_rng_, pi_actions_, logp_);
-  q1_.Forward(batch_.obs, pi_actions_, q1_cache_);
-  q2_.Forward(batch_.obs, pi_actions_, q2_cache_);
-  const Eigen::MatrixXf& v1 = q1_cache_.Output();
-  const Eigen::MatrixXf& v2 = q2_cache_.Output();
-  Eigen::MatrixXf& d1 = d1_;
-  Eigen::MatrixXf& d2 = d2_;
-  d1.setZero(1, b);
-  d2.setZero(1, b);
+  ForBothCritics([&](int i) { q_[i].Forward(batch_.obs, pi_actions_, q_cache_[i]); });
+  const Eigen::MatrixXf& v1 = q_cache_[0].Output();
+  const Eigen::MatrixXf& v2 = q_cache_[1].Output();
+  dq_[0].setZero(1, b);
+  dq_[1].setZero(1, b);
   double actor_loss = 0.0;
   for (int k = 0; k < b; ++k) {
     const bool first = v1(0, k) <= v2(0, k);
     actor_loss += alpha * logp_[k] - (first ? v1(0, k) : v2(0, k));
-    (first ? d1 : d2)(0, k) = -1.0f / b;
+    dq_[first ? 0 : 1](0, k) = -1.0f / b;
   }
   actor_loss /= b;
 
-  // dL/da through the smaller critic's input; its parameter gradient is discarded
-  scratch_grad_.setZero();
-  q1_.Backward(q1_cache_, d1, scratch_grad_, &dx1_);
-  q2_.Backward(q2_cache_, d2, scratch_grad_, &dx2_);
-  dactions_ = dx1_.bottomRows(act_dim_) + dx2_.bottomRows(act_dim_);
+  // dL/da through the smaller critic's input (the critics' parameters are not trained here)
+  ForBothCritics([&](int i) { q_[i].BackwardInput(q_cache_[i], dq_[i], dx_[i]); });
+  dactions_ = dx_[0].bottomRows(act_dim_) + dx_[1].bottomRows(act_dim_);
   dmean_.resize(act_dim_, b);
   draw_.resize(act_dim_, b);
   dlogp_.setConstant(b, alpha / b);
@@ -218,8 +222,7 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   }
   if (updates_ % config_.target_network_frequency == 0) {
     const float tau = static_cast<float>(config_.tau);
-    nn::Polyak(q1_target_.Params(), q1_.Params(), tau);
-    nn::Polyak(q2_target_.Params(), q2_.Params(), tau);
+    for (int i = 0; i < 2; ++i) nn::Polyak(q_target_[i].Params(), q_[i].Params(), tau);
   }
 }
 
@@ -242,13 +245,12 @@ namespace rl {
 
 void Sac::Save(const h5::Group& g) const {
   nn::Save(g, "actor", actor_);
-  nn::Save(g, "q1", q1_);
-  nn::Save(g, "q2", q2_);
-  nn::Save(g, "q1_target", q1_target_);
-  nn::Save(g, "q2_target", q2_target_);
+  for (int i = 0; i < 2; ++i) {
+    nn::Save(g, kCriticNames[i][0], q_[i]);
+    nn::Save(g, kCriticNames[i][1], q_target_[i]);
+    nn::Save(g, kCriticNames[i][2], q_opt_[i]);
+  }
   nn::Save(g, "actor_opt", actor_opt_);
-  nn::Save(g, "q1_opt", q1_opt_);
-  nn::Save(g, "q2_opt", q2_opt_);
   nn::Save(g, "alpha_opt", alpha_opt_);
   ckpt::Write(g, "log_alpha", log_alpha_);
   ckpt::WriteRng(g, "explore_rng", explore_rng_);
@@ -275,13 +277,12 @@ void Sac::Save(const h5::Group& g) const {
 
 void Sac::Load(const h5::Group& g) {
   nn::Load(g, "actor", actor_);
-  nn::Load(g, "q1", q1_);
-  nn::Load(g, "q2", q2_);
-  nn::Load(g, "q1_target", q1_target_);
-  nn::Load(g, "q2_target", q2_target_);
+  for (int i = 0; i < 2; ++i) {
+    nn::Load(g, kCriticNames[i][0], q_[i]);
+    nn::Load(g, kCriticNames[i][1], q_target_[i]);
+    nn::Load(g, kCriticNames[i][2], q_opt_[i]);
+  }
   nn::Load(g, "actor_opt", actor_opt_);
-  nn::Load(g, "q1_opt", q1_opt_);
-  nn::Load(g, "q2_opt", q2_opt_);
   nn::Load(g, "alpha_opt", alpha_opt_);
   ckpt::ReadInto(g, "log_alpha", log_alpha_);
   ckpt::ReadRng(g, "explore_rng", explore_rng_);

@@ -7,10 +7,13 @@
 #define REWARDLAB_AGENTS_SAC_SAC_H_
 
 #include <array>
+#include <functional>
+#include <memory>
 
 #include "agents/agent.h"
 #include "agents/buffers/replay_buffer.h"
 #include "agents/sac/sac_config.h"
+#include "core/thread_pool.h"
 #include "nn/adam.h"
 #include "nn/distributions.h"
 #include "nn/mlp.h"
@@ -41,6 +44,8 @@ class Sac : public Agent {
   std::array<double, 4> UpdateCritics(const Eigen::VectorXf& rewards);
   // One actor step (and alpha step); returns actor loss and alpha loss.
   std::array<double, 2> UpdateActor();
+  // Runs fn(0) and fn(1), one per critic, side by side when config.threads is 2.
+  void ForBothCritics(const std::function<void(int)>& fn);
 
   SacConfig config_;
   EnvSpec spec_;
@@ -50,21 +55,28 @@ class Sac : public Agent {
   int64_t vec_steps_ = 0;  // Observe calls
   int64_t updates_ = 0;    // gradient steps
 
-  nn::Mlp actor_, q1_, q2_, q1_target_, q2_target_;
-  nn::Adam actor_opt_, q1_opt_, q2_opt_, alpha_opt_;
+  nn::Mlp actor_;
+  std::array<nn::Mlp, 2> q_, q_target_;  // twin critics and their Polyak targets
+  nn::Adam actor_opt_;
+  std::array<nn::Adam, 2> q_opt_;
+  nn::Adam alpha_opt_;
   Eigen::VectorXf log_alpha_;  // (1)
   float target_entropy_;
   nn::TanhGaussian policy_, next_policy_;
   ReplayBuffer buffer_;
 
-  // update scratch
+  std::unique_ptr<ThreadPool> pool_;  // present when the critics run on two threads
+
+  // update scratch; the arrays hold one entry per critic, touched only by its own thread
   ReplaySample batch_;
-  nn::MlpCache actor_cache_, q1_cache_, q2_cache_;
-  Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_, q1_out_, q2_out_, dq_, dx1_, dx2_;
-  Eigen::MatrixXf dactions_, dmean_, draw_, dhead_, d1_, d2_, obs_scratch_, act_scratch_;
+  nn::MlpCache actor_cache_;
+  std::array<nn::MlpCache, 2> q_cache_;
+  std::array<Eigen::MatrixXf, 2> q_out_, dq_, dx_;  // (1 x B), (1 x B), (obs+act x B)
+  std::array<Eigen::VectorXf, 2> grad_q_;
+  Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_;
+  Eigen::MatrixXf dactions_, dmean_, draw_, dhead_, obs_scratch_, act_scratch_;
   Eigen::VectorXf dlogp_, alpha_grad_, logp_scratch_;
-  Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_, grad_q1_, grad_q2_,
-      scratch_grad_;
+  Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_;
   std::array<double, 4> last_critic_{};
   double last_actor_[2] = {0, 0};
 };

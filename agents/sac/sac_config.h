@@ -29,6 +29,7 @@ struct SacConfig {
   double log_std_min = -5.0;             // lower bound of the policy log-std
   double log_std_max = 2.0;              // upper bound of the policy log-std
   NetConfig net = {{256, 256}, "relu"};  // actor and both critics
+  int threads = 1;  // threads for the twin critics (1 or 2; 0 = 2); results do not depend on it
 
   template <class V>
   void Fields(V& v) {
@@ -56,6 +57,9 @@ struct SacConfig {
     v("log_std_min", log_std_min, "lower bound of the policy log-std");
     v("log_std_max", log_std_max, "upper bound of the policy log-std");
     v("net", net, "actor and critic networks");
+    v("threads", threads,
+      "threads running the twin critics side by side (1 or 2, 0 = 2); results do not depend on it",
+      Check::Range(0, 2));
   }
 };
 

@@ -1,4 +1,4 @@
-// SAC: bit-for-bit determinism (serial and threaded envs), checkpoint round trips, refusal of
+// SAC: bit-for-bit determinism (serial and threaded envs and critics), checkpoint round trips, refusal of
 // Discrete action spaces, and the replay buffer's storage of raw transitions.
 #include "agents/sac/sac.h"
 
@@ -18,16 +18,18 @@ using Catch::Matchers::Contains;
 using testing::LoadShippedConfig;
 using testing::Session;
 
-// A short Pendulum SAC run: 4 envs, 1200 steps, learning from step 100, evaluations every 600.
+// A short Pendulum SAC run: 4 envs, 1200 steps, learning from step 100, evaluations every 600;
+// `threads` steps the envs and runs the twin critics.
 ExperimentConfig SmallPendulum(int threads, uint64_t seed = 0) {
   return LoadShippedConfig(
       "pendulum_sac.yaml",
       {"total_steps=1200", "env.num_envs=4", "env.threads=" + std::to_string(threads),
+       "agent.threads=" + std::to_string(threads),
        "agent.batch_size=64", "agent.train_freq=1", "eval.every_steps=600", "eval.episodes=2",
        "seed=" + std::to_string(seed)});
 }
 
-TEST_CASE("SAC runs are identical for the same seed - with serial or threaded envs", "[unit]") {
+TEST_CASE("SAC runs are identical for the same seed - with serial or threaded envs and critics", "[unit]") {
   Session serial(SmallPendulum(1)), again(SmallPendulum(1)), threaded(SmallPendulum(2));
   serial.Run();
   again.Run();

@@ -46,6 +46,13 @@ void CheckGradients(Activation activation) {
   VectorXf grad2 = grad;
   net.Backward(cache, r, grad2);
   REQUIRE((grad2 - 2 * grad).cwiseAbs().maxCoeff() < 1e-5f * (1 + grad.cwiseAbs().maxCoeff()));
+
+  // the input-only backward gives the same dx, bit for bit
+  MatrixXf dx_only;
+  net.BackwardInput(cache, r, dx_only);
+  REQUIRE(dx_only.rows() == 3);
+  REQUIRE(dx_only.cols() == 6);
+  REQUIRE((dx_only.array() == dx.array()).all());
 }
 
 TEST_CASE("mlp parameter and input gradients match finite differences (tanh)", "[unit]") {
