@@ -11,6 +11,7 @@
 
 #include "nn/adam.h"
 #include "nn/distributions.h"
+#include "nn/gemm.h"
 #include "nn/mlp.h"
 
 namespace {
@@ -102,14 +103,16 @@ void Run(double min_seconds) {
          [&] { q.Forward(obs, act, y); });
   }
 
-  // reference: the dominant raw GEMMs, to separate the library's overhead from Eigen's
+  // reference: the dominant raw GEMMs in Eigen and through nn::Gemm (OpenBLAS from kBlasMinDim)
   for (const auto& [n, batch] : {std::pair{64, 128}, std::pair{256, 256}}) {
     const MatrixXf w = Random(n, n, rng);
     const MatrixXf h = Random(n, batch, rng);
     MatrixXf out(n, batch);
     char name[96];
-    std::snprintf(name, sizeof(name), "reference: raw gemm %dx%d * %dx%d", n, n, n, batch);
+    std::snprintf(name, sizeof(name), "reference: Eigen gemm %dx%d * %dx%d", n, n, n, batch);
     Time(name, min_seconds, [&] { out.noalias() = w * h; });
+    std::snprintf(name, sizeof(name), "reference: nn::Gemm %dx%d * %dx%d", n, n, n, batch);
+    Time(name, min_seconds, [&] { Gemm(w, false, h, false, out); });
   }
 
   // optimiser and SAC policy head

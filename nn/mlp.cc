@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "nn/gemm.h"
+
 namespace rl::nn {
 
 namespace {
@@ -98,7 +100,7 @@ void Mlp::Forward(const Ref<const MatrixXf>& x, MatrixXf& y) const {
   const int batch = static_cast<int>(x.cols());
   EnsureScratch(batch);
   Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
-  z.noalias() = Weight(0) * x;
+  Gemm(Weight(0), false, x, false, z);
   ForwardRest(batch, y);
 }
 
@@ -107,8 +109,8 @@ void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb, 
   EnsureScratch(batch);
   const auto w = Weight(0);
   Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
-  z.noalias() = w.leftCols(xa.rows()) * xa;
-  z.noalias() += w.rightCols(xb.rows()) * xb;
+  Gemm(w.leftCols(xa.rows()), false, xa, false, z);
+  Gemm(w.rightCols(xb.rows()), false, xb, false, z, /*accumulate=*/true);
   ForwardRest(batch, y);
 }
 
@@ -126,12 +128,12 @@ void Mlp::ForwardRest(int batch, MatrixXf& y) const {
     Activate(h);
     if (l + 2 == NumLayers()) {
       Fit(y, OutputDim(), batch);
-      y.noalias() = Weight(l + 1) * h;
+      Gemm(Weight(l + 1), false, h, false, y);
       y.colwise() += Bias(l + 1);
       return;
     }
     Map<MatrixXf> next(scratch_[1 - cur].data(), sizes_[l + 2], batch);
-    next.noalias() = Weight(l + 1) * h;
+    Gemm(Weight(l + 1), false, h, false, next);
     cur = 1 - cur;
   }
 }
@@ -157,7 +159,7 @@ void Mlp::ForwardCached(MlpCache& cache) const {
   for (int l = 0; l < NumLayers(); ++l) {
     MatrixXf& out = cache.acts[l + 1];
     Fit(out, sizes_[l + 1], batch);
-    out.noalias() = Weight(l) * cache.acts[l];
+    Gemm(Weight(l), false, cache.acts[l], false, out);
     out.colwise() += Bias(l);
     if (l + 1 < NumLayers()) Activate(out);
   }
@@ -194,7 +196,7 @@ void Mlp::BackwardImpl(MlpCache& cache, const Ref<const MatrixXf>& dy, float* gr
     if (grad != nullptr) {
       Map<MatrixXf> gw(grad + offsets_[l], out, in);
       Map<VectorXf> gb(grad + offsets_[l] + out * in, out);
-      gw.noalias() += d * a.transpose();
+      Gemm(d, false, a, true, gw, /*accumulate=*/true);
       gb.noalias() += d.rowwise().sum();
     }
 
@@ -202,12 +204,12 @@ void Mlp::BackwardImpl(MlpCache& cache, const Ref<const MatrixXf>& dy, float* gr
     if (l == 0) {
       if (dx != nullptr) {
         Fit(*dx, in, batch);
-        dx->noalias() = Weight(0).transpose() * d;
+        Gemm(Weight(0), true, d, false, *dx);
       }
       break;
     }
     Map<MatrixXf> dn(next, in, batch);
-    dn.noalias() = Weight(l).transpose() * d;
+    Gemm(Weight(l), true, d, false, dn);
     if (activation_ == Activation::kTanh) {
       dn.array() *= 1.0f - a.array().square();
     } else {

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ ninja-build pkg-config
   libmujoco-dev libqhull-dev libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools catch2
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libopenblas-dev
   libglfw3-dev libimgui-dev libstb-dev libgl-dev libegl-dev xvfb xauth ffmpeg
   python3-h5py python3-numpy python3-matplotlib
   slurmctld slurmd slurm-client munge
