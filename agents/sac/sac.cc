@@ -64,10 +64,13 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       buffer_(config.buffer_size, obs_dim_, act_dim_, static_cast<int>(spec.reward_terms.size())) {
   if (config.threads != 1) pool_ = std::make_unique<ThreadPool>(2);
   grad_actor_.resize(actor_.NumParams());
-  for (int i = 0; i < 2; ++i) grad_q_[i].resize(q_[i].NumParams());
+  for (int i = 0; i < 2; ++i) {
+    grad_q_[i].resize(q_[i].NumParams());
+    grad_actor_shard_[i].resize(actor_.NumParams());
+  }
 }
 
-void Sac::ForBothCritics(const std::function<void(int)>& fn) {
+void Sac::ForBoth(const std::function<void(int)>& fn) {
   if (pool_ == nullptr) {
     fn(0);
     fn(1);
@@ -75,6 +78,20 @@ void Sac::ForBothCritics(const std::function<void(int)>& fn) {
   }
   pool_->ParallelFor(2, [&](int begin, int end) {
     for (int i = begin; i < end; ++i) fn(i);
+  });
+}
+
+std::pair<int, int> Sac::Shard(int i) const {
+  const int half = config_.batch_size / 2;
+  return i == 0 ? std::pair{0, half} : std::pair{half, config_.batch_size - half};
+}
+
+void Sac::ActorForward(const Eigen::MatrixXf& x, Eigen::MatrixXf& head) {
+  head.resize(2 * act_dim_, x.cols());
+  ForBoth([&](int i) {
+    const auto [first, count] = Shard(i);
+    actor_.Forward(x.middleCols(first, count), actor_cache_[i]);
+    head.middleCols(first, count) = actor_cache_[i].Output();
   });
 }
 
@@ -121,12 +138,12 @@ std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
   const float gamma = static_cast<float>(config_.gamma);
 
   // soft target: r + γ (1 − terminated) (min Q'(s', a') − α log π(a'|s')), a' ~ π(s')
-  actor_.Forward(batch_.next_obs, next_head_);
+  ActorForward(batch_.next_obs, next_head_);
   next_policy_.Set(next_head_.topRows(act_dim_), next_head_.bottomRows(act_dim_));
   next_actions_.resize(act_dim_, b);
   next_logp_.resize(b);
   next_policy_.Sample(sample_rng_, next_actions_, next_logp_);
-  ForBothCritics([&](int i) { q_target_[i].Forward(batch_.next_obs, next_actions_, q_out_[i]); });
+  ForBoth([&](int i) { q_target_[i].Forward(batch_.next_obs, next_actions_, q_out_[i]); });
   target_q_.resize(b);
   for (int k = 0; k < b; ++k) {
     const float next = std::min(q_out_[0](0, k), q_out_[1](0, k)) - alpha * next_logp_[k];
@@ -135,7 +152,7 @@ std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
 
   // each critic regresses on the target (mean squared error)
   std::array<double, 4> out{};
-  ForBothCritics([&](int i) {
+  ForBoth([&](int i) {
     q_[i].Forward(batch_.obs, batch_.action, q_cache_[i]);
     const Eigen::MatrixXf& v = q_cache_[i].Output();
     dq_[i].resize(1, b);
@@ -159,13 +176,12 @@ std::array<double, 2> Sac::UpdateActor() {
   const float alpha = std::exp(log_alpha_[0]);
 
   // actor loss: mean(α log π(a|s) − min Q(s, a)), a ~ π(s) reparameterised
-  actor_.Forward(batch_.obs, actor_cache_);
-  const Eigen::MatrixXf& head = actor_cache_.Output();
-  policy_.Set(head.topRows(act_dim_), head.bottomRows(act_dim_));
+  ActorForward(batch_.obs, head_);
+  policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
   pi_actions_.resize(act_dim_, b);
   logp_.resize(b);
   policy_.Sample(sample_rng_, pi_actions_, logp_);
-  ForBothCritics([&](int i) { q_[i].Forward(batch_.obs, pi_actions_, q_cache_[i]); });
+  ForBoth([&](int i) { q_[i].Forward(batch_.obs, pi_actions_, q_cache_[i]); });
   const Eigen::MatrixXf& v1 = q_cache_[0].Output();
   const Eigen::MatrixXf& v2 = q_cache_[1].Output();
   dq_[0].setZero(1, b);
@@ -179,7 +195,7 @@ std::array<double, 2> Sac::UpdateActor() {
   actor_loss /= b;
 
   // dL/da through the smaller critic's input (the critics' parameters are not trained here)
-  ForBothCritics([&](int i) { q_[i].BackwardInput(q_cache_[i], dq_[i], dx_[i]); });
+  ForBoth([&](int i) { q_[i].BackwardInput(q_cache_[i], dq_[i], dx_[i]); });
   dactions_ = dx_[0].bottomRows(act_dim_) + dx_[1].bottomRows(act_dim_);
   dmean_.resize(act_dim_, b);
   draw_.resize(act_dim_, b);
@@ -187,14 +203,19 @@ std::array<double, 2> Sac::UpdateActor() {
   policy_.Backward(dactions_, dlogp_, dmean_, draw_);
   dhead_.resize(2 * act_dim_, b);
   dhead_ << dmean_, draw_;
-  grad_actor_.setZero();
-  actor_.Backward(actor_cache_, dhead_, grad_actor_);
+  // each shard's gradient on its own thread, summed in shard order
+  ForBoth([&](int i) {
+    const auto [first, count] = Shard(i);
+    grad_actor_shard_[i].setZero();
+    actor_.Backward(actor_cache_[i], dhead_.middleCols(first, count), grad_actor_shard_[i]);
+  });
+  grad_actor_ = grad_actor_shard_[0] + grad_actor_shard_[1];
   actor_opt_.Step(actor_.Params(), grad_actor_);
 
   // entropy temperature: mean(−α (log π(a|s) + target entropy)) with the updated actor
   double alpha_loss = 0.0;
   if (config_.autotune) {
-    actor_.Forward(batch_.obs, head_);
+    ActorForward(batch_.obs, head_);
     policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
     policy_.Sample(sample_rng_, pi_actions_, logp_);
     const double mean_term = (logp_.array() + target_entropy_).mean();

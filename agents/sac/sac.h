@@ -9,6 +9,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "agents/agent.h"
 #include "agents/buffers/replay_buffer.h"
@@ -44,8 +45,13 @@ class Sac : public Agent {
   std::array<double, 4> UpdateCritics(const Eigen::VectorXf& rewards);
   // One actor step (and alpha step); returns actor loss and alpha loss.
   std::array<double, 2> UpdateActor();
-  // Runs fn(0) and fn(1), one per critic, side by side when config.threads is 2.
-  void ForBothCritics(const std::function<void(int)>& fn);
+  // Runs fn(0) and fn(1) (one per critic, or per actor batch shard) side by side when
+  // config.threads is 2, one after the other otherwise.
+  void ForBoth(const std::function<void(int)>& fn);
+  // The actor's outputs on the two column shards of x, written into head (2 act_dim x B).
+  void ActorForward(const Eigen::MatrixXf& x, Eigen::MatrixXf& head);
+  // Column range [first, first + count) of actor batch shard i.
+  std::pair<int, int> Shard(int i) const;
 
   SacConfig config_;
   EnvSpec spec_;
@@ -67,12 +73,12 @@ class Sac : public Agent {
 
   std::unique_ptr<ThreadPool> pool_;  // present when the critics run on two threads
 
-  // update scratch; the arrays hold one entry per critic, touched only by its own thread
+  // update scratch; the arrays hold one entry per critic or per actor shard, touched only by
+  // its own thread
   ReplaySample batch_;
-  nn::MlpCache actor_cache_;
-  std::array<nn::MlpCache, 2> q_cache_;
+  std::array<nn::MlpCache, 2> actor_cache_, q_cache_;
   std::array<Eigen::MatrixXf, 2> q_out_, dq_, dx_;  // (1 x B), (1 x B), (obs+act x B)
-  std::array<Eigen::VectorXf, 2> grad_q_;
+  std::array<Eigen::VectorXf, 2> grad_q_, grad_actor_shard_;
   Eigen::MatrixXf head_, next_head_, next_actions_, pi_actions_;
   Eigen::MatrixXf dactions_, dmean_, draw_, dhead_, obs_scratch_, act_scratch_;
   Eigen::VectorXf dlogp_, alpha_grad_, logp_scratch_;
