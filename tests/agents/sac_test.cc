@@ -48,6 +48,21 @@ TEST_CASE("SAC runs are identical for the same seed - with serial or threaded en
   }
 }
 
+TEST_CASE("SAC with 256-wide networks (OpenBLAS products) is the same on one and two threads",
+          "[unit]") {
+  // Hopper's shipped SAC: batch 256, 256-256 critics; 40 gradient steps after 60 random steps
+  const auto hopper = [](int threads) {
+    return LoadShippedConfig("hopper_sac.yaml",
+                             {"total_steps=100", "agent.learning_starts=60", "eval.every_steps=0",
+                              "eval.episodes=1", "agent.threads=" + std::to_string(threads)});
+  };
+  Session serial(hopper(1)), threaded(hopper(2));
+  serial.Run();
+  threaded.Run();
+  REQUIRE(serial.Events().updates.size() == 41);
+  testing::CheckSameEvents(serial.Events(), threaded.Events());
+}
+
 // Trains `config`, saves and reloads the agent, then checks the copy acts and learns identically.
 void CheckCheckpointRoundTrip(const ExperimentConfig& config) {
   Session run(config);
