@@ -1,5 +1,6 @@
-// SAC: bit-for-bit determinism (serial and threaded envs and critics), checkpoint round trips, refusal of
-// Discrete action spaces, and the replay buffer's storage of raw transitions.
+// SAC: bit-for-bit determinism (serial and threaded envs, critics and actor shards), checkpoint
+// round trips, refusal of Discrete action spaces, and the replay buffer's storage of raw
+// transitions.
 #include "agents/sac/sac.h"
 
 #include <catch2/catch.hpp>
