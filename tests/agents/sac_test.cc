@@ -25,12 +25,12 @@ ExperimentConfig SmallPendulum(int threads, uint64_t seed = 0) {
   return LoadShippedConfig(
       "pendulum_sac.yaml",
       {"total_steps=1200", "env.num_envs=4", "env.threads=" + std::to_string(threads),
-       "agent.threads=" + std::to_string(threads),
-       "agent.batch_size=64", "agent.train_freq=1", "eval.every_steps=600", "eval.episodes=2",
-       "seed=" + std::to_string(seed)});
+       "agent.threads=" + std::to_string(threads), "agent.batch_size=64", "agent.train_freq=1",
+       "eval.every_steps=600", "eval.episodes=2", "seed=" + std::to_string(seed)});
 }
 
-TEST_CASE("SAC runs are identical for the same seed - with serial or threaded envs and critics", "[unit]") {
+TEST_CASE("SAC runs are identical for the same seed - with serial or threaded envs and critics",
+          "[unit]") {
   Session serial(SmallPendulum(1)), again(SmallPendulum(1)), threaded(SmallPendulum(2));
   serial.Run();
   again.Run();
