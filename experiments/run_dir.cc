@@ -5,10 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
-
-#ifndef REWARDLAB_GIT_COMMIT
-#define REWARDLAB_GIT_COMMIT "unknown"
-#endif
+#include "git_commit.h"  // generated at build time: REWARDLAB_GIT_COMMIT
 
 namespace rl {
 namespace fs = std::filesystem;
