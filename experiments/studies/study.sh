@@ -4,13 +4,14 @@
 # ones continue from their checkpoints), so only the plots and the report are made again.
 #
 #   experiments/studies/<study>/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
-#                                      [--fresh | --report-only]
+#                                      [--only SWEEP,...] [--fresh | --report-only]
 #
 # --build: the build folder with `rewardlab` (default build/); --seeds: the seeds of every sweep
 # (default: the study's); --runs: where the sweep folders go (default results/runs/<study>);
 # --report: where README.md and the figures go (default results/<study>); --fresh: delete the
 # sweep folders first; --report-only: start no run, make the plots and README from the runs there
-# (e.g. while a long sweep is still running: runs being written are read through SWMR).
+# (e.g. while a long sweep is still running: runs being written are read through SWMR); --only:
+# start or resume only these sweeps (folder names), the others are left as they are.
 
 # study_init STUDY DEFAULT_SEEDS "$@": parses the arguments into root, build, rl, seeds, runs,
 # report and changes to the repository root.
@@ -23,6 +24,7 @@ study_init() {
   report="$root/results/$study"
   local fresh=0
   report_only=0
+  only=""
   shift 2
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -32,6 +34,7 @@ study_init() {
       --report) report="$2"; shift 2 ;;
       --fresh) fresh=1; shift ;;
       --report-only) report_only=1; shift ;;
+      --only) only=",$2,"; shift 2 ;;
       *) echo "$study/run.sh: unknown argument '$1' (see experiments/studies/study.sh)" >&2
          exit 2 ;;
     esac
@@ -48,7 +51,7 @@ study_init() {
 study_sweep() {
   local dir="$runs/$1" config="$2"
   shift 2
-  if [[ $report_only == 1 ]]; then
+  if [[ $report_only == 1 || ( -n $only && $only != *",$1,"* ) ]]; then
     return 0
   elif [[ -f "$dir/sweep.json" ]]; then
     "$rl" sweep --resume "$dir"
