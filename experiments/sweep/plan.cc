@@ -36,6 +36,17 @@ std::string Slug(const std::string& text) {
   return out.substr(0, 48);
 }
 
+// A run file that cannot be read is not finished: a run stopped within its first moments (its
+// sweep killed while it created the file) leaves a few bytes of HDF5 superblock.
+bool FinishedRunFile(const fs::path& h5) {
+  if (!fs::exists(h5)) return false;
+  try {
+    return ReadRunFile(h5.string()).finished;
+  } catch (const UserError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 std::vector<uint64_t> ParseSeedRange(const std::string& text) {
@@ -138,8 +149,7 @@ std::string ValidateRuns(const std::string& config_path, const std::vector<Sweep
 }
 
 RunOnDisk InspectRun(const std::string& run_dir) {
-  const fs::path h5 = fs::path(run_dir) / "run.h5";
-  if (fs::exists(h5) && ReadRunFile(h5.string()).finished) return RunOnDisk::kFinished;
+  if (FinishedRunFile(fs::path(run_dir) / "run.h5")) return RunOnDisk::kFinished;
   if (!Checkpointer::Latest((fs::path(run_dir) / "checkpoints").string()).empty()) {
     return RunOnDisk::kResumable;
   }

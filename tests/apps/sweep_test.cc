@@ -217,6 +217,27 @@ TEST_CASE("sweep --dry-run plans without starting and takes SLURM options from c
   for (const nlohmann::json& run : m["runs"]) CHECK(run["status"] == "finished");
 }
 
+TEST_CASE("sweep --resume starts again a run whose file was cut short as it was created",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  const std::string config = tmp.Write("tiny.yaml", kTinyConfig);
+  const fs::path sweep = tmp.Path() / "sweep";
+  REQUIRE(RunCli("sweep " + config + " --seeds 0:1 --dry-run --out " + sweep.string()).code == 0);
+
+  // what a run killed inside RunFile::Create leaves: its folder and an HDF5 superblock stub
+  const fs::path run_dir = sweep / Manifest(sweep)["runs"][0]["run_dir"].get<std::string>();
+  fs::create_directories(run_dir);
+  std::string stub = "\x89HDF\r\n\x1a\n";
+  stub.resize(48, '\0');
+  std::ofstream(run_dir / "run.h5", std::ios::binary) << stub;
+
+  const testing::CliResult r = RunCli("sweep --resume " + sweep.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK(Manifest(sweep)["runs"][0]["status"] == "finished");
+  CHECK(ReadRunFile((run_dir / "run.h5").string()).finished);
+}
+
 TEST_CASE("a sweep killed with SIGKILL stops its runs and sweep --resume finishes them",
           "[sweep][smoke]") {
   testing::TempDir tmp;
