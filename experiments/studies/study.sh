@@ -49,9 +49,9 @@ study_init() {
 # study_sweep FOLDER CONFIG [SWEEP_FLAGS...]: the sweep $runs/FOLDER (named after its last path
 # component) of CONFIG over $seeds, started or resumed; fails when a run failed.
 study_sweep() {
-  local dir="$runs/$1" config="$2"
+  local name="$1" dir="$runs/$1" config="$2"
   shift 2
-  if [[ $report_only == 1 || ( -n $only && $only != *",$1,"* ) ]]; then
+  if [[ $report_only == 1 || ( -n $only && $only != *",$name,"* ) ]]; then
     return 0
   elif [[ -f "$dir/sweep.json" ]]; then
     "$rl" sweep --resume "$dir"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A study regenerates itself (experiments/studies/study.sh): the agents study with 2 seeds into a
 # temporary folder writes its sweeps, figures and README with one table row per sweep; run again,
-# it starts no run and rewrites the same report.
+# it starts no run and rewrites the same report, and --only resumes just the sweeps it names.
 #   tests/studies/run_study_test.sh BUILD_DIR
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,12 +25,15 @@ for sweep in ("cartpole_ppo", "pendulum_sac"):
     assert [r["seed"] for r in m["runs"]] == [0, 1], m["runs"]
 PY
 
-# run again: the sweeps are resumed, nothing is trained twice, the tables are the same
+# run again with --only: that sweep alone is resumed, nothing is trained twice, the tables are
+# the same
 stamp() { find "$work/runs" -name run.h5 -printf '%p %T@\n' | sort; }
 before="$(stamp)"
 cp "$readme" "$work/first.md"
-"$study" --build "$1" --seeds 0:2 --runs "$work/runs" --report "$work/report" > "$work/second.log"
+"$study" --build "$1" --seeds 0:2 --runs "$work/runs" --report "$work/report" \
+  --only cartpole_ppo > "$work/second.log"
 [[ "$(stamp)" == "$before" ]] || fail "the second run of the study rewrote run files"
-grep -q "2 of 2 runs finished" "$work/second.log" || fail "the second run did not resume"
+[[ "$(grep -c "2 of 2 runs finished" "$work/second.log")" == 1 ]] ||
+  fail "--only cartpole_ppo did not resume that sweep alone"
 diff <(grep '^|' "$work/first.md") <(grep '^|' "$readme") || fail "the tables changed"
 echo "study: report written, and regenerated without training again"
