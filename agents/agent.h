@@ -31,8 +31,23 @@ class Agent {
   // clipped to a Box's bounds, or indices for Discrete. kExplore remembers what Observe needs and
   // takes exactly the training batch width (num_envs columns); kEval and kSample take any width.
   virtual void Act(const Mat& obs, ActMode mode, Mat& action) = 0;
-  // Records the transitions of one VecEnv step taken with the last kExplore actions.
+  // Records the transitions of one VecEnv step taken with the last kExplore actions (or, in a
+  // sharded rollout, with the ActShard actions of that step).
   virtual void Observe(const Mat& obs, const Mat& action, const VecStep& step) = 0;
+  // Sharded rollouts (on-policy agents): the number of fixed slot shards that collect a whole
+  // rollout each on their own, with no barrier between env steps; 0 = act on all slots at once
+  // every step (Act with kExplore).
+  virtual int RolloutShards() const { return 0; }
+  // Env steps per slot of one rollout (with RolloutShards() > 0).
+  virtual int RolloutSteps() const { return 0; }
+  // Explores for slots [first, first + obs.cols()) of shard `shard` at step `t` of the rollout
+  // being collected: writes their actions (act_dim x cols) and remembers what Update needs, as
+  // Act does. Calls for different shards may run concurrently; Observe follows for every step.
+  virtual void ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,
+                        Eigen::Ref<Mat> action) {
+    (void)shard, (void)t, (void)first, (void)obs, (void)action;
+    throw UserError("this agent does not collect sharded rollouts");
+  }
   // Whether Update should run now.
   virtual bool ReadyToUpdate() const = 0;
   // Learns from stored transitions labelled by `reward`; returns MetricNames()' values.

@@ -17,7 +17,8 @@ namespace rl {
 enum class RngStream : uint64_t {
   kEnv = 1,      // index = env slot of the training VecEnv (resets, slip, noise)
   kEvalEnv = 2,  // index = env slot of the evaluation VecEnv
-  kAgent = 3,    // index 0: network init; 1: exploration; 2: minibatch shuffling / replay sampling
+  kAgent = 3,    // index 0: network init; 1: exploration; 2: minibatch shuffling / replay sampling;
+                 // 3: second network init; 16 + k: exploration of rollout shard k > 0
   kReward = 4,   // index = reward module position in the pipeline
   kCli = 5,      // random actions of check-env and other tools
 };

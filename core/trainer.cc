@@ -135,31 +135,76 @@ void Trainer::Begin() {
   started_ = true;
 }
 
+void Trainer::CollectShards(int steps) {
+  const int n = env_.Size(), shards = agent_.RolloutShards();
+  if (static_cast<int>(rollout_steps_.size()) < steps) {
+    rollout_steps_.resize(steps);
+    rollout_actions_.resize(steps);
+    for (int t = 0; t < steps; ++t) {
+      env_.ResizeFor(rollout_steps_[t]);
+      rollout_actions_[t].resize(env_.Spec().action.Dim(), n);
+    }
+  }
+  // shard k owns slots [first, first + count) for the whole rollout
+  env_.ForEachShard(shards, [&](int k) {
+    const int first = k * n / shards, count = (k + 1) * n / shards - first;
+    for (int t = 0; t < steps; ++t) {
+      const Mat& obs = t == 0 ? obs_ : rollout_steps_[t - 1].obs;
+      Mat& action = rollout_actions_[t];
+      agent_.ActShard(k, t, first, obs.middleCols(first, count), action.middleCols(first, count));
+      for (int i = first; i < first + count; ++i)
+        env_.StepSlot(i, action.col(i), rollout_steps_[t]);
+    }
+  });
+  rollout_size_ = steps;
+  rollout_next_ = 0;
+}
+
+void Trainer::ActAndStep(const Mat*& action, const VecStep*& step, double& env_seconds) {
+  using Clock = std::chrono::steady_clock;
+  if (agent_.RolloutShards() == 0) {
+    agent_.Act(obs_, ActMode::kExplore, action_);
+    const auto begin = Clock::now();
+    env_.Step(action_, step_);
+    env_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+    action = &action_;
+    step = &step_;
+    return;
+  }
+  if (rollout_next_ == rollout_size_) {
+    // a whole rollout, or what is left of total_steps
+    const int64_t left = (settings_.total_steps - global_step_ + env_.Size() - 1) / env_.Size();
+    const auto begin = Clock::now();
+    CollectShards(static_cast<int>(std::min<int64_t>(agent_.RolloutSteps(), left)));
+    env_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+  }
+  action = &rollout_actions_[rollout_next_];
+  step = &rollout_steps_[rollout_next_];
+  ++rollout_next_;
+}
+
 void Trainer::Run() {
   using Clock = std::chrono::steady_clock;
   Begin();
   stopped_ = false;
-  Mat action;
-  VecStep step;
-  env_.ResizeFor(step);
+  env_.ResizeFor(step_);
   const int n = env_.Size();
   auto last_time = Clock::now();
   int64_t last_step = global_step_;
-  double env_seconds = 0.0;  // inside env_.Step since the last update
+  double env_seconds = 0.0;  // inside env_.Step (or collecting shards) since the last update
 
   while (global_step_ < settings_.total_steps) {
     // act, step, observe
     agent_.SetProgress(static_cast<double>(global_step_) / settings_.total_steps);
-    agent_.Act(obs_, ActMode::kExplore, action);
-    const auto env_begin = Clock::now();
-    env_.Step(action, step);
-    env_seconds += std::chrono::duration<double>(Clock::now() - env_begin).count();
+    const Mat* action = nullptr;
+    const VecStep* step = nullptr;
+    ActAndStep(action, step, env_seconds);
     global_step_ += n;
-    RecordEpisodes(obs_, action, step);
-    const StepRecord record{global_step_, &obs_, &action, &step, &module_out_};
+    RecordEpisodes(obs_, *action, *step);
+    const StepRecord record{global_step_, &obs_, action, step, &module_out_};
     for (TrainerHook* h : hooks_) h->OnStep(record);
-    agent_.Observe(obs_, action, step);
-    obs_ = step.obs;
+    agent_.Observe(obs_, *action, *step);
+    obs_ = step->obs;
 
     // learn when the agent is ready
     bool updated = false;

@@ -117,6 +117,12 @@ class Trainer {
 
   // Starts the envs unless a state was loaded.
   void Begin();
+  // Takes one env step of every slot: acts on obs_ and steps here, or replays the next step of
+  // the sharded rollout (collected first when used up). Adds the time spent collecting or
+  // stepping to `env_seconds`.
+  void ActAndStep(const Mat*& action, const VecStep*& step, double& env_seconds);
+  // Collects `steps` env steps of every slot, each of the agent's rollout shards on its own.
+  void CollectShards(int steps);
 
   TrainerSettings settings_;
   VecEnv& env_;
@@ -137,6 +143,14 @@ class Trainer {
   Vec optimized_return_;  // (n)
   Mat term_sums_;         // (TermNames() x n)
   Vec finished_terms_;    // (TermNames()) scratch for one finished episode
+  // one lockstep env step: the actions taken and the result
+  Mat action_;
+  VecStep step_;
+  // a sharded rollout (Agent::RolloutShards() > 0): step t's actions and results
+  std::vector<Mat> rollout_actions_;    // (act_dim x n) each
+  std::vector<VecStep> rollout_steps_;  // s' of step t (its obs are step t + 1's s)
+  int rollout_size_ = 0;                // steps collected
+  int rollout_next_ = 0;                // the next step to replay
   // float copies of one step for labelling
   Eigen::MatrixXf obs_f_, action_f_, next_obs_f_, terms_f_, module_out_;
   Eigen::VectorXf env_reward_f_, optimized_f_;

@@ -39,24 +39,32 @@ void VecEnv::Reset(Mat& obs) {
 void VecEnv::Step(const Mat& actions, VecStep& out) {
   if (out.obs.cols() != Size()) ResizeFor(out);
   pool_->ParallelFor(Size(), [&](int begin, int end) {
-    for (int i = begin; i < end; ++i) {
-      // step, copy the transition out, then autoreset in the same call
-      Env& env = *envs_[i];
-      StepResult& r = results_[i];
-      env.Step(actions.col(i), r);
-      out.final_obs.col(i) = r.obs;
-      out.reward[i] = r.reward;
-      out.terms.col(i) = r.terms;
-      out.terminated[i] = r.terminated;
-      out.truncated[i] = r.truncated;
-      out.episode_length[i] = 0;
-      if (r.terminated || r.truncated) {
-        out.episode_length[i] = env.ElapsedSteps();
-        env.Reset(out.obs.col(i));
-      } else {
-        out.obs.col(i) = r.obs;
-      }
-    }
+    for (int i = begin; i < end; ++i) StepSlot(i, actions.col(i), out);
+  });
+}
+
+void VecEnv::StepSlot(int i, const Eigen::Ref<const Vec>& action, VecStep& out) {
+  // step, copy the transition out, then autoreset in the same call
+  Env& env = *envs_[i];
+  StepResult& r = results_[i];
+  env.Step(action, r);
+  out.final_obs.col(i) = r.obs;
+  out.reward[i] = r.reward;
+  out.terms.col(i) = r.terms;
+  out.terminated[i] = r.terminated;
+  out.truncated[i] = r.truncated;
+  out.episode_length[i] = 0;
+  if (r.terminated || r.truncated) {
+    out.episode_length[i] = env.ElapsedSteps();
+    env.Reset(out.obs.col(i));
+  } else {
+    out.obs.col(i) = r.obs;
+  }
+}
+
+void VecEnv::ForEachShard(int shards, const std::function<void(int)>& fn) {
+  pool_->ParallelFor(shards, [&](int begin, int end) {
+    for (int k = begin; k < end; ++k) fn(k);
   });
 }
 

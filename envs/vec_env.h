@@ -4,6 +4,7 @@
 #define REWARDLAB_ENVS_VEC_ENV_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,11 @@ class VecEnv {
   void Reset(Mat& obs);
   // Steps every slot with its column of `actions` (act_dim x n) and autoresets ended episodes.
   void Step(const Mat& actions, VecStep& out);
+  // Steps slot i alone into column i of `out` (sized by ResizeFor); distinct slots may step
+  // concurrently.
+  void StepSlot(int i, const Eigen::Ref<const Vec>& action, VecStep& out);
+  // Calls fn(k) for k in [0, shards) on the env's threads, each thread a fixed contiguous run.
+  void ForEachShard(int shards, const std::function<void(int)>& fn);
 
  private:
   std::vector<std::unique_ptr<Env>> envs_;

@@ -65,6 +65,15 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
   terminated_.assign(batch, 0);
   truncated_.assign(batch, 0);
   shards_.resize(config.grad_shards);
+  if (config.rollout_shards > num_envs) {
+    throw UserError("agent.rollout_shards: " + std::to_string(config.rollout_shards) +
+                    " shards for env.num_envs = " + std::to_string(num_envs) +
+                    " slots; use at most num_envs shards (0: lockstep)");
+  }
+  shard_scratch_.resize(config.rollout_shards);
+  for (int k = 1; k < config.rollout_shards; ++k) {
+    shard_rngs_.emplace_back(seed, RngStream::kAgent, 16 + static_cast<uint64_t>(k));
+  }
   pool_ = std::make_unique<ThreadPool>(
       config.threads > 0 ? config.threads
                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
@@ -100,62 +109,77 @@ void Ppo::StateValues(const Mat& obs, Vec& values) {
 
 void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
   const int n = static_cast<int>(obs.cols());
-  const bool explore = mode == ActMode::kExplore;
-  raw_scratch_ = obs.cast<float>();
-  const MatF& raw = raw_scratch_;
-  NormalizeObs(raw, explore, norm_scratch_);
-  actor_.Forward(norm_scratch_, head_);
   action.resize(act_dim_, n);
-
-  // evaluation: the deterministic action, nothing stored
-  if (mode == ActMode::kEval) {
-    if (discrete_) {
-      categorical_.SetLogits(head_);
-      index_scratch_.resize(n);
-      categorical_.Mode(index_scratch_);
-      action.row(0) = index_scratch_.cast<double>().transpose();
-    } else {
-      action = head_.cast<double>()
-                   .cwiseMax(spec_.action.low.replicate(1, n))
-                   .cwiseMin(spec_.action.high.replicate(1, n));
-    }
+  if (mode != ActMode::kEval) {
+    act_.raw = obs.cast<float>();
+    NormalizeObs(act_.raw, mode == ActMode::kExplore, act_.norm);
+    Sample(act_, explore_rng_, mode == ActMode::kExplore ? t_ * num_envs_ : -1, action);
     return;
   }
 
-  // exploration and sampling: a ~ π(s); the env sees a Box action clipped to its bounds (SB3,
-  // CleanRL's ClipAction)
+  // evaluation: the deterministic action, nothing stored
+  raw_scratch_ = obs.cast<float>();
+  NormalizeObs(raw_scratch_, false, norm_scratch_);
+  actor_.Forward(norm_scratch_, head_);
   if (discrete_) {
     categorical_.SetLogits(head_);
     index_scratch_.resize(n);
-    categorical_.Sample(explore_rng_, index_scratch_);
+    categorical_.Mode(index_scratch_);
     action.row(0) = index_scratch_.cast<double>().transpose();
   } else {
-    gaussian_.Set(head_, log_std_);
-    act_scratch_.resize(act_dim_, n);
-    gaussian_.Sample(explore_rng_, act_scratch_);
-    action = act_scratch_.cast<double>()
+    action = head_.cast<double>()
                  .cwiseMax(spec_.action.low.replicate(1, n))
                  .cwiseMin(spec_.action.high.replicate(1, n));
   }
-  if (!explore) return;
+}
+
+void Ppo::ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,
+                   Eigen::Ref<Mat> action) {
+  // the normaliser stays as the rollout found it; Update refreshes it from the whole rollout
+  ActScratch& s = shard_scratch_[shard];
+  s.raw = obs.cast<float>();
+  NormalizeObs(s.raw, false, s.norm);
+  Rng& rng = shard == 0 ? explore_rng_ : shard_rngs_[shard - 1];
+  Sample(s, rng, (t_ + t) * num_envs_ + first, action);
+}
+
+void Ppo::Sample(ActScratch& s, Rng& rng, int col, Eigen::Ref<Mat> action) {
+  const int n = static_cast<int>(s.norm.cols());
+  actor_.Forward(s.norm, s.actor);
+  const MatF& head = s.actor.Output();
+
+  // a ~ π(s); the env sees a Box action clipped to its bounds (SB3, CleanRL's ClipAction)
+  if (discrete_) {
+    s.categorical.SetLogits(head);
+    s.index.resize(n);
+    s.categorical.Sample(rng, s.index);
+    action.row(0) = s.index.cast<double>().transpose();
+  } else {
+    s.gaussian.Set(head, log_std_);
+    s.draw.resize(act_dim_, n);
+    s.gaussian.Sample(rng, s.draw);
+    action = s.draw.cast<double>()
+                 .cwiseMax(spec_.action.low.replicate(1, n))
+                 .cwiseMin(spec_.action.high.replicate(1, n));
+  }
+  if (col < 0) return;
 
   // exploration keeps s, a, log π(a|s), V(s) for the rollout
-  const int col = t_ * num_envs_;
-  obs_raw_.middleCols(col, n) = raw;
-  obs_norm_.middleCols(col, n) = norm_scratch_;
-  Values(norm_scratch_, value_scratch_);
-  values_.segment(col, n) = value_scratch_;
+  obs_raw_.middleCols(col, n) = s.raw;
+  obs_norm_.middleCols(col, n) = s.norm;
+  critic_.Forward(s.norm, s.critic);
+  values_.segment(col, n) = s.critic.Output().row(0).transpose();
   if (discrete_) {
-    categorical_.LogProb(index_scratch_, logp_.segment(col, n));
-    actions_.middleCols(col, n).row(0) = index_scratch_.cast<float>().transpose();
+    s.categorical.LogProb(s.index, logp_.segment(col, n));
+    actions_.middleCols(col, n).row(0) = s.index.cast<float>().transpose();
   } else {
-    gaussian_.LogProb(act_scratch_, logp_.segment(col, n));
-    actions_.middleCols(col, n) = act_scratch_;
+    s.gaussian.LogProb(s.draw, logp_.segment(col, n));
+    actions_.middleCols(col, n) = s.draw;
   }
-  if (t_ == 0) rollout_progress_ = progress_;
 }
 
 void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
+  if (t_ == 0) rollout_progress_ = progress_;
   const int col = t_ * num_envs_;
   env_actions_.middleCols(col, num_envs_) = action.cast<float>();
   final_raw_.middleCols(col, num_envs_) = step.final_obs.cast<float>();
@@ -261,6 +285,8 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   const VecF resid = returns_ - values_;
   const double var_resid = (resid.array() - resid.mean()).square().mean();
   const double explained = var_ret == 0 ? std::nan("") : 1.0 - var_resid / var_ret;
+  // a sharded rollout acted with the normaliser frozen: it learns from the whole rollout now
+  if (config_.rollout_shards > 0 && obs_stats_) obs_stats_->Update(obs_raw_);
   t_ = 0;
   return {lr,         stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl],
           stats[kKl], stats[kClipFrac],  explained};
@@ -356,6 +382,9 @@ void Ppo::Save(const h5::Group& g) const {
   }
   ckpt::WriteRng(g, "explore_rng", explore_rng_);
   ckpt::WriteRng(g, "shuffle_rng", shuffle_rng_);
+  for (size_t k = 0; k < shard_rngs_.size(); ++k) {
+    ckpt::WriteRng(g, "shard_rng_" + std::to_string(k + 1), shard_rngs_[k]);
+  }
 
   // a partly collected rollout (the final checkpoint may fall inside one)
   const h5::Group r = g.CreateGroup("rollout");
@@ -388,6 +417,9 @@ void Ppo::Load(const h5::Group& g) {
   }
   ckpt::ReadRng(g, "explore_rng", explore_rng_);
   ckpt::ReadRng(g, "shuffle_rng", shuffle_rng_);
+  for (size_t k = 0; k < shard_rngs_.size(); ++k) {
+    ckpt::ReadRng(g, "shard_rng_" + std::to_string(k + 1), shard_rngs_[k]);
+  }
 
   const h5::Group r = g.OpenGroup("rollout");
   t_ = static_cast<int>(r.ReadIntAttr("t"));

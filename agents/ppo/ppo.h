@@ -32,6 +32,10 @@ class Ppo : public Agent {
   bool ReadyToUpdate() const override { return t_ == config_.num_steps; }
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
+  int RolloutShards() const override { return config_.rollout_shards; }
+  int RolloutSteps() const override { return config_.num_steps; }
+  void ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,
+                Eigen::Ref<Mat> action) override;
   void SetProgress(double fraction) override { progress_ = fraction; }
   double Gamma() const override { return config_.gamma; }
   void StateValues(const Mat& obs, Vec& values) override;
@@ -39,6 +43,19 @@ class Ppo : public Agent {
   void Load(const h5::Group& g) override;
 
  private:
+  // Scratch of one sampling act: Act's own, and one per rollout shard (they act concurrently).
+  struct ActScratch {
+    MatF raw, norm;         // (obs_dim x B) s as given and as the networks see it
+    MatF draw;              // (act_dim x B) Gaussian draws (continuous)
+    Eigen::VectorXi index;  // (B) sampled classes (discrete)
+    nn::MlpCache actor, critic;
+    nn::Categorical categorical;
+    nn::DiagGaussian gaussian;
+  };
+
+  // Samples a ~ π(·|s.norm) with `rng` into `action` (env units); with col >= 0 it also keeps s,
+  // a, log π(a|s) and V(s) in the rollout columns [col, col + B).
+  void Sample(ActScratch& s, Rng& rng, int col, Eigen::Ref<Mat> action);
   // Normalises (and, when exploring, first updates the statistics with) raw obs into out.
   void NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out);
   // Values V(x) of normalised observations x (obs_dim x B) into out (B).
@@ -57,8 +74,11 @@ class Ppo : public Agent {
   bool discrete_;
   int obs_dim_, act_dim_;
   Rng explore_rng_, shuffle_rng_;
-  double progress_ = 0.0;          // training progress at the last Act
-  double rollout_progress_ = 0.0;  // progress when the current rollout began (annealing)
+  std::vector<Rng> shard_rngs_;            // (rollout_shards - 1) exploration of shards 1, 2, ...
+  ActScratch act_;                         // Act's scratch
+  std::vector<ActScratch> shard_scratch_;  // (rollout_shards)
+  double progress_ = 0.0;                  // training progress at the last Act
+  double rollout_progress_ = 0.0;          // progress when the current rollout began (annealing)
 
   // networks and optimisers
   nn::Mlp actor_, critic_;
@@ -86,7 +106,7 @@ class Ppo : public Agent {
   std::vector<PpoShard> shards_;
   std::unique_ptr<ThreadPool> pool_;
   VecF actor_grad_, critic_grad_, log_std_grad_;
-  MatF head_, act_scratch_, norm_scratch_, raw_scratch_, value_head_;
+  MatF head_, norm_scratch_, raw_scratch_, value_head_;
   Eigen::VectorXi index_scratch_;
   VecF value_scratch_;
 };

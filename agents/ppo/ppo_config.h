@@ -48,6 +48,7 @@ struct PpoConfig {
   double log_std_init = 0.0;        // initial log-std (continuous actions)
   int grad_shards = 1;              // column shards of each minibatch gradient, summed in order
   int threads = 1;                  // threads computing the shards; 0 = one per core
+  int rollout_shards = 0;           // slot shards rolling out on their own; 0 = lockstep
   NetConfig net;                    // actor and critic networks (separate)
 
   template <class V>
@@ -84,6 +85,12 @@ struct PpoConfig {
       Check::Range(1, 1024));
     v("threads", threads, "threads computing the gradient shards; 0 = one per core",
       Check::Range(0, 1024));
+    v("rollout_shards", rollout_shards,
+      "collect each rollout in this many fixed slot shards, each stepping its envs on its own "
+      "(on env.threads) with no barrier between steps; the observation normaliser then updates "
+      "once per rollout. 0 = all slots in lockstep (CleanRL, SB3). Results depend on it, not on "
+      "threads",
+      Check::Range(0, 65536));
     v("net", net, "actor and critic networks (separate)");
   }
 };

@@ -29,11 +29,11 @@ struct PpoMinibatch {
 
 // Coefficients of the loss.
 struct PpoLossOptions {
-  float clip = 0.2f;        // surrogate (and value) clipping ε
-  float ent_coef = 0.0f;    // entropy bonus c_ent
-  float vf_coef = 0.5f;     // value loss weight c_vf
-  bool clip_vloss = true;   // clipped value loss
-  bool discrete = false;    // categorical policy (else diagonal Gaussian with log_std)
+  float clip = 0.2f;       // surrogate (and value) clipping ε
+  float ent_coef = 0.0f;   // entropy bonus c_ent
+  float vf_coef = 0.5f;    // value loss weight c_vf
+  bool clip_vloss = true;  // clipped value loss
+  bool discrete = false;   // categorical policy (else diagonal Gaussian with log_std)
 };
 
 // One shard's gradients, statistics and scratch (reused across minibatches).

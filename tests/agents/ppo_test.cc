@@ -20,10 +20,9 @@ using testing::Session;
 // A short CartPole PPO run: 4 envs of 32 steps per rollout, evaluations every 1024 steps.
 ExperimentConfig SmallCartPole(int threads, uint64_t seed = 0,
                                std::vector<std::string> extra = {}) {
-  std::vector<std::string> sets = {"total_steps=4096", "env.num_envs=4",
-                                   "env.threads=" + std::to_string(threads),
-                                   "eval.every_steps=1024", "eval.episodes=4",
-                                   "seed=" + std::to_string(seed)};
+  std::vector<std::string> sets = {
+      "total_steps=4096",      "env.num_envs=4",  "env.threads=" + std::to_string(threads),
+      "eval.every_steps=1024", "eval.episodes=4", "seed=" + std::to_string(seed)};
   sets.insert(sets.end(), extra.begin(), extra.end());
   return LoadShippedConfig("cartpole_ppo.yaml", sets);
 }
@@ -53,6 +52,40 @@ TEST_CASE("PPO gradient shards: threads do not change the run", "[unit]") {
   two.Run();
   REQUIRE(one.Events().updates.size() == 32);
   testing::CheckSameEvents(one.Events(), two.Events());
+}
+
+TEST_CASE("PPO sharded rollouts: env threads do not change the run", "[unit]") {
+  // 3 shards over 4 slots (1, 1 and 2 slots), stepped on one or two threads
+  Session one(SmallCartPole(1, 0, {"agent.rollout_shards=3"}));
+  Session two(SmallCartPole(2, 0, {"agent.rollout_shards=3"}));
+  Session lockstep(SmallCartPole(1));
+  one.Run();
+  two.Run();
+  lockstep.Run();
+  const testing::Recorder& ref = one.Events();
+  REQUIRE(ref.episodes.size() > 20);
+  REQUIRE(ref.evals.size() == 4);
+  REQUIRE(ref.updates.size() == 32);
+  testing::CheckSameEvents(ref, two.Events());
+  // each shard explores with its own generator, so the run is not the lockstep one
+  CHECK_FALSE(
+      testing::SameBits(ref.updates.back().second, lockstep.Events().updates.back().second));
+}
+
+TEST_CASE("PPO with one rollout shard collects the lockstep rollout", "[unit]") {
+  // the shard explores with the agent's own generator; CartPole's config normalises nothing
+  Session lockstep(SmallCartPole(1));
+  Session sharded(SmallCartPole(2, 0, {"agent.rollout_shards=1"}));
+  lockstep.Run();
+  sharded.Run();
+  REQUIRE(lockstep.Events().updates.size() == 32);
+  testing::CheckSameEvents(lockstep.Events(), sharded.Events());
+}
+
+TEST_CASE("PPO rejects more rollout shards than env slots", "[unit]") {
+  CHECK_THROWS_WITH(Session(SmallCartPole(1, 0, {"agent.rollout_shards=5"})),
+                    Catch::Matchers::Contains("agent.rollout_shards") &&
+                        Catch::Matchers::Contains("env.num_envs = 4"));
 }
 
 TEST_CASE("PPO gradient shards add up to the whole minibatch gradient", "[unit]") {

@@ -187,6 +187,22 @@ TEST_CASE("a MuJoCo run resumed from a checkpoint ends bit-identical", "[unit][m
   }
 }
 
+// Sharded rollouts keep one exploration generator per shard, and the observation normaliser
+// that they freeze during a rollout.
+TEST_CASE("a PPO run with sharded rollouts resumed from a checkpoint ends bit-identical",
+          "[unit][mujoco]") {
+  const auto [whole, resumed] = RunWholeAndResumed(
+      LoadShippedConfig(
+          "hopper_ppo.yaml",
+          {"total_steps=3072", "env.num_envs=4", "env.threads=2", "agent.rollout_shards=2",
+           "agent.num_steps=128", "agent.num_minibatches=4", "agent.update_epochs=1",
+           "eval.every_steps=1000", "eval.episodes=1", "checkpoint.every_steps=512"}),
+      1536);
+  REQUIRE(whole.eval_step == std::vector<int64_t>{1000, 2000, 3000, 3072});
+  REQUIRE(!whole.episode_step.empty());
+  testing::CheckSameRows(whole, resumed);
+}
+
 // A checkpoint written at an update that is also an evaluation step must include that evaluation
 // (the trainer evaluates before the iteration hooks), or the resumed run evaluates one step late.
 TEST_CASE("a run resumed from a checkpoint taken on an evaluation step ends bit-identical",
