@@ -135,6 +135,7 @@ void Ppo::Act(const Mat& obs, ActMode mode, Mat& action) {
 
 void Ppo::ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,
                    Eigen::Ref<Mat> action) {
+  if (t_ + t >= config_.num_steps) throw std::logic_error("PPO ActShard past the rollout's end");
   // the normaliser stays as the rollout found it; Update refreshes it from the whole rollout
   ActScratch& s = shard_scratch_[shard];
   s.raw = obs.cast<float>();
