@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The MuJoCo returns study (issue "MuJoCo"): 1M env steps of PPO on Hopper-v4 (seeds 0-2, a few
-# minutes each on 2 cores) and of SAC on Hopper-v4 and HalfCheetah-v4 (seed 0, about 2 h each
+# minutes each on 2 cores; CleanRL's one-env config, then its two-core variant hopper_ppo_2core)
+# and of SAC on Hopper-v4 and HalfCheetah-v4 (seed 0, about 2 h each
 # with agent.threads 2 on the 2-vCPU development machine), shipped configs, a checkpoint every
 # 20k steps. Runs go to results/runs/mujoco/; each sweep's curve and table to
 # results/mujoco/<sweep>.{png,md,csv}, stamped with the commit, date and machine in <sweep>.made,
@@ -19,6 +20,7 @@ study_init mujoco 0:3 "$@"
 # one sweep after the other: each uses both cores
 every='--grid checkpoint.every_steps=20000'
 study_sweep hopper_ppo experiments/configs/hopper_ppo.yaml $every
+study_sweep hopper_ppo_2core experiments/configs/hopper_ppo_2core.yaml $every --jobs 1
 seeds=0:1 study_sweep hopper_sac experiments/configs/hopper_sac.yaml $every
 seeds=0:1 study_sweep halfcheetah_sac experiments/configs/halfcheetah_sac.yaml $every
 
@@ -29,6 +31,7 @@ group() {
   study_made_by experiments/studies/mujoco/run.sh > "$report/$1.made"
 }
 group hopper_ppo "PPO Hopper-v4, 1M env steps" 2000
+group hopper_ppo_2core "PPO Hopper-v4 on two cores (8 envs in 2 rollout shards), 1M env steps" 2000
 group hopper_sac "SAC Hopper-v4, 1M env steps" 2300
 group halfcheetah_sac "SAC HalfCheetah-v4, 1M env steps" 9000
 
@@ -49,7 +52,8 @@ section() {
 
 Made by \`experiments/studies/mujoco/run.sh\`, one sweep at a time: each section says which
 commit, day and machine made it. Configs \`experiments/configs/{hopper_ppo,hopper_sac,halfcheetah_sac}.yaml\`
-(CleanRL's hyperparameters, \`experiments/configs/base/\`), 1M env steps, deterministic
+(CleanRL's hyperparameters, \`experiments/configs/base/\`) and \`hopper_ppo_2core.yaml\` (the same
+PPO batch as 8 envs in 2 rollout shards on two cores), 1M env steps, deterministic
 evaluation every 50k steps (10 episodes), checkpoints every 20k. PPO seeds 0-2, SAC seed 0. A run
 still training is read as far as it got (the table's "env steps"). The first report, made on
 2026-11-26 before SAC ran on two threads and on OpenBLAS, is kept in
@@ -62,6 +66,7 @@ seed's last 100 training episodes (stochastic policy).
 
 MD
   section hopper_ppo "PPO Hopper-v4"
+  section hopper_ppo_2core "PPO Hopper-v4 on two cores (hopper_ppo_2core.yaml)"
   section hopper_sac "SAC Hopper-v4"
   section halfcheetah_sac "SAC HalfCheetah-v4"
 } > "$report/README.md"
