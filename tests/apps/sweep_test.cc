@@ -224,12 +224,12 @@ TEST_CASE("sweep --resume starts again a run whose file was cut short as it was 
   const fs::path sweep = tmp.Path() / "sweep";
   REQUIRE(RunCli("sweep " + config + " --seeds 0:1 --dry-run --out " + sweep.string()).code == 0);
 
-  // what a run killed inside RunFile::Create leaves: its folder and an HDF5 superblock stub
+  // what a run killed inside RunFile::Create leaves: its folder, 48 bytes of an HDF5 file
   const fs::path run_dir = sweep / Manifest(sweep)["runs"][0]["run_dir"].get<std::string>();
   fs::create_directories(run_dir);
-  std::string stub = "\x89HDF\r\n\x1a\n";
-  stub.resize(48, '\0');
-  std::ofstream(run_dir / "run.h5", std::ios::binary) << stub;
+  std::string head = "\x89HDF\r\n\x1a\n";
+  head.resize(48, '\0');
+  std::ofstream(run_dir / "run.h5", std::ios::binary) << head;
 
   const testing::CliResult r = RunCli("sweep --resume " + sweep.string());
   INFO(r.out);
