@@ -85,7 +85,6 @@ class Ppo : public Agent {
   VecF log_std_;  // (act_dim) state-independent log-std (continuous only)
   nn::Adam actor_opt_, critic_opt_, log_std_opt_;
   nn::Categorical categorical_;
-  nn::DiagGaussian gaussian_;
   std::optional<nn::RunningMeanStd> obs_stats_;
   std::optional<nn::ReturnNormalizer> reward_scaler_;
 
