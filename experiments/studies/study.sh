@@ -68,8 +68,26 @@ study_plot() {
   "$rl" plot "$@" --out "$report/$name.png" --title "$title" --threshold "$threshold" > /dev/null
 }
 
-# study_made_by SCRIPT: the line of a report that says how, when and where it was made.
+# study_made_by SCRIPT [SWEEP_DIR]: the line of a report that says how, when and where it was
+# made and, given a sweep, which commits the binaries that trained its runs were built from.
 study_made_by() {
+  local trained=""
+  if [[ -n ${2:-} ]]; then
+    trained="; runs trained by the binary of commit $(study_trained_by "$2")"
+  fi
   echo "Made by \`$1\` (commit $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d)," \
-    "$(nproc) vCPUs, $(uname -sm)); figures and tables by \`rewardlab plot\`."
+    "$(nproc) vCPUs, $(uname -sm))$trained; figures and tables by \`rewardlab plot\`."
+}
+
+# study_trained_by SWEEP_DIR: the commits stamped in the sweep's run files (their `git_commit`
+# attribute, read through SWMR so that runs still training count), comma-separated.
+study_trained_by() {
+  find "$1" -name run.h5 -print0 | xargs -0r /usr/bin/python3 -c '
+import sys, h5py
+commits = set()
+for path in sys.argv[1:]:
+    with h5py.File(path, "r", libver="latest", swmr=True) as f:
+        c = f.attrs["git_commit"]
+        commits.add(c.decode() if isinstance(c, bytes) else c)
+print(", ".join(sorted(commits)))'
 }

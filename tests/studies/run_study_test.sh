@@ -17,6 +17,8 @@ for f in cartpole.png pendulum.png cartpole.csv pendulum.csv README.md; do
 done
 grep -q '^| cartpole_ppo | 2 |' "$readme" || fail "no 2-seed CartPole row in README.md"
 grep -q '^| pendulum_sac | 2 |' "$readme" || fail "no 2-seed Pendulum row in README.md"
+grep -Eq 'runs trained by the binary of commit ([0-9a-f]{12}(-dirty)?|unknown);' "$readme" ||
+  fail "README.md does not say which commit trained the runs"
 /usr/bin/python3 - "$work/runs" <<'PY'
 import json, sys
 for sweep in ("cartpole_ppo", "pendulum_sac"):

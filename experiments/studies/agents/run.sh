@@ -5,6 +5,7 @@
 #   experiments/studies/agents/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                     [--fresh]        (experiments/studies/study.sh)
 # Speed (whole-process wall time, memory) is a benchmark, not this study: bench/agents_bench.sh.
+{  # read to the end before running: editing this file while it runs changes nothing
 set -euo pipefail
 source "$(dirname "$0")/../study.sh"
 study_init agents 0:5 "$@"
@@ -17,7 +18,7 @@ study_plot pendulum "SAC on Pendulum-v1" -200 "$runs/pendulum_sac"
 cat > "$report/README.md" <<MD
 # Agents study: PPO on CartPole-v1, SAC on Pendulum-v1
 
-$(study_made_by experiments/studies/agents/run.sh)
+$(study_made_by experiments/studies/agents/run.sh "$runs")
 Seeds $seeds of the shipped configs \`experiments/configs/cartpole_ppo.yaml\` (100k env steps,
 evaluation every 10k) and \`experiments/configs/pendulum_sac.yaml\` (20k env steps, evaluation
 every 5k). Returns are deterministic evaluations (10 episodes); the table's final return is the
@@ -38,3 +39,5 @@ $(cat "$report/cartpole.md")
 $(cat "$report/pendulum.md")
 MD
 echo "report: $report/README.md"
+exit
+}

@@ -13,6 +13,7 @@
 #   experiments/studies/mujoco/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                     [--only SWEEP,...] [--fresh | --report-only]
 # --seeds applies to the PPO sweep (default 0:3); the SAC sweeps run seed 0.
+{  # read to the end before running: editing this file while it runs changes nothing
 set -euo pipefail
 source "$(dirname "$0")/../study.sh"
 study_init mujoco 0:3 "$@"
@@ -28,7 +29,7 @@ seeds=0:1 study_sweep halfcheetah_sac experiments/configs/halfcheetah_sac.yaml $
 group() {
   [[ -d "$runs/$1/runs" ]] || return 0
   study_plot "$1" "$2" "$3" "$runs/$1"
-  study_made_by experiments/studies/mujoco/run.sh > "$report/$1.made"
+  study_made_by experiments/studies/mujoco/run.sh "$runs/$1" > "$report/$1.made"
 }
 group hopper_ppo "PPO Hopper-v4, 1M env steps" 2000
 group hopper_ppo_2core "PPO Hopper-v4 on two cores (8 envs in 2 rollout shards), 1M env steps" 2000
@@ -71,3 +72,5 @@ MD
   section halfcheetah_sac "SAC HalfCheetah-v4"
 } > "$report/README.md"
 echo "report: $report/README.md"
+exit
+}

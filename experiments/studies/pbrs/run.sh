@@ -6,6 +6,7 @@
 # 2 cores.
 #   experiments/studies/pbrs/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                   [--fresh]        (experiments/studies/study.sh)
+{  # read to the end before running: editing this file while it runs changes nothing
 set -euo pipefail
 source "$(dirname "$0")/../study.sh"
 study_init pbrs 0:5 "$@"
@@ -38,7 +39,7 @@ study_plot cartpole "PPO on CartPole-v1" 475 "$runs"/cartpole/*
 cat > "$report/README.md" <<MD
 # Potential-based shaping study (PPO, 5 seeds)
 
-$(study_made_by experiments/studies/pbrs/run.sh)
+$(study_made_by experiments/studies/pbrs/run.sh "$runs")
 Every return is the **env** return (deterministic evaluation every 20k steps on FourRooms, 10k
 on CartPole, 10 episodes; the last 100 training episodes' env return beside it), never the shaped
 one. Seeds: $seeds.
@@ -69,3 +70,5 @@ $(cat "$report/cartpole.md")
 $(cat "$root/experiments/studies/pbrs/findings.md")
 MD
 echo "report: $report/README.md"
+exit
+}
