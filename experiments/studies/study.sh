@@ -80,14 +80,18 @@ study_made_by() {
 }
 
 # study_trained_by SWEEP_DIR: the commits stamped in the sweep's run files (their `git_commit`
-# attribute, read through SWMR so that runs still training count), comma-separated.
+# attribute, read through SWMR so that runs still training count), comma-separated; unreadable
+# files are skipped.
 study_trained_by() {
   find "$1" -name run.h5 -print0 | xargs -0r /usr/bin/python3 -c '
 import sys, h5py
 commits = set()
 for path in sys.argv[1:]:
-    with h5py.File(path, "r", libver="latest", swmr=True) as f:
-        c = f.attrs["git_commit"]
-        commits.add(c.decode() if isinstance(c, bytes) else c)
+    try:
+        with h5py.File(path, "r", libver="latest", swmr=True) as f:
+            c = f.attrs["git_commit"]
+    except (OSError, KeyError):  # a run file cut short as it was created names no commit
+        continue
+    commits.add(c.decode() if isinstance(c, bytes) else c)
 print(", ".join(sorted(commits)))'
 }
