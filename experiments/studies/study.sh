@@ -68,8 +68,8 @@ study_plot() {
   "$rl" plot "$@" --out "$report/$name.png" --title "$title" --threshold "$threshold" > /dev/null
 }
 
-# study_made_by SCRIPT [SWEEP_DIR]: the line of a report that says how, when and where it was
-# made and, given a sweep, which commits the binaries that trained its runs were built from.
+# study_made_by SCRIPT [RUNS_DIR]: the line of a report that says how, when and where it was
+# made and, given a sweep or a whole study's runs, which commits built the binaries that trained them.
 study_made_by() {
   local trained=""
   if [[ -n ${2:-} ]]; then
@@ -79,7 +79,7 @@ study_made_by() {
     "$(nproc) vCPUs, $(uname -sm))$trained; figures and tables by \`rewardlab plot\`."
 }
 
-# study_trained_by SWEEP_DIR: the commits stamped in the sweep's run files (their `git_commit`
+# study_trained_by RUNS_DIR: the commits stamped in the run files under RUNS_DIR (their `git_commit`
 # attribute, read through SWMR so that runs still training count), comma-separated; unreadable
 # files are skipped.
 study_trained_by() {
