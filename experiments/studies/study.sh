@@ -69,7 +69,8 @@ study_plot() {
 }
 
 # study_made_by SCRIPT [RUNS_DIR]: the line of a report that says how, when and where it was
-# made and, given a sweep or a whole study's runs, which commits built the binaries that trained them.
+# made and, given a sweep's or a whole study's runs, which commits built the binaries that
+# trained them.
 study_made_by() {
   local trained=""
   if [[ -n ${2:-} ]]; then
@@ -79,9 +80,9 @@ study_made_by() {
     "$(nproc) vCPUs, $(uname -sm))$trained; figures and tables by \`rewardlab plot\`."
 }
 
-# study_trained_by RUNS_DIR: the commits stamped in the run files under RUNS_DIR (their `git_commit`
-# attribute, read through SWMR so that runs still training count), comma-separated; unreadable
-# files are skipped.
+# study_trained_by RUNS_DIR: the commits stamped in the run files under RUNS_DIR (their
+# `git_commit` attribute, read through SWMR so that runs still training count), comma-separated;
+# unreadable files are skipped.
 study_trained_by() {
   find "$1" -name run.h5 -print0 | xargs -0r /usr/bin/python3 -c '
 import sys, h5py
