@@ -1,9 +1,12 @@
 // MuJoCo envs: assets, spaces, reward terms, termination rules, v4 quirks and divergence.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 
@@ -66,6 +69,65 @@ TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
     for (int i = 0; i < 50; ++i) REQUIRE(p.Step(Vec::Zero(p.Nu()), 2));
     CHECK(p.Divergences() == 0);
   }
+}
+
+TEST_CASE("every asset's constraint buffers hold 4x what stress rollouts use", "[unit]") {
+  // random controls from the initial pose and, every other episode, from random velocities
+  NoWarnings guard;
+  for (const char* name : {"hopper", "half_cheetah", "walker2d", "ant", "inverted_pendulum",
+                           "inverted_double_pendulum", "reacher", "swimmer"}) {
+    INFO(name);
+    Physics p(name);
+    const mjModel* m = p.Model();
+    const Space space = p.ActionSpace();
+    Rng rng(7);
+    int max_efc = 0, max_con = 0;
+    for (int episode = 0; episode < 6; ++episode) {
+      Vec qvel = Vec::Zero(p.Nv());
+      if (episode % 2) {
+        for (int i = 0; i < p.Nv(); ++i) qvel[i] = rng.Normal();
+      }
+      p.SetState(Eigen::Map<const Vec>(m->qpos0, m->nq), qvel);
+      for (int t = 0; t < 400; ++t) {
+        Vec ctrl(p.Nu());
+        for (int i = 0; i < p.Nu(); ++i) ctrl[i] = rng.Uniform(space.low[i], space.high[i]);
+        REQUIRE(p.Step(ctrl, 1));
+        max_efc = std::max(max_efc, p.Data()->nefc);
+        max_con = std::max(max_con, p.Data()->ncon);
+      }
+    }
+    CHECK(4 * max_efc <= m->njmax);
+    CHECK(4 * max_con <= m->nconmax);
+    // every reset clears the whole buffer: it stays far below the defaults' 3 MB
+    CHECK(p.Data()->nbuffer < (1 << 20));
+  }
+}
+
+TEST_CASE("a full constraint buffer truncates the step as a divergence", "[unit]") {
+  // Hopper with room for one constraint row: it overflows once it falls onto the floor
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("rewardlab_njmax_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string xml;
+  {
+    std::ifstream in(std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets/hopper.xml");
+    xml.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string size = "<size njmax=\"150\" nconmax=\"40\"/>";
+  REQUIRE(xml.find(size) != std::string::npos);
+  xml.replace(xml.find(size), size.size(), "<size njmax=\"1\" nconmax=\"40\"/>");
+  std::ofstream(dir / "tiny_hopper.xml") << xml;
+  setenv("REWARDLAB_ASSET_DIR", dir.c_str(), 1);
+  Physics p("tiny_hopper");
+  unsetenv("REWARDLAB_ASSET_DIR");
+  std::filesystem::remove_all(dir);
+
+  const int64_t warnings = MujocoWarningCount();
+  bool diverged = false;
+  for (int t = 0; t < 2000 && !diverged; ++t) diverged = !p.Step(Vec::Zero(p.Nu()), 4);
+  CHECK(diverged);
+  CHECK(p.Divergences() == 1);
+  CHECK(MujocoWarningCount() > warnings);
 }
 
 TEST_CASE("MuJoCo spaces, dt and limits follow the v4 table", "[unit]") {
