@@ -320,27 +320,44 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
     mb.adv = (mb.adv.array() - mean) / (std + 1e-8f);
   }
 
-  // shard gradients in parallel, summed in shard order so threads do not change the result
+  // the policy and value halves of every shard in parallel (policy halves first, so two threads
+  // split actor and critic), summed in shard order so threads do not change the result
   const int shards = std::min(static_cast<int>(shards_.size()), m);
   const PpoLossOptions options{clip, static_cast<float>(config_.ent_coef),
                                static_cast<float>(config_.vf_coef), config_.clip_vloss, discrete_};
-  pool_->ParallelFor(shards, [&](int first, int last) {
-    for (int k = first; k < last; ++k) {
-      PpoShardLoss(actor_, critic_, log_std_, mb, k * m / shards, (k + 1) * m / shards, options,
-                   shards_[k]);
+  pool_->ParallelFor(2 * shards, [&](int first, int last) {
+    for (int j = first; j < last; ++j) {
+      const int k = j % shards, begin = k * m / shards, end = (k + 1) * m / shards;
+      if (j < shards) {
+        PpoPolicyLoss(actor_, log_std_, mb, begin, end, options, shards_[k]);
+      } else {
+        PpoValueLoss(critic_, mb, begin, end, options, shards_[k]);
+      }
     }
   });
-  actor_grad_ = shards_[0].actor_grad;
-  critic_grad_ = shards_[0].critic_grad;
-  if (!discrete_) log_std_grad_ = shards_[0].log_std_grad;
+  // per network (policy on one thread, value on the other): the shards' sum in shard order
+  float actor_sq = 0.0f, critic_sq = 0.0f, log_std_sq = 0.0f;
+  pool_->ParallelFor(2, [&](int first, int last) {
+    for (int net = first; net < last; ++net) {
+      if (net == 0) {
+        actor_grad_ = shards_[0].actor_grad;
+        if (!discrete_) log_std_grad_ = shards_[0].log_std_grad;
+        for (int k = 1; k < shards; ++k) {
+          actor_grad_ += shards_[k].actor_grad;
+          if (!discrete_) log_std_grad_ += shards_[k].log_std_grad;
+        }
+        actor_sq = actor_grad_.squaredNorm();
+        if (!discrete_) log_std_sq = log_std_grad_.squaredNorm();
+      } else {
+        critic_grad_ = shards_[0].critic_grad;
+        for (int k = 1; k < shards; ++k) critic_grad_ += shards_[k].critic_grad;
+        critic_sq = critic_grad_.squaredNorm();
+      }
+    }
+  });
   std::fill(stats.begin(), stats.end(), 0.0);
   for (int k = 0; k < shards; ++k) {
     const PpoShard& s = shards_[k];
-    if (k > 0) {
-      actor_grad_ += s.actor_grad;
-      critic_grad_ += s.critic_grad;
-      if (!discrete_) log_std_grad_ += s.log_std_grad;
-    }
     stats[kValueLoss] += s.value_loss / m;
     stats[kPolicyLoss] += s.policy_loss / m;
     stats[kEntropy] += s.entropy / m;
@@ -349,20 +366,26 @@ void Ppo::TrainMinibatch(const std::vector<int>& idx, int begin, int end, float 
     stats[kClipFrac] += s.clipped / m;
   }
 
-  // one global gradient-norm clip over every parameter, then Adam
-  double sq = actor_grad_.squaredNorm() + critic_grad_.squaredNorm();
-  if (!discrete_) sq += log_std_grad_.squaredNorm();
+  // one global gradient-norm clip over every parameter, then Adam on each network
+  double sq = actor_sq + critic_sq;
+  if (!discrete_) sq += log_std_sq;
   const float norm = static_cast<float>(std::sqrt(sq));
   const float max_norm = static_cast<float>(config_.max_grad_norm);
   const float scale = max_norm / (norm + 1e-6f);  // torch.nn.utils.clip_grad_norm_
-  if (scale < 1.0f) {
-    actor_grad_ *= scale;
-    critic_grad_ *= scale;
-    if (!discrete_) log_std_grad_ *= scale;
-  }
-  actor_opt_.Step(actor_.Params(), actor_grad_);
-  critic_opt_.Step(critic_.Params(), critic_grad_);
-  if (!discrete_) log_std_opt_.Step(log_std_, log_std_grad_);
+  pool_->ParallelFor(2, [&](int first, int last) {
+    for (int net = first; net < last; ++net) {
+      if (net == 0) {
+        if (scale < 1.0f) actor_grad_ *= scale;
+        actor_opt_.Step(actor_.Params(), actor_grad_);
+        if (discrete_) continue;
+        if (scale < 1.0f) log_std_grad_ *= scale;
+        log_std_opt_.Step(log_std_, log_std_grad_);
+      } else {
+        if (scale < 1.0f) critic_grad_ *= scale;
+        critic_opt_.Step(critic_.Params(), critic_grad_);
+      }
+    }
+  });
 }
 
 }  // namespace rl

@@ -5,9 +5,8 @@
 
 namespace rl {
 
-void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic, const Eigen::VectorXf& log_std,
-                  const PpoMinibatch& mb, int begin, int end, const PpoLossOptions& options,
-                  PpoShard& s) {
+void PpoPolicyLoss(const nn::Mlp& actor, const Eigen::VectorXf& log_std, const PpoMinibatch& mb,
+                   int begin, int end, const PpoLossOptions& options, PpoShard& s) {
   const int n = end - begin;
   const float m = static_cast<float>(mb.obs.cols());
   const float clip = options.clip;
@@ -32,19 +31,23 @@ void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic, const Eigen::Vect
 
   // clipped surrogate: d loss / d log π = -A·ratio where the unclipped term is the max, else 0
   s.dlogp.resize(n);
-  s.policy_loss = s.old_kl = s.kl = s.clipped = 0.0;
+  double policy_loss = 0.0, old_kl = 0.0, kl = 0.0, clipped = 0.0;
   for (int k = 0; k < n; ++k) {
     const float adv = mb.adv[begin + k];
     const float logratio = s.new_logp[k] - mb.logp[begin + k];
     const float ratio = std::exp(logratio);
     const float l1 = -adv * ratio;
     const float l2 = -adv * std::clamp(ratio, 1.0f - clip, 1.0f + clip);
-    s.policy_loss += std::max(l1, l2);
+    policy_loss += std::max(l1, l2);
     s.dlogp[k] = l1 >= l2 ? -adv * ratio / m : 0.0f;
-    s.old_kl += -logratio;
-    s.kl += (ratio - 1.0f) - logratio;
-    s.clipped += std::abs(ratio - 1.0f) > clip;
+    old_kl += -logratio;
+    kl += (ratio - 1.0f) - logratio;
+    clipped += std::abs(ratio - 1.0f) > clip;
   }
+  s.policy_loss = policy_loss;
+  s.old_kl = old_kl;
+  s.kl = kl;
+  s.clipped = clipped;
   s.entropy = s.entropies.sum();
   s.dent = Eigen::VectorXf::Constant(n, -options.ent_coef / m);
   s.actor_grad.setZero(actor.NumParams());
@@ -56,12 +59,19 @@ void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic, const Eigen::Vect
     s.gaussian.Backward(actions, s.dlogp, s.dent, s.dhead, s.log_std_grad);
   }
   actor.Backward(s.actor_cache, s.dhead, s.actor_grad);
+}
+
+void PpoValueLoss(const nn::Mlp& critic, const PpoMinibatch& mb, int begin, int end,
+                  const PpoLossOptions& options, PpoShard& s) {
+  const int n = end - begin;
+  const float m = static_cast<float>(mb.obs.cols());
+  const float clip = options.clip;
 
   // value loss, clipped around the old values as CleanRL
-  critic.Forward(obs, s.critic_cache);
+  critic.Forward(mb.obs.middleCols(begin, n), s.critic_cache);
   const Eigen::MatrixXf& v = s.critic_cache.Output();
   s.dvalue.resize(1, n);
-  s.value_loss = 0.0;
+  double value_loss = 0.0;
   for (int k = 0; k < n; ++k) {
     const float ret = mb.ret[begin + k], old_v = mb.old_value[begin + k];
     const float diff = v(0, k) - ret;
@@ -70,13 +80,14 @@ void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic, const Eigen::Vect
       const float diff_clip = old_v + std::clamp(delta, -clip, clip) - ret;
       const bool unclipped_wins = diff * diff >= diff_clip * diff_clip;
       const bool inside = delta > -clip && delta < clip;
-      s.value_loss += 0.5 * std::max(diff * diff, diff_clip * diff_clip);
+      value_loss += 0.5 * std::max(diff * diff, diff_clip * diff_clip);
       s.dvalue(0, k) = (unclipped_wins ? diff : (inside ? diff_clip : 0.0f)) * options.vf_coef / m;
     } else {
-      s.value_loss += 0.5 * diff * diff;
+      value_loss += 0.5 * diff * diff;
       s.dvalue(0, k) = diff * options.vf_coef / m;
     }
   }
+  s.value_loss = value_loss;
   s.critic_grad.setZero(critic.NumParams());
   critic.Backward(s.critic_cache, s.dvalue, s.critic_grad);
 }

@@ -53,10 +53,23 @@ struct PpoShard {
   Eigen::VectorXi class_actions;
 };
 
-// Fills `shard` with the loss gradients and statistics of columns [begin, end) of `mb`.
-void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic, const Eigen::VectorXf& log_std,
-                  const PpoMinibatch& mb, int begin, int end, const PpoLossOptions& options,
-                  PpoShard& shard);
+// Fills the policy half of `shard` (actor_grad, log_std_grad, the surrogate, entropy, KL and
+// clipping statistics) from columns [begin, end) of `mb`.
+void PpoPolicyLoss(const nn::Mlp& actor, const Eigen::VectorXf& log_std, const PpoMinibatch& mb,
+                   int begin, int end, const PpoLossOptions& options, PpoShard& shard);
+
+// Fills the value half of `shard` (critic_grad, value_loss) from columns [begin, end) of `mb`.
+// It touches no member the policy half writes, so the two halves may run on two threads.
+void PpoValueLoss(const nn::Mlp& critic, const PpoMinibatch& mb, int begin, int end,
+                  const PpoLossOptions& options, PpoShard& shard);
+
+// Fills `shard` with both halves.
+inline void PpoShardLoss(const nn::Mlp& actor, const nn::Mlp& critic,
+                         const Eigen::VectorXf& log_std, const PpoMinibatch& mb, int begin, int end,
+                         const PpoLossOptions& options, PpoShard& shard) {
+  PpoPolicyLoss(actor, log_std, mb, begin, end, options, shard);
+  PpoValueLoss(critic, mb, begin, end, options, shard);
+}
 
 }  // namespace rl
 

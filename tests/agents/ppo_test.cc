@@ -54,6 +54,16 @@ TEST_CASE("PPO gradient shards: threads do not change the run", "[unit]") {
   testing::CheckSameEvents(one.Events(), two.Events());
 }
 
+TEST_CASE("PPO on two threads without gradient shards is the one-thread run", "[unit]") {
+  // the actor's and the critic's halves of the plain minibatch gradient on separate threads
+  Session one(SmallCartPole(1, 0, {"agent.grad_shards=1", "agent.threads=1"}));
+  Session two(SmallCartPole(1, 0, {"agent.grad_shards=1", "agent.threads=2"}));
+  one.Run();
+  two.Run();
+  REQUIRE(one.Events().updates.size() == 32);
+  testing::CheckSameEvents(one.Events(), two.Events());
+}
+
 TEST_CASE("PPO sharded rollouts: env threads do not change the run", "[unit]") {
   // 3 shards over 4 slots (1, 1 and 2 slots), stepped on one or two threads
   Session one(SmallCartPole(1, 0, {"agent.rollout_shards=3"}));
