@@ -36,11 +36,7 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::RunChunk(int chunk) {
-  const int size = Size();
-  const int begin = static_cast<int>(static_cast<long>(n_) * chunk / size);
-  const int end = static_cast<int>(static_cast<long>(n_) * (chunk + 1) / size);
-  if (begin >= end) return;
+void ThreadPool::RunRange(int begin, int end) {
   try {
     (*fn_)(begin, end);
   } catch (...) {
@@ -49,9 +45,29 @@ void ThreadPool::RunChunk(int chunk) {
   }
 }
 
-void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
+void ThreadPool::RunChunk(int chunk) {
+  // dynamic: take indices until none is left
+  if (dynamic_) {
+    for (int i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) RunRange(i, i + 1);
+    return;
+  }
+  const int size = Size();
+  const int begin = static_cast<int>(static_cast<long>(n_) * chunk / size);
+  const int end = static_cast<int>(static_cast<long>(n_) * (chunk + 1) / size);
+  if (begin < end) RunRange(begin, end);
+}
+
+void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) { Run(n, fn, false); }
+
+void ThreadPool::ParallelForDynamic(int n, const std::function<void(int, int)>& fn) {
+  Run(n, fn, true);
+}
+
+void ThreadPool::Run(int n, const std::function<void(int, int)>& fn, bool dynamic) {
   if (workers_.empty() || n <= 1) {
-    if (n > 0) fn(0, n);
+    // no workers: everything here, in order
+    if (!dynamic && n > 0) fn(0, n);
+    for (int i = 0; dynamic && i < n; ++i) fn(i, i + 1);
     return;
   }
   // publish the job, run chunk 0 here, wait for the workers' chunks
@@ -59,6 +75,8 @@ void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
     std::lock_guard<std::mutex> lock(mu_);
     fn_ = &fn;
     n_ = n;
+    dynamic_ = dynamic;
+    next_.store(0);
     error_ = nullptr;
     pending_.store(static_cast<int>(workers_.size()));
     generation_.fetch_add(1);

@@ -63,7 +63,7 @@ void VecEnv::StepSlot(int i, const Eigen::Ref<const Vec>& action, VecStep& out) 
 }
 
 void VecEnv::ForEachShard(int shards, const std::function<void(int)>& fn) {
-  pool_->ParallelFor(shards, [&](int begin, int end) {
+  pool_->ParallelForDynamic(shards, [&](int begin, int end) {
     for (int k = begin; k < end; ++k) fn(k);
   });
 }

@@ -70,7 +70,8 @@ class VecEnv {
   // Steps slot i alone into column i of `out` (sized by ResizeFor); distinct slots may step
   // concurrently.
   void StepSlot(int i, const Eigen::Ref<const Vec>& action, VecStep& out);
-  // Calls fn(k) for k in [0, shards) on the env's threads, each thread a fixed contiguous run.
+  // Calls fn(k) for k in [0, shards) on the env's threads, each shard taken by whichever thread
+  // is free next, so a faster core collects more shards.
   void ForEachShard(int shards, const std::function<void(int)>& fn);
 
  private:
