@@ -47,7 +47,7 @@ struct PpoConfig {
   double clip_reward = 10.0;        // scaled reward clip
   double log_std_init = 0.0;        // initial log-std (continuous actions)
   int grad_shards = 1;              // column shards of each minibatch gradient, summed in order
-  int threads = 1;                  // threads computing the shards; 0 = one per core
+  int threads = 1;                  // threads computing the actor/critic halves of the shards
   int rollout_shards = 0;           // slot shards rolling out on their own; 0 = lockstep
   NetConfig net;                    // actor and critic networks (separate)
 
@@ -83,7 +83,9 @@ struct PpoConfig {
       "split each minibatch gradient into this many column shards, summed in a fixed order "
       "(results depend on it, not on threads)",
       Check::Range(1, 1024));
-    v("threads", threads, "threads computing the gradient shards; 0 = one per core",
+    v("threads", threads,
+      "threads computing each minibatch's actor and critic halves of every gradient shard; 0 = "
+      "one per core",
       Check::Range(0, 1024));
     v("rollout_shards", rollout_shards,
       "collect each rollout in this many fixed slot shards, each stepping its envs on its own "
