@@ -32,7 +32,7 @@ group() {
   study_made_by experiments/studies/mujoco/run.sh "$runs/$1" > "$report/$1.made"
 }
 group hopper_ppo "PPO Hopper-v4, 1M env steps" 2000
-group hopper_ppo_2core "PPO Hopper-v4 on two cores (8 envs in 2 rollout shards), 1M env steps" 2000
+group hopper_ppo_2core "PPO Hopper-v4 on two cores (8 envs in 8 rollout shards), 1M env steps" 2000
 group hopper_sac "SAC Hopper-v4, 1M env steps" 2300
 group halfcheetah_sac "SAC HalfCheetah-v4, 1M env steps" 9000
 
@@ -52,9 +52,10 @@ section() {
 # MuJoCo returns study: PPO and SAC at 1M env steps
 
 Made by \`experiments/studies/mujoco/run.sh\`, one sweep at a time: each section says which
-commit, day and machine made it. Configs \`experiments/configs/{hopper_ppo,hopper_sac,halfcheetah_sac}.yaml\`
-(CleanRL's hyperparameters, \`experiments/configs/base/\`) and \`hopper_ppo_2core.yaml\` (the same
-PPO batch as 8 envs in 2 rollout shards on two cores), 1M env steps, deterministic
+commit, day and machine made it. Configs
+\`experiments/configs/{hopper_ppo,hopper_sac,halfcheetah_sac}.yaml\` (CleanRL's hyperparameters,
+\`experiments/configs/base/\`) and \`hopper_ppo_2core.yaml\` (the same PPO batch as 8 envs in 8
+rollout shards on two cores), 1M env steps, deterministic
 evaluation every 50k steps (10 episodes), checkpoints every 20k. PPO seeds 0-2, SAC seed 0. A run
 still training is read as far as it got (the table's "env steps"). The first report, made on
 2026-11-26 before SAC ran on two threads and on OpenBLAS, is kept in
