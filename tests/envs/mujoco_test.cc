@@ -138,17 +138,15 @@ TEST_CASE("MuJoCo spaces, dt and limits follow the v4 table", "[unit]") {
     double dt;
     int steps;
   };
-  for (const Row& row : {Row{"Hopper-v4", 11, 3, 0.008, 1000},
-                         Row{"Walker2d-v4", 17, 6, 0.008, 1000},
-                         Row{"HalfCheetah-v4", 17, 6, 0.05, 1000}, Row{"Ant-v4", 27, 8, 0.05, 1000},
-                         Row{"InvertedPendulum-v4", 4, 1, 0.04, 1000},
-                         Row{"InvertedDoublePendulum-v4", 11, 1, 0.05, 1000},
-                         Row{"Reacher-v4", 11, 2, 0.02, 50}, Row{"Swimmer-v4", 8, 2, 0.04, 1000},
-                         Row{"seals/Hopper-v1", 12, 3, 0.008, 1000},
-                         Row{"seals/Walker2d-v1", 18, 6, 0.008, 1000},
-                         Row{"seals/HalfCheetah-v1", 18, 6, 0.05, 1000},
-                         Row{"seals/Ant-v1", 29, 8, 0.05, 1000},
-                         Row{"seals/Swimmer-v1", 10, 2, 0.04, 1000}}) {
+  for (const Row& row :
+       {Row{"Hopper-v4", 11, 3, 0.008, 1000}, Row{"Walker2d-v4", 17, 6, 0.008, 1000},
+        Row{"HalfCheetah-v4", 17, 6, 0.05, 1000}, Row{"Ant-v4", 27, 8, 0.05, 1000},
+        Row{"InvertedPendulum-v4", 4, 1, 0.04, 1000},
+        Row{"InvertedDoublePendulum-v4", 11, 1, 0.05, 1000}, Row{"Reacher-v4", 11, 2, 0.02, 50},
+        Row{"Swimmer-v4", 8, 2, 0.04, 1000}, Row{"seals/Hopper-v1", 12, 3, 0.008, 1000},
+        Row{"seals/Walker2d-v1", 18, 6, 0.008, 1000},
+        Row{"seals/HalfCheetah-v1", 18, 6, 0.05, 1000}, Row{"seals/Ant-v1", 29, 8, 0.05, 1000},
+        Row{"seals/Swimmer-v1", 10, 2, 0.04, 1000}}) {
     INFO(row.id);
     const std::unique_ptr<Env> env = MakeEnv(row.id);
     const EnvSpec& spec = env->Spec();
