@@ -9,9 +9,9 @@
 # as two processes, which share nothing: its summed SPS is what this machine's two cores give
 # work that never waits for the other core, the ceiling for the two-thread row. Repeats run the
 # rows in turn, so slow drift in the machine's speed lands on every row alike; the ratios below
-# the table are per repeat. SPS p90 is the 90th percentile of a run's per-update SPS: a VM whose
-# cores switch between a fast and a slow state every few seconds (the 2-vCPU development machine)
-# shows each row's fast state there. `mujoco_bench --filter Hopper-v4` gives the random-action raw
+# the table are per repeat. SPS p90 is the 90th percentile of a run's per-update SPS (summed over
+# the two processes of the last row): a VM whose cores switch between a fast and a slow state
+# every few seconds (the 2-vCPU development machine) shows each row's fast state there. `mujoco_bench --filter Hopper-v4` gives the random-action raw
 # loop. Prints Markdown.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
