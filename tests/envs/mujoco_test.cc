@@ -20,6 +20,11 @@
 namespace rl {
 namespace {
 
+// Every MJCF asset in envs/mujoco/assets/.
+constexpr const char* kAssets[] = {
+    "hopper",  "half_cheetah", "walker2d", "ant", "inverted_pendulum", "inverted_double_pendulum",
+    "reacher", "swimmer"};
+
 // Fails the test if MuJoCo raised a warning while it was alive.
 class NoWarnings {
  public:
@@ -62,8 +67,7 @@ Vec StateOf(const Vec& qpos, int nv) {
 
 TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
   NoWarnings guard;
-  for (const char* name : {"hopper", "half_cheetah", "walker2d", "ant", "inverted_pendulum",
-                           "inverted_double_pendulum", "reacher", "swimmer"}) {
+  for (const char* name : kAssets) {
     INFO(name);
     Physics p(name);
     for (int i = 0; i < 50; ++i) REQUIRE(p.Step(Vec::Zero(p.Nu()), 2));
@@ -74,8 +78,7 @@ TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
 TEST_CASE("every asset's constraint buffers hold 4x what stress rollouts use", "[unit]") {
   // random controls from the initial pose and, every other episode, from random velocities
   NoWarnings guard;
-  for (const char* name : {"hopper", "half_cheetah", "walker2d", "ant", "inverted_pendulum",
-                           "inverted_double_pendulum", "reacher", "swimmer"}) {
+  for (const char* name : kAssets) {
     INFO(name);
     Physics p(name);
     const mjModel* m = p.Model();
