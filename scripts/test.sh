@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the whole test suite under CTest.
 #   scripts/test.sh              every label (unit, contract, smoke, learning, slow, viewer)
-#   scripts/test.sh --sanitize   an ASan+UBSan build in build-asan/, unit and contract tests
+#   scripts/test.sh --sanitize   an ASan+UBSan build in build-asan/ with warnings as errors (its
+#                                flags do not depend on the host CPU), unit and contract tests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${1:-}" = "--sanitize" ]; then
   "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DREWARDLAB_SANITIZE=ON \
-    -DREWARDLAB_NATIVE=OFF -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+    -DREWARDLAB_NATIVE=OFF -DREWARDLAB_WERROR=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
   cd "$root/build-asan"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest -L 'unit|contract' -j "$(nproc)" --output-on-failure
