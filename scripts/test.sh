@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the whole test suite under CTest.
-#   scripts/test.sh              every label (unit, contract, smoke, learning, slow, viewer)
+#   scripts/test.sh              every label (unit, contract, fault, smoke, learning, slow, viewer)
 #   scripts/test.sh --sanitize   an ASan+UBSan build in build-asan/ with warnings as errors (its
-#                                flags do not depend on the host CPU), unit and contract tests
+#                                flags do not depend on the host CPU), unit, contract and fault
+#                                tests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${1:-}" = "--sanitize" ]; then
@@ -10,7 +11,7 @@ if [ "${1:-}" = "--sanitize" ]; then
     -DREWARDLAB_NATIVE=OFF -DREWARDLAB_WERROR=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
   cd "$root/build-asan"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest -L 'unit|contract' -j "$(nproc)" --output-on-failure
+    ctest -L 'unit|contract|fault' -j "$(nproc)" --output-on-failure
 else
   "$root/scripts/build.sh" "$root/build"
   cd "$root/build"
