@@ -84,10 +84,10 @@ struct TrainerSettings {
 
 // What one evaluation runs (the trainer's own: TrainerSettings' episodes and seed, kEval).
 struct EvalSpec {
-  int episodes = 10;                // episodes in all
-  uint64_t seed = 0;                // seeds the evaluation envs' streams
-  ActMode mode = ActMode::kEval;    // kEval (deterministic) or kSample (stochastic)
-  bool optimized = false;           // also sum the optimised reward of each episode
+  int episodes = 10;              // episodes in all
+  uint64_t seed = 0;              // seeds the evaluation envs' streams
+  ActMode mode = ActMode::kEval;  // kEval (deterministic) or kSample (stochastic)
+  bool optimized = false;         // also sum the optimised reward of each episode
 };
 
 // Runs the loop over a training VecEnv and (optionally) an evaluation VecEnv.

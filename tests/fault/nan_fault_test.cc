@@ -117,7 +117,7 @@ TEST_CASE("PPO: a value loss that overflows stops the update before its checkpoi
   CHECK(f.checkpoint == -1);
 }
 
-TEST_CASE("SAC: a critic learning rate of 1000 diverges; the checkpoint before is kept",
+TEST_CASE("SAC: a critic learning rate of 1000 diverges, the checkpoint before is kept",
           "[fault]") {
   testing::TempDir tmp;
   const Fault f = ExpectFault(kConfigs + "pendulum_sac.yaml --set total_steps=2000 --set " +
