@@ -4,6 +4,7 @@
 #define REWARDLAB_AGENTS_AGENT_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -21,6 +22,12 @@ enum class ActMode { kExplore, kEval, kSample };
 
 // Named scalars from one update, in the order of Agent::MetricNames().
 using MetricValues = std::vector<double>;
+
+// A non-finite optimised reward, loss or parameter stopped training; what() says what and where.
+class NonFiniteError : public UserError {
+ public:
+  using UserError::UserError;
+};
 
 // A learning agent.
 class Agent {
@@ -54,6 +61,13 @@ class Agent {
   virtual MetricValues Update(const RewardPipeline& reward) = 0;
   // Names of the update metrics, CleanRL style ("losses/value_loss").
   virtual std::vector<std::string> MetricNames() const = 0;
+  // Says what the last update left non-finite ("PPO update produced a non-finite value_loss
+  // (nan)", "... left non-finite critic parameters"), given its `values`; "" when all is finite.
+  // Cheap: one finiteness reduction over the parameters.
+  virtual std::string NonFinite(const MetricValues& values) const {
+    (void)values;
+    return "";
+  }
   // State values V(s) (n) of raw observations (obs_dim x n), for agents with a state-value
   // critic; throws UserError otherwise.
   virtual void StateValues(const Mat& obs, Vec& values) {
@@ -70,6 +84,13 @@ class Agent {
   // Restores what Save wrote; throws UserError when it does not fit this agent.
   virtual void Load(const h5::Group& g) = 0;
 };
+
+// "nan", "inf" or "-inf" (or the value, were it finite), for messages.
+std::string NonFiniteName(double value);
+// "<agent> update produced a non-finite <metric> (nan)" for the first non-finite values[i] with
+// i < checked (named without their "losses/" prefix), or "".
+std::string NonFiniteMetric(std::string_view agent, const std::vector<std::string>& names,
+                            const MetricValues& values, size_t checked);
 
 }  // namespace rl
 

@@ -61,6 +61,12 @@ class EvalPrinter : public TrainerHook {
       std::fflush(log_);
     }
   }
+  // Writes a line to console.log alone (the terminal gets the error line).
+  void Log(const std::string& text) {
+    if (!log_) return;
+    std::fprintf(log_, "%s\n", text.c_str());
+    std::fflush(log_);
+  }
   void OnEval(const EvalRecord& e) override {
     char buf[160];
     std::snprintf(buf, sizeof(buf), "eval step=%lld return_mean=%.2f return_std=%.2f episodes=%zu",
@@ -141,6 +147,17 @@ ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
              ? ResolveExperimentConfig(
                    ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"), sets, &resolved)
              : LoadExperimentConfig(args.config, sets, &resolved);
+}
+
+// Marks a run failed for readers: the root attribute `failure` of its (closed, unfinished) run
+// file says why. Best effort: console.log has the line too.
+void MarkRunFailed(const std::string& h5_path, const std::string& why) {
+  try {
+    h5::File f = h5::File::OpenReadWrite(h5_path);
+    f.WriteStringAttr("failure", why);
+    f.Close();
+  } catch (const std::exception&) {
+  }
 }
 
 // One process writes a run: a `--resume` while the run is still being written (a sweep resumed
@@ -226,10 +243,22 @@ void RunTrain(const TrainArgs& args) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGUSR1, &action, nullptr);
   trainer.SetStopFlag(&stop_requested);
-  if (viewer) {
-    RunWatched(trainer, std::move(viewer), channel, live, printer);
-  } else {
-    trainer.Run();
+  try {
+    if (viewer) {
+      RunWatched(trainer, std::move(viewer), channel, live, printer);
+    } else {
+      trainer.Run();
+    }
+  } catch (const NonFiniteError& e) {
+    // the run failed: the rows so far are kept, the last checkpoint is the last finite one (none
+    // is written after the fault) and the run file stays unfinished, marked with why
+    if (!args.quiet) progress.EndLine();
+    logger.Flush();
+    if (transitions) transitions->Flush();
+    file.reset();
+    printer.Log(std::string("failed: ") + e.what());
+    MarkRunFailed(dir + "/run.h5", e.what());
+    throw;
   }
   if (trainer.Stopped()) {
     // the checkpointer flushes the run file and the transitions before it writes; neither is

@@ -30,6 +30,8 @@ void AddCompareRewardsCommand(CLI::App& app);
 void AddViewCommand(CLI::App& app);
 // `record RUN_DIR|CONFIG --out FILE.mp4 [--episode K] [--fps N] [--max-frames N]`.
 void AddRecordCommand(CLI::App& app);
+// `eval RUN_DIR [--episodes N] [--seed S] [--stochastic] [--checkpoint STEP] [--out FILE]`.
+void AddEvalCommand(CLI::App& app);
 
 // `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
 // `sweep-task DIR INDEX` that SLURM array tasks run.

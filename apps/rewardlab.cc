@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   rl::AddPlotCommands(app);
   rl::AddViewCommand(app);
   rl::AddRecordCommand(app);
+  rl::AddEvalCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

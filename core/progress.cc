@@ -31,6 +31,13 @@ void ProgressHook::OnIteration(int64_t step, const IterationTiming& /*timing*/) 
 
 void ProgressHook::OnEnd(int64_t step) { Print(step, true); }
 
+void ProgressHook::EndLine() {
+  if (!open_line_) return;
+  std::fprintf(out_, "\n");
+  std::fflush(out_);
+  open_line_ = false;
+}
+
 void ProgressHook::Print(int64_t step, bool final) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -46,7 +53,8 @@ void ProgressHook::Print(int64_t step, bool final) {
                100.0 * step / total_steps_, sps, final ? "took" : "ETA ", final ? elapsed : eta);
   if (!recent_.empty()) std::fprintf(out_, "  return %.1f (last %zu)", mean, recent_.size());
   if (has_eval_) std::fprintf(out_, "  eval %.1f", last_eval_);
-  std::fprintf(out_, "%s", tty_ && !final ? "   " : "\n");
+  open_line_ = tty_ && !final;
+  std::fprintf(out_, "%s", open_line_ ? "   " : "\n");
   std::fflush(out_);
 }
 

@@ -20,6 +20,8 @@ class ProgressHook : public TrainerHook {
   void OnEval(const EvalRecord& eval) override;
   void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
+  // Ends a line left open on a terminal (before an error is printed under it).
+  void EndLine();
 
  private:
   void Print(int64_t step, bool final);
@@ -32,6 +34,7 @@ class ProgressHook : public TrainerHook {
   std::deque<double> recent_;  // last 20 training returns
   double last_eval_ = 0.0;
   bool has_eval_ = false;
+  bool open_line_ = false;  // a line rewritten in place is on the terminal
 };
 
 }  // namespace rl

@@ -48,6 +48,8 @@ void Trainer::RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& s
                           step.terminated.data(),
                           step.truncated.data()};
   reward_.Outputs(batch, module_out_, optimized_f_);
+  const std::string bad = reward_.DescribeNonFinite(batch, optimized_f_, "env");
+  if (!bad.empty()) throw NonFiniteError("step " + std::to_string(global_step_) + ": " + bad);
   reward_.Track(batch);
 
   // accumulate, and report the episodes that ended here
@@ -69,14 +71,17 @@ void Trainer::RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& s
 }
 
 EvalRecord Trainer::Evaluate(int64_t step, int index) {
+  return Evaluate(step, index, {settings_.eval_episodes, settings_.seed});
+}
+
+EvalRecord Trainer::Evaluate(int64_t step, int index, const EvalSpec& spec) {
   EvalRecord record;
   record.step = step;
   VecEnv& env = *eval_env_;
   const int n = env.Size();
   // every evaluation starts from fresh, reproducible streams: (seed, kEvalEnv, index * 2^20 + slot)
   for (int i = 0; i < n; ++i) {
-    env.At(i).SetRng(
-        Rng(settings_.seed, RngStream::kEvalEnv, (static_cast<uint64_t>(index) << 20) + i));
+    env.At(i).SetRng(Rng(spec.seed, RngStream::kEvalEnv, (static_cast<uint64_t>(index) << 20) + i));
   }
   Mat obs, action;
   env.Reset(obs);
@@ -89,13 +94,24 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
   for (size_t i = 0; i < tapes.size(); ++i) tapes[i].Start(env.At(static_cast<int>(i)));
   // slot i runs a fixed number of episodes (as SB3's evaluate_policy), so short episodes do not
   // crowd out long ones
-  Vec returns = Vec::Zero(n);
+  Vec returns = Vec::Zero(n), optimized = Vec::Zero(n);
   std::vector<int> target(n), done(n, 0);
-  for (int i = 0; i < n; ++i) target[i] = (settings_.eval_episodes + i) / n;
-  while (static_cast<int>(record.returns.size()) < settings_.eval_episodes) {
-    agent_.Act(obs, ActMode::kEval, action);
+  for (int i = 0; i < n; ++i) target[i] = (spec.episodes + i) / n;
+  Eigen::MatrixXf outputs;
+  Eigen::VectorXf labels(n);
+  while (static_cast<int>(record.returns.size()) < spec.episodes) {
+    agent_.Act(obs, spec.mode, action);
     env.Step(action, out);
     returns += out.reward;
+    if (spec.optimized) {
+      const Eigen::MatrixXf obs_f = obs.cast<float>(), action_f = action.cast<float>(),
+                            next_f = out.final_obs.cast<float>(), terms_f = out.terms.cast<float>();
+      const Eigen::VectorXf reward_f = out.reward.cast<float>();
+      reward_.Outputs(
+          {obs_f, action_f, next_f, reward_f, terms_f, out.terminated.data(), out.truncated.data()},
+          outputs, labels);
+      optimized += labels.cast<double>();
+    }
     const bool taping = record.recorded.size() < keep;
     for (int i = 0; i < n && taping; ++i) {
       tapes[i].Add(action.col(i), out.reward[i], out.terms.col(i));
@@ -104,6 +120,9 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
       if (!out.episode_length[i]) continue;
       if (done[i] < target[i]) {
         record.returns.push_back(returns[i]);
+        record.lengths.push_back(out.episode_length[i]);
+        record.terminated.push_back(out.terminated[i] != 0);
+        if (spec.optimized) record.optimized_returns.push_back(optimized[i]);
         const size_t k = record.returns.size() - 1;
         if (k < keep) {
           record.recorded.push_back(
@@ -113,6 +132,7 @@ EvalRecord Trainer::Evaluate(int64_t step, int index) {
       if (taping) tapes[i].Start(env.At(i));
       ++done[i];
       returns[i] = 0.0;
+      optimized[i] = 0.0;
     }
     obs = out.obs;
   }
@@ -183,6 +203,19 @@ void Trainer::ActAndStep(const Mat*& action, const VecStep*& step, double& env_s
   ++rollout_next_;
 }
 
+MetricValues Trainer::Update() {
+  const std::string at = "step " + std::to_string(global_step_) + ": ";
+  MetricValues metrics;
+  try {
+    metrics = agent_.Update(reward_);
+  } catch (const NonFiniteError& e) {
+    throw NonFiniteError(at + e.what());
+  }
+  const std::string bad = agent_.NonFinite(metrics);
+  if (!bad.empty()) throw NonFiniteError(at + bad);
+  return metrics;
+}
+
 void Trainer::Run() {
   using Clock = std::chrono::steady_clock;
   Begin();
@@ -212,7 +245,7 @@ void Trainer::Run() {
     if (agent_.ReadyToUpdate()) {
       // learned rewards fit first, so the agent learns from the current reward
       const std::vector<double> reward_metrics = reward_.Fit(global_step_);
-      MetricValues metrics = agent_.Update(reward_);
+      MetricValues metrics = Update();
       metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);
       const auto now = Clock::now();

@@ -26,10 +26,13 @@ struct EpisodeRecord {
   const Vec* term_sums = nullptr;  // (TermNames()) sums of the env's terms, then of each module
 };
 
-// One evaluation: deterministic policy, env return.
+// One evaluation: deterministic policy (or as EvalSpec says), env return.
 struct EvalRecord {
   int64_t step = 0;                       // env steps when it ran
   std::vector<double> returns;            // one per episode
+  std::vector<int64_t> lengths;           // one per episode, steps
+  std::vector<uint8_t> terminated;        // one per episode: 1 terminated, 0 truncated
+  std::vector<double> optimized_returns;  // one per episode with EvalSpec::optimized, else empty
   double mean = 0.0;                      // mean of returns
   double std = 0.0;                       // population std of returns
   std::vector<RecordedEpisode> recorded;  // the first TrainerSettings::record_episodes episodes
@@ -79,6 +82,14 @@ struct TrainerSettings {
   int record_episodes = 0;       // episodes of each evaluation kept step by step (EvalRecord)
 };
 
+// What one evaluation runs (the trainer's own: TrainerSettings' episodes and seed, kEval).
+struct EvalSpec {
+  int episodes = 10;              // episodes in all
+  uint64_t seed = 0;              // seeds the evaluation envs' streams
+  ActMode mode = ActMode::kEval;  // kEval (deterministic) or kSample (stochastic)
+  bool optimized = false;         // also sum the optimised reward of each episode
+};
+
 // Runs the loop over a training VecEnv and (optionally) an evaluation VecEnv.
 class Trainer {
  public:
@@ -88,7 +99,10 @@ class Trainer {
 
   // Adds a hook (not owned), called in the order added.
   void AddHook(TrainerHook* hook) { hooks_.push_back(hook); }
-  // Trains until total_steps; evaluates every eval_every steps and once at the end.
+  // Trains until total_steps; evaluates every eval_every steps and once at the end. The first
+  // non-finite optimised reward (each env step, each labelled batch), update statistic or
+  // parameter after an update throws NonFiniteError ("step N: what"); no hook sees it, nor
+  // OnEnd, so no checkpoint holds it.
   void Run();
   // Makes Run return at the end of the next iteration (after its hooks) once `*flag` is true,
   // skipping the final evaluation and OnEnd; the flag may be set from a signal handler.
@@ -97,6 +111,8 @@ class Trainer {
   bool Stopped() const { return stopped_; }
   // Runs `episodes` deterministic evaluation episodes now (evaluation number `index`).
   EvalRecord Evaluate(int64_t step, int index);
+  // Runs the evaluation `spec` describes now (evaluation number `index`); `rewardlab eval`.
+  EvalRecord Evaluate(int64_t step, int index, const EvalSpec& spec);
   // Env steps taken so far.
   int64_t GlobalStep() const { return global_step_; }
   // Episodes each evaluation records step by step (0 without an evaluation env).
@@ -115,6 +131,8 @@ class Trainer {
  private:
   void RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& step);
 
+  // Runs the agent's update; throws NonFiniteError when it met or left a non-finite value.
+  MetricValues Update();
   // Starts the envs unless a state was loaded.
   void Begin();
   // Takes one env step of every slot: acts on obs_ and steps here, or replays the next step of

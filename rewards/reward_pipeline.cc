@@ -1,6 +1,8 @@
 #include "rewards/reward_pipeline.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "rewards/env_reward/env_reward.h"
 
@@ -59,6 +61,33 @@ void RewardPipeline::Outputs(const RewardBatch& batch, Eigen::MatrixXf& outputs,
     else
       reward += w * scratch_;
   }
+}
+
+std::string RewardPipeline::DescribeNonFinite(const RewardBatch& batch,
+                                              const Eigen::Ref<const Eigen::VectorXf>& reward,
+                                              std::string_view item) const {
+  if (reward.allFinite()) return "";
+  int i = 0;
+  while (std::isfinite(reward[i])) ++i;
+  const auto name = [](double v) {
+    if (std::isnan(v)) return std::string("nan");
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    return std::string(buf);
+  };
+  std::string line = "optimised reward of " + std::string(item) + " " + std::to_string(i) + " is " +
+                     name(reward[i]);
+  // the first module whose weighted output is not finite, as Outputs computes it
+  Eigen::MatrixXf outputs;
+  Eigen::VectorXf sum(batch.Size());
+  Outputs(batch, outputs, sum);
+  for (int k = 0; k < Size(); ++k) {
+    const float out = outputs(k, i);
+    if (std::isfinite(out * static_cast<float>(modules_[k].weight))) continue;
+    return line + " (reward module '" + names_[k] + "' gives " + name(out) + ", weight " +
+           name(modules_[k].weight) + ")";
+  }
+  return line + " (the weighted sum of the modules overflows a float)";
 }
 
 std::vector<double> RewardPipeline::Weights() const {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/h5.h"
@@ -39,6 +40,12 @@ class RewardPipeline {
   // Writes every module's unweighted output (num_modules x B) and the optimised reward (B).
   void Outputs(const RewardBatch& batch, Eigen::MatrixXf& outputs,
                Eigen::Ref<Eigen::VectorXf> reward) const;
+  // Names the first non-finite entry of `reward` (the optimised rewards of `batch`) and the
+  // module that made it so: "optimised reward of <item> 3 is inf (reward module 'env' gives 1,
+  // weight 1e+308)"; "" when all are finite (one finiteness reduction).
+  std::string DescribeNonFinite(const RewardBatch& batch,
+                                const Eigen::Ref<const Eigen::VectorXf>& reward,
+                                std::string_view item) const;
   // Module names, in order.
   const std::vector<std::string>& Names() const { return names_; }
   // Module weights, in order.

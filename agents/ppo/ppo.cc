@@ -85,6 +85,16 @@ std::vector<std::string> Ppo::MetricNames() const {
           "losses/clipfrac",      "losses/explained_variance"};
 }
 
+std::string Ppo::NonFinite(const MetricValues& values) const {
+  // every statistic but the explained variance, which is NaN when the returns do not vary
+  const std::string metric = NonFiniteMetric("PPO", MetricNames(), values, values.size() - 1);
+  if (!metric.empty()) return metric;
+  if (!actor_.Params().allFinite()) return "PPO update left non-finite actor parameters";
+  if (!critic_.Params().allFinite()) return "PPO update left non-finite critic parameters";
+  if (!log_std_.allFinite()) return "PPO update left a non-finite log_std";
+  return "";
+}
+
 void Ppo::NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out) {
   out.resize(raw.rows(), raw.cols());
   if (!obs_stats_) {
@@ -194,9 +204,11 @@ void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
 void Ppo::LabelRewards(const RewardPipeline& reward, MatF& rewards) {
   const int steps = config_.num_steps, n = num_envs_;
   VecF flat(steps * n);
-  reward.Label({obs_raw_, env_actions_, final_raw_, env_rewards_, terms_, terminated_.data(),
-                truncated_.data()},
-               flat);
+  const RewardBatch batch{obs_raw_, env_actions_,       final_raw_,       env_rewards_,
+                          terms_,   terminated_.data(), truncated_.data()};
+  reward.Label(batch, flat);
+  const std::string bad = reward.DescribeNonFinite(batch, flat, "rollout transition");
+  if (!bad.empty()) throw NonFiniteError("PPO update: " + bad);
   if (reward_scaler_) {
     Eigen::VectorXd r(n), scaled(n);
     for (int t = 0; t < steps; ++t) {

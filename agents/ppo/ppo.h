@@ -32,6 +32,7 @@ class Ppo : public Agent {
   bool ReadyToUpdate() const override { return t_ == config_.num_steps; }
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
+  std::string NonFinite(const MetricValues& values) const override;
   int RolloutShards() const override { return config_.rollout_shards; }
   int RolloutSteps() const override { return config_.num_steps; }
   void ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,

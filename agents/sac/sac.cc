@@ -100,6 +100,19 @@ std::vector<std::string> Sac::MetricNames() const {
           "losses/qf_loss",    "losses/actor_loss", "losses/alpha",    "losses/alpha_loss"};
 }
 
+std::string Sac::NonFinite(const MetricValues& values) const {
+  const std::string metric = NonFiniteMetric("SAC", MetricNames(), values, values.size());
+  if (!metric.empty()) return metric;
+  if (!actor_.Params().allFinite()) return "SAC update left non-finite actor parameters";
+  for (int i = 0; i < 2; ++i) {
+    if (!q_[i].Params().allFinite() || !q_target_[i].Params().allFinite()) {
+      return std::string("SAC update left non-finite ") + kCriticNames[i][0] + " parameters";
+    }
+  }
+  if (!log_alpha_.allFinite()) return "SAC update left a non-finite log_alpha";
+  return "";
+}
+
 void Sac::Act(const Mat& obs, ActMode mode, Mat& action) {
   const int n = static_cast<int>(obs.cols());
   action.resize(act_dim_, n);
@@ -231,6 +244,8 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   buffer_.Sample(config_.batch_size, sample_rng_, batch_);
   rewards_.resize(config_.batch_size);
   reward.Label(batch_.Batch(), rewards_);
+  const std::string bad = reward.DescribeNonFinite(batch_.Batch(), rewards_, "sampled transition");
+  if (!bad.empty()) throw NonFiniteError("SAC update: " + bad);
   last_critic_ = UpdateCritics(rewards_);
 
   // delayed actor updates, as many as were skipped

@@ -34,6 +34,7 @@ class Sac : public Agent {
   }
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
+  std::string NonFinite(const MetricValues& values) const override;
   double Gamma() const override { return config_.gamma; }
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;

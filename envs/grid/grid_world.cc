@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "core/error.h"
+#include "envs/grid/grid_map.h"
 
 namespace rl {
 namespace {
@@ -50,30 +51,29 @@ GridWorld::GridWorld(const GridConfig& config) : config_(config) {
   FieldChecker checker{"Grid options: "};
   config_.Fields(checker);
   const GridLayout& layout = FindLayout(config_.layout);
-  text_ = std::string(layout.text);
 
-  // parse the map: equal-width rows of known characters, states numbered row-major
-  std::vector<std::string> lines(1);
-  for (char ch : text_) {
-    if (ch == '\n')
-      lines.emplace_back();
-    else
-      lines.back() += ch;
+  // the map: the user's own (checked, with the row and column of a fault) or the layout's
+  if (!config_.map.empty() && !config_.map_file.empty()) {
+    throw UserError("Grid options: map and map_file are both set; keep one of them");
   }
+  std::vector<std::string> lines;
+  if (!config_.map_file.empty()) {
+    lines = ParseGridMap(ReadGridMapFile(config_.map_file), config_.map_file);
+  } else if (!config_.map.empty()) {
+    lines = ParseGridMap(config_.map, "env.options.map");
+  } else {
+    lines = ParseGridMap(std::string(layout.text), "grid layout " + config_.layout);
+  }
+  text_.clear();
+  for (const std::string& line : lines) text_ += (text_.empty() ? "" : "\n") + line;
+
+  // states numbered row-major
   rows_ = static_cast<int>(lines.size());
   cols_ = static_cast<int>(lines[0].size());
   index_.assign(rows_ * cols_, -1);
   for (int r = 0; r < rows_; ++r) {
-    if (static_cast<int>(lines[r].size()) != cols_) {
-      throw UserError("grid layout " + config_.layout + ": row " + std::to_string(r) +
-                      " has a different width");
-    }
     for (int c = 0; c < cols_; ++c) {
       const char ch = lines[r][c];
-      if (std::string_view(".SGgL#").find(ch) == std::string_view::npos) {
-        throw UserError("grid layout " + config_.layout + ": unknown character '" +
-                        std::string(1, ch) + "'");
-      }
       if (ch == '#') continue;
       index_[r * cols_ + c] = NumStates();
       if (ch == 'S') starts_.push_back(NumStates());
@@ -81,7 +81,6 @@ GridWorld::GridWorld(const GridConfig& config) : config_(config) {
       tiles_.push_back(ch);
     }
   }
-  if (starts_.empty()) throw UserError("grid layout " + config_.layout + " has no start 'S'");
 
   // spec: the id derives from the layout so the registry and the env agree
   const int n = NumStates();
@@ -93,7 +92,10 @@ GridWorld::GridWorld(const GridConfig& config) : config_(config) {
   }
   spec_.action = Space::Discrete(kNumActions);
   spec_.dt = 0.0;
-  spec_.max_episode_steps = config_.max_steps > 0 ? config_.max_steps : layout.max_steps;
+  const bool own_map = !config_.map.empty() || !config_.map_file.empty();
+  spec_.max_episode_steps = config_.max_steps > 0 ? config_.max_steps
+                            : own_map             ? 4 * rows_ * cols_
+                                                  : layout.max_steps;
   spec_.reward_terms = {"goal", "step", "hazard"};
   spec_.state_names = {"cell"};
   state_ = starts_[0];

@@ -31,6 +31,8 @@ struct GridConfig {
   double hazard_reward = -1.0;         // paid on entering 'L'
   std::string observation = "onehot";  // "onehot" over states or "xy" = (column, row)
   int max_steps = 0;                   // time limit; 0 = the layout's default
+  std::string map;                     // the user's own map (replaces the layout's); "" = none
+  std::string map_file;                // a file holding the user's own map; "" = none
 
   // The field list (core/config.h).
   template <class V>
@@ -47,6 +49,11 @@ struct GridConfig {
       Check::OneOf({"onehot", "xy"}));
     v("max_steps", max_steps,
       "time limit in steps; 0 = layout default (4*rows*cols, CliffWalking 100)", Check::Min(0));
+    v("map", map,
+      "your own map instead of the layout's: one row per line, # wall, . floor, S start "
+      "(several: random), G goal, g small goal, L hazard; at most 10000 cells");
+    v("map_file", map_file,
+      "a text file holding your own map (as `map`), relative to the working directory");
   }
 };
 

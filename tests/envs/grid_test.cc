@@ -1,9 +1,15 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
 
 #include "core/config.h"
 #include "core/config_node.h"
 #include "core/error.h"
 #include "envs/grid/grid_world.h"
+#include "envs/grid/tabular.h"
+#include "envs/grid/value_iteration.h"
+#include "tests/support/cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace rl {
 namespace {
@@ -210,6 +216,99 @@ TEST_CASE("grid with slip is deterministic per seed; slip 0 draws nothing", "[un
   const auto before = d.env.GetRng().State();
   for (int t = 0; t < 20; ++t) d.Step(t % 4);
   REQUIRE(d.env.GetRng().State() == before);
+}
+
+// A map of one's own: S at (1,1), a wall column with a gap at the bottom, G at (1,5).
+constexpr const char* kOwnMap =
+    "#######\n"
+    "#S..#G#\n"
+    "#.#.#.#\n"
+    "#.....#\n"
+    "#######\n";
+
+TEST_CASE("grid map of one's own: inline or from a file, it steps and exports", "[unit]") {
+  GridConfig c = Layout("Empty-5x5");
+  c.map = kOwnMap;
+  Harness h(c);
+  REQUIRE(h.env.Rows() == 5);
+  REQUIRE(h.env.Cols() == 7);
+  REQUIRE(h.env.NumStates() == 12);
+  REQUIRE(h.env.Spec().max_episode_steps == 4 * 5 * 7);
+  REQUIRE(h.env.State() == h.env.StateAt(1, 1));
+  // right into the wall at (1, 4) and back: the shortest path is 8 moves
+  REQUIRE(h.Step(1).terms[0] == 0.0);
+  h.Step(1);
+  h.Step(1);
+  REQUIRE(h.env.State() == h.env.StateAt(1, 3));
+  for (int a : {2, 2, 1, 1, 0}) REQUIRE_FALSE(h.Step(a).terminated);
+  h.Step(0);
+  REQUIRE(h.env.State() == h.env.StateAt(1, 5));
+  REQUIRE(h.out.terminated);
+  REQUIRE(h.out.terms[0] == 1.0);
+
+  // the exact model: value iteration finds the 8-step path
+  const TabularMdp mdp = ExportTabular(h.env);
+  REQUIRE(mdp.num_states == 12);
+  const double gamma = 0.9;
+  const ValueIterationResult vi = ValueIteration(mdp, gamma);
+  REQUIRE(vi.v[h.env.StateAt(1, 1)] == Approx(std::pow(gamma, 7)));
+
+  // the same map from a file (CRLF line ends and a blank last line are fine) is the same env
+  testing::TempDir tmp;
+  std::string crlf;
+  for (const char* p = kOwnMap; *p; ++p) crlf += *p == '\n' ? "\r\n" : std::string(1, *p);
+  GridConfig f = Layout("Empty-5x5");
+  f.map_file = tmp.Write("map.txt", crlf + "\n");
+  const GridWorld from_file(f);
+  REQUIRE(from_file.LayoutText() == h.env.LayoutText());
+  REQUIRE(ExportTabular(from_file).P[2] == mdp.P[2]);
+}
+
+TEST_CASE("grid map of one's own trains through the CLI", "[smoke]") {
+  testing::TempDir tmp;
+  const std::string map = tmp.Write("map.txt", kOwnMap);
+  const testing::CliResult r =
+      testing::RunCli("train --set env.id=Grid-Empty-5x5 --set env.options.map_file=" + map +
+                      " --set total_steps=512 --set eval.episodes=2 --quiet --out " +
+                      (tmp.Path() / "run").string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  REQUIRE(std::filesystem::exists(tmp.Path() / "run" / "run.h5"));
+}
+
+TEST_CASE("grid maps that are malformed get one line with the row and column", "[unit]") {
+  const auto fails = [](const std::string& map, const std::string& what) {
+    GridConfig c;
+    c.map = map;
+    INFO(map);
+    REQUIRE_THROWS_WITH(GridWorld(c), Catch::StartsWith("env.options.map: ") &&
+                                          Catch::Contains(what) && !Catch::Contains("\n"));
+  };
+  fails("\n  \n\n", "the map is empty");
+  fails("...\n..G", "no start 'S'");
+  fails("S..\n...", "no goal 'G' or 'g'");
+  fails("S..\n..\n..G", "row 2, column 3: row 2 has 2 cells, row 1 has 3");
+  fails("S..\n.x.\n..G", "row 2, column 2: unknown character 'x'");
+  fails("S..\n. .\n..G", "row 2, column 2: unknown character ' '");
+  fails("S\t.\n...\n..G", "row 1, column 2: unknown character '\t'");
+  std::string huge = "S" + std::string(100, '.') + "\n";
+  for (int r = 0; r < 99; ++r) huge += std::string(100, '.') + "G\n";
+  fails(huge, "the map has 100 x 101 cells; at most 10000");
+
+  GridConfig both;
+  both.map = kOwnMap;
+  both.map_file = "map.txt";
+  REQUIRE_THROWS_WITH(GridWorld(both), Catch::Contains("map and map_file are both set"));
+  GridConfig missing;
+  missing.map_file = "/nonexistent/map.txt";
+  REQUIRE_THROWS_WITH(GridWorld(missing), Catch::StartsWith("/nonexistent/map.txt: cannot read"));
+  // a file's errors name the file
+  testing::TempDir tmp;
+  GridConfig bad;
+  bad.map_file = tmp.Write("bad.txt", "S..\n.?G\n");
+  REQUIRE_THROWS_WITH(GridWorld(bad), Catch::StartsWith(bad.map_file + ": row 2, column 2"));
+  bad.map_file = tmp.Write("empty.txt", "");
+  REQUIRE_THROWS_WITH(GridWorld(bad), Catch::StartsWith(bad.map_file + ": the map is empty"));
 }
 
 }  // namespace
