@@ -63,13 +63,19 @@ namespace {
 std::string KindOf(const std::filesystem::file_status& st) {
   namespace fs = std::filesystem;
   switch (st.type()) {
-    case fs::file_type::directory: return "a folder";
-    case fs::file_type::symlink: return "a symbolic link";
-    case fs::file_type::fifo: return "a FIFO";
-    case fs::file_type::socket: return "a socket";
+    case fs::file_type::directory:
+      return "a folder";
+    case fs::file_type::symlink:
+      return "a symbolic link";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
     case fs::file_type::character:
-    case fs::file_type::block: return "a device";
-    default: return "not a regular file";
+    case fs::file_type::block:
+      return "a device";
+    default:
+      return "not a regular file";
   }
 }
 
@@ -111,8 +117,7 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   }
   const std::string tmp = path + ".tmp";
   const fs::file_status tmp_st = fs::symlink_status(tmp, ec);
-  if (!ec && tmp_st.type() != fs::file_type::not_found &&
-      tmp_st.type() != fs::file_type::regular) {
+  if (!ec && tmp_st.type() != fs::file_type::not_found && tmp_st.type() != fs::file_type::regular) {
     throw UserError(tmp + ": is " + KindOf(tmp_st) + "; remove it, it is in the way of " + path);
   }
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -75,8 +75,10 @@ void RunRollout(const RolloutArgs& args) {
     env->Step(actions[step], r);
     CheckFinite(spec.id, r.obs, "step " + std::to_string(step), args);
     if (mujoco != nullptr && mujoco->Divergences() > divergences) {
-      std::fprintf(stderr, "# diverged at step %zu: %s's physics became unstable, so the episode is "
-                   "truncated there (the last CSV row)\n", step, spec.id.c_str());
+      std::fprintf(stderr,
+                   "# diverged at step %zu: %s's physics became unstable, so the episode is "
+                   "truncated there (the last CSV row)\n",
+                   step, spec.id.c_str());
     }
     csv << step;
     for (int i = 0; i < r.obs.size(); ++i) csv << "," << FormatNumber(r.obs[i]);

@@ -201,7 +201,7 @@ void VerifyChecksum(const h5::Group& root) {
   if (stored != PayloadChecksum(root)) {
     throw UserError(root.FilePath() +
                     ": checksum mismatch, the checkpoint is damaged (a changed or lost byte); "
-                    "delete it and resume from an earlier one, or start the run again");
+                    "restore it from a backup or start the run again");
   }
 }
 

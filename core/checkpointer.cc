@@ -118,11 +118,11 @@ void Checkpointer::Write(int64_t step) {
     std::error_code ec;
     fs::remove(tmp, ec);
     const std::string kept =
-        previous.empty() ? "there is no earlier checkpoint"
-                         : "the last good checkpoint " + fs::path(previous).filename().string() +
-                               " is kept";
-    throw UserError(final_path.string() + ": cannot write checkpoint: " +
-                    Reason(e.what(), tmp.string()) + "; " + kept);
+        previous.empty()
+            ? "there is no earlier checkpoint"
+            : "the last good checkpoint " + fs::path(previous).filename().string() + " is kept";
+    throw UserError(final_path.string() +
+                    ": cannot write checkpoint: " + Reason(e.what(), tmp.string()) + "; " + kept);
   }
 
   // keep only the newest, and drop temporaries a killed run left

@@ -24,8 +24,8 @@ Vec ParseLine(std::string_view line, const std::string& where) {
   size_t start = 0;
   while (true) {
     const size_t comma = line.find(',', start);
-    std::string_view field = line.substr(start, comma == std::string_view::npos ? line.npos
-                                                                                : comma - start);
+    std::string_view field =
+        line.substr(start, comma == std::string_view::npos ? line.npos : comma - start);
     const size_t a = field.find_first_not_of(" \t\r");
     const size_t b = field.find_last_not_of(" \t\r");
     const std::string text(a == field.npos ? "" : field.substr(a, b - a + 1));
@@ -33,7 +33,8 @@ Vec ParseLine(std::string_view line, const std::string& where) {
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) {
       const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
-      throw UserError(where + ": '" + shown + "' is not a finite number (write values like 0.5,-1)");
+      throw UserError(where + ": '" + shown +
+                      "' is not a finite number (write values like 0.5,-1)");
     }
     values.push_back(v);
     if (comma == std::string_view::npos) break;
@@ -59,9 +60,8 @@ void AddLine(std::string_view line, const std::string& name, int64_t number, con
   const Space& space = spec.action;
   Vec a = ParseLine(line, where);
   if (a.size() != space.Dim()) {
-    throw UserError(where + ": action has " + std::to_string(a.size()) + " components; " +
-                    spec.id + " expects " + std::to_string(space.Dim()) + " (" +
-                    space.ToString() + ")");
+    throw UserError(where + ": action has " + std::to_string(a.size()) + " components; " + spec.id +
+                    " expects " + std::to_string(space.Dim()) + " (" + space.ToString() + ")");
   }
   if (space.IsDiscrete() && !space.Contains(a)) {
     throw UserError(where + ": action " + Show(a[0]) + " is not a valid index of " + spec.id +

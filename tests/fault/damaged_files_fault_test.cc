@@ -28,8 +28,11 @@ const fs::path& SourceRun() {
   static testing::TempDir dir;
   static const fs::path run = [] {
     const fs::path r = dir.Path() / "run";
-    const auto t = RunBounded("train " + kConfigs + "cartpole_ppo.yaml --quiet --set "
-                              "total_steps=4096 --out " + r.string(), 120);
+    const auto t = RunBounded("train " + kConfigs +
+                                  "cartpole_ppo.yaml --quiet --set "
+                                  "total_steps=4096 --out " +
+                                  r.string(),
+                              120);
     REQUIRE(t.r.code == 0);
     std::ifstream in(r / "config.yaml");
     std::stringstream text;
@@ -144,9 +147,9 @@ TEST_CASE("a damaged checkpoint is refused by --resume and view", "[fault]") {
     ExpectOneLineError(resume.r, file);
     if (damage == "flip") CHECK(resume.r.out.find("checksum mismatch") != std::string::npos);
     if (CanView()) {
-      const auto view = RunBounded("view " + run.string() + " --frames 2 --screenshot " +
-                                       (dir.Path() / "v.png").string(),
-                                   20, "xvfb-run -a -s \"-screen 0 640x480x24\" ");
+      const auto view = RunBounded(
+          "view " + run.string() + " --frames 2 --screenshot " + (dir.Path() / "v.png").string(),
+          20, "xvfb-run -a -s \"-screen 0 640x480x24\" ");
       ExpectOneLineError(view.r, file);
     }
   }

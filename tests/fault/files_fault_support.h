@@ -56,10 +56,10 @@ class Tmpfs {
 };
 
 // Skips the rest of a test (with a WARN) when the tmpfs could not be mounted.
-#define RL_REQUIRE_TMPFS(fs)                                                         \
-  if (!(fs).Mounted()) {                                                             \
-    WARN("cannot mount a tmpfs (not root?): full-disk checks skipped");              \
-    return;                                                                          \
+#define RL_REQUIRE_TMPFS(fs)                                            \
+  if (!(fs).Mounted()) {                                                \
+    WARN("cannot mount a tmpfs (not root?): full-disk checks skipped"); \
+    return;                                                             \
   }
 
 // A CLI call and how long it took.

@@ -51,8 +51,8 @@ bool MarkedFinished(const std::string& path) {
 // Runs `rewardlab ARGS` with stdout on /dev/full; the result holds stderr.
 testing::CliResult RunToFullStdout(const std::string& args) {
   testing::CliResult r;
-  const std::string cmd = std::string("timeout -s KILL 20 ") + REWARDLAB_BINARY + " " + args +
-                          " 2>&1 >/dev/full";
+  const std::string cmd =
+      std::string("timeout -s KILL 20 ") + REWARDLAB_BINARY + " " + args + " 2>&1 >/dev/full";
   FILE* pipe = popen(cmd.c_str(), "r");
   REQUIRE(pipe);
   char buf[4096];
@@ -68,12 +68,13 @@ TEST_CASE("a full disk never costs the last good checkpoint", "[fault]") {
   testing::Tmpfs full(dir.Path() / "full", "2m");
   RL_REQUIRE_TMPFS(full);
   const fs::path run = full.Path() / "run1";
-  const auto t = RunBounded("train " + kConfigs +
-                                "pendulum_sac.yaml --quiet --set checkpoint.every_steps=1000 --out " +
-                                run.string(),
-                            60);
-  testing::ExpectLastLineError(t.r, "cannot write checkpoint: No space left on device; the last good "
-                          "checkpoint step_");
+  const auto t = RunBounded(
+      "train " + kConfigs + "pendulum_sac.yaml --quiet --set checkpoint.every_steps=1000 --out " +
+          run.string(),
+      60);
+  testing::ExpectLastLineError(t.r,
+                               "cannot write checkpoint: No space left on device; the last good "
+                               "checkpoint step_");
   CHECK(FilesEndingIn(run, ".tmp").empty());
   // the newest checkpoint left is complete and its checksum holds
   const std::string latest = Checkpointer::Latest((run / "checkpoints").string());
@@ -91,7 +92,8 @@ TEST_CASE("a full disk stops the run file's writer with one line", "[fault]") {
   const fs::path run = full.Path() / "run1";
   const auto t = RunBounded("train " + kConfigs +
                                 "cartpole_ppo.yaml --quiet --set total_steps=200000 --set "
-                                "checkpoint.every_steps=0 --out " + run.string(),
+                                "checkpoint.every_steps=0 --out " +
+                                run.string(),
                             60);
   testing::ExpectLastLineError(t.r, "run.h5: cannot flush (No space left on device)");
   CHECK_FALSE(MarkedFinished((run / "run.h5").string()));
@@ -101,8 +103,12 @@ TEST_CASE("rollout and export on a full disk leave nothing behind", "[fault]") {
   testing::TempDir dir;
   // a small finished run to export, made before the disk fills
   const fs::path run = dir.Path() / "run";
-  REQUIRE(RunBounded("train " + kConfigs + "cartpole_ppo.yaml --quiet --set total_steps=2048 "
-                     "--out " + run.string(), 60).r.code == 0);
+  REQUIRE(RunBounded("train " + kConfigs +
+                         "cartpole_ppo.yaml --quiet --set total_steps=2048 "
+                         "--out " +
+                         run.string(),
+                     60)
+              .r.code == 0);
   std::string many;
   for (int i = 0; i < 400; ++i) many += "1\n";
   const std::string actions = dir.Write("a.txt", many);
@@ -111,17 +117,16 @@ TEST_CASE("rollout and export on a full disk leave nothing behind", "[fault]") {
   full.Fill(0);
 
   const fs::path csv = full.Path() / "out.csv";
-  ExpectOneLineError(RunBounded("rollout Pendulum-v1 --actions " + actions + " --out " +
-                                csv.string()).r,
-                     "No space left on device");
+  ExpectOneLineError(
+      RunBounded("rollout Pendulum-v1 --actions " + actions + " --out " + csv.string()).r,
+      "No space left on device");
   CHECK_FALSE(fs::exists(csv));
   CHECK(FilesEndingIn(full.Path(), ".tmp").empty());
 
   const fs::path out = full.Path() / "csv";
   fs::create_directories(out);
-  ExpectOneLineError(
-      RunBounded("export " + run.string() + " --csv --out " + out.string()).r,
-      "No space left on device");
+  ExpectOneLineError(RunBounded("export " + run.string() + " --csv --out " + out.string()).r,
+                     "No space left on device");
   CHECK(FilesEndingIn(full.Path(), ".tmp").empty());
 }
 
@@ -174,7 +179,8 @@ TEST_CASE("rollout stops on non-finite observations and names divergences", "[fa
   testing::TempDir dir;
   const std::string actions = dir.Write("a.txt", "0\n0\n0\n");
   ExpectOneLineError(RunBounded("rollout Acrobot-v1 --actions " + actions +
-                                " --init-state 1e308,1e308,1e308,1e308").r,
+                                " --init-state 1e308,1e308,1e308,1e308")
+                         .r,
                      "obs_4 is inf after the reset");
   // a MuJoCo divergence is truncated and said so on stderr, with exit code 0
   const std::string hopper = dir.Write("h.txt", "1,1,1\n1,1,1\n");
