@@ -60,11 +60,11 @@ std::string Parent(const std::string& path) {
   Fail(path, std::string("cannot ") + action + (reason.empty() ? "" : ": " + reason));
 }
 
-// a writer's access: the latest format (SWMR needs it), and a strong close, so that H5Fclose
-// really closes (and reports a failed final flush) even if an object is still open
-// metadata read attempts of a SWMR reader
+// metadata read attempts of a SWMR reader (a writer's are fixed at 100 by H5Fstart_swmr_write)
 constexpr unsigned kSwmrReadAttempts = 28;
 
+// a writer's access: the latest format (SWMR needs it), and a strong close, so that H5Fclose
+// really closes (and reports a failed final flush) even if an object is still open
 Handle LatestFormatAccess() {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(fapl.Id(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 
@@ -104,6 +105,31 @@ TEST_CASE("bit flips in a run file never hang or crash a reader", "[fault]") {
     testing::WriteFlipped(source, file, testing::SeededOffsets(fs::file_size(source), 32, seed));
     ReadEveryWay(run, file, dir);
   }
+}
+
+// The offsets of every occurrence of `magic` (an HDF5 metadata signature) in a file.
+std::vector<uint64_t> FindSignatures(const std::string& path, const std::string& magic) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint64_t> out;
+  for (size_t at = bytes.find(magic); at != std::string::npos; at = bytes.find(magic, at + 1)) {
+    out.push_back(at);
+  }
+  return out;
+}
+
+TEST_CASE("damaged chunk indexes fail at once, resume included", "[fault]") {
+  // a byte inside every extensible-array index block (the chunk index of the appendable
+  // datasets): its checksum fails, which SWMR retried with doubling sleeps without end
+  testing::TempDir dir;
+  const std::string source = (SourceRun() / "run.h5").string();
+  std::vector<uint64_t> offsets = FindSignatures(source, "EAIB");
+  REQUIRE(!offsets.empty());
+  for (uint64_t& offset : offsets) offset += 6;
+  const fs::path run = CopyRun(dir, "eaib");
+  const std::string file = (run / "run.h5").string();
+  testing::WriteFlipped(source, file, offsets);
+  CHECK(ReadEveryWay(run, file, dir) >= 3);
 }
 
 // The byte offset of the middle of the largest contiguous dataset of an HDF5 file.
