@@ -2,11 +2,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "apps/commands.h"
@@ -55,20 +57,89 @@ ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides) {
   return options;
 }
 
+namespace {
+
+// the kind of a non-regular file, for messages
+std::string KindOf(const std::filesystem::file_status& st) {
+  namespace fs = std::filesystem;
+  switch (st.type()) {
+    case fs::file_type::directory:
+      return "a folder";
+    case fs::file_type::symlink:
+      return "a symbolic link";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
+    case fs::file_type::character:
+    case fs::file_type::block:
+      return "a device";
+    default:
+      return "not a regular file";
+  }
+}
+
+// writes all of `text` to `fd`, retrying short writes; false on an error (errno set)
+bool WriteAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+void FlushStdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const std::string reason = std::strerror(errno != 0 ? errno : EIO);
+    std::clearerr(stdout);
+    throw UserError("stdout: cannot write (" + reason + ")");
+  }
+}
+
 void WriteFileAtomically(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
   if (path.empty() || path == "-") {
-    std::cout << text << std::flush;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    FlushStdout();
     return;
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out)
-      throw UserError(path + ": cannot write here (check the folder exists and is writable)");
-    out << text;
-    if (!out.flush()) throw UserError(path + ": write failed (disk full?)");
+  // only a regular file is replaced: never a link, FIFO, device or folder
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(path, ec);
+  if (!ec && st.type() != fs::file_type::not_found && st.type() != fs::file_type::regular) {
+    throw UserError(path + ": is " + KindOf(st) +
+                    ", not a regular file; give the path of a file to write");
   }
-  std::filesystem::rename(tmp, path);
+  const std::string tmp = path + ".tmp";
+  const fs::file_status tmp_st = fs::symlink_status(tmp, ec);
+  if (!ec && tmp_st.type() != fs::file_type::not_found && tmp_st.type() != fs::file_type::regular) {
+    throw UserError(tmp + ": is " + KindOf(tmp_st) + "; remove it, it is in the way of " + path);
+  }
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw UserError(path + ": cannot write here (" + std::strerror(errno) +
+                    "; check the folder exists and is writable)");
+  }
+  // every step checked; on any failure the temporary goes and the target is untouched
+  const bool ok = WriteAll(fd, text) && fsync(fd) == 0;
+  const int saved = errno;
+  const bool closed = close(fd) == 0;
+  if (!ok || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(!ok ? saved : errno);
+    unlink(tmp.c_str());
+    throw UserError(path + ": cannot write (" + reason + "); nothing was written");
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  const int dir = open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
 }
 
 void ThrowNoViewer(const std::string& what) {

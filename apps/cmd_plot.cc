@@ -83,6 +83,25 @@ void Export(const std::string& run, const std::string& out_dir) {
   WriteTable(out / "metrics.csv", m.str());
   std::printf("%s: %zu episodes, %zu evaluations -> %s/{episodes,eval,metrics}.csv\n", run.c_str(),
               d.episode_step.size(), d.eval_step.size(), out.c_str());
+  FlushStdout();
+}
+
+// Reads every run file of a run or sweep folder with the bounded C++ reader first, so that a
+// damaged or foreign file is one line naming it, never a hang or a traceback in h5py.
+void CheckRunFiles(const std::string& input) {
+  const fs::path run_file = fs::path(input) / "run.h5";
+  if (!fs::exists(fs::path(input) / "sweep.json")) {
+    ReadRunFile(run_file.string());
+    return;
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(input, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() > 3) it.disable_recursion_pending();
+    if (it->path().filename() == "run.h5" && it->is_regular_file()) {
+      ReadRunFile(it->path().string());
+    }
+  }
 }
 
 void Plot(const PlotArgs& args) {
@@ -99,6 +118,7 @@ void Plot(const PlotArgs& args) {
     if (!fs::exists(fs::path(in) / "sweep.json") && !fs::exists(fs::path(in) / "run.h5")) {
       throw UserError(in + ": neither a sweep folder (sweep.json) nor a run folder (run.h5)");
     }
+    CheckRunFiles(in);
   }
   const std::string python = "/usr/bin/python3";
   const std::string script = std::string(REWARDLAB_SOURCE_DIR) + "/experiments/plot/plot.py";

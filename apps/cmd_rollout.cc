@@ -1,12 +1,15 @@
 // `rewardlab rollout ID --actions FILE`: replays an action sequence and writes one CSV row per
 // step.
-#include <fstream>
+#include <cmath>
+#include <cstdio>
 #include <memory>
 #include <sstream>
 
 #include "apps/commands.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "envs/action_file.h"
+#include "envs/mujoco/mujoco_env.h"
 #include "envs/registry.h"
 
 namespace rl {
@@ -21,37 +24,24 @@ struct RolloutArgs {
   std::vector<std::string> sets;
 };
 
-// Reads and validates every action before anything runs, naming FILE:LINE on errors.
-std::vector<Vec> ReadActions(const std::string& path, const EnvSpec& spec) {
-  std::ifstream in(path);
-  if (!in) throw UserError(path + ": cannot read the actions file (check the path)");
-  std::vector<Vec> actions;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    const size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;  // blank lines and comments
-    const std::string where = path + ":" + std::to_string(number);
-    Vec a = ParseNumberList(line, where);
-    const Space& space = spec.action;
-    if (a.size() != space.Dim()) {
-      throw UserError(where + ": action has " + std::to_string(a.size()) + " components; " +
-                      spec.id + " expects " + std::to_string(space.Dim()) + " (" +
-                      space.ToString() + ")");
-    }
-    if (space.IsDiscrete() && !space.Contains(a)) {
-      throw UserError(where + ": action " + FormatNumber(a[0]) + " is not a valid index of " +
-                      spec.id + "'s " + space.ToString() + "; use an integer in 0.." +
-                      std::to_string(space.n - 1));
-    }
-    actions.push_back(std::move(a));
+// Stops with one line when an observation is not finite (e.g. a huge --init-state overflowed).
+void CheckFinite(const std::string& id, const Vec& obs, const std::string& when,
+                 const RolloutArgs& args) {
+  for (int i = 0; i < obs.size(); ++i) {
+    if (std::isfinite(obs[i])) continue;
+    throw UserError(id + ": observation obs_" + std::to_string(i) + " is " + FormatNumber(obs[i]) +
+                    " after " + when +
+                    (args.init_state.empty()
+                         ? " (the actions drove the state out of range)"
+                         : " (the --init-state values are outside the range the physics can "
+                           "integrate; use smaller ones)"));
   }
-  return actions;
 }
 
 void RunRollout(const RolloutArgs& args) {
   std::unique_ptr<Env> env = MakeEnv(args.id, OptionsFromOverrides(args.sets));
   const EnvSpec& spec = env->Spec();
-  const std::vector<Vec> actions = ReadActions(args.actions_file, spec);
+  const std::vector<Vec> actions = ReadActionFile(args.actions_file, spec);
 
   // the reset: an explicit physical state, or slot 0 of a VecEnv seeded with --seed
   ResetOptions reset;
@@ -68,6 +58,7 @@ void RunRollout(const RolloutArgs& args) {
   env->SetRng(Rng(args.seed, RngStream::kEnv, 0));
   Vec obs(spec.observation.Dim());
   env->Reset(obs, reset);
+  CheckFinite(spec.id, obs, "the reset", args);
 
   // header, then one row per step until the episode ends or the actions run out
   std::ostringstream csv;
@@ -78,8 +69,17 @@ void RunRollout(const RolloutArgs& args) {
   csv << "\n";
   StepResult r;
   env->ResizeFor(r);
+  const auto* mujoco = dynamic_cast<const MujocoEnv*>(env.get());
   for (size_t step = 0; step < actions.size(); ++step) {
+    const int64_t divergences = mujoco != nullptr ? mujoco->Divergences() : 0;
     env->Step(actions[step], r);
+    CheckFinite(spec.id, r.obs, "step " + std::to_string(step), args);
+    if (mujoco != nullptr && mujoco->Divergences() > divergences) {
+      std::fprintf(stderr,
+                   "# diverged at step %zu: %s's physics became unstable, so the episode is "
+                   "truncated there (the last CSV row)\n",
+                   step, spec.id.c_str());
+    }
     csv << step;
     for (int i = 0; i < r.obs.size(); ++i) csv << "," << FormatNumber(r.obs[i]);
     csv << "," << FormatNumber(r.reward) << "," << r.terminated << "," << r.truncated;

@@ -46,9 +46,12 @@ std::string FormatNumber(double x);
 Vec ParseNumberList(const std::string& text, const std::string& where);
 // Env options from `--set key=value` flags (keys relative to env.options).
 ConfigNode OptionsFromOverrides(const std::vector<std::string>& overrides);
-// Writes `text` to `path` through a temporary file and a rename, so a failed run leaves no
-// partial file; "-" or "" writes to stdout.
+// Writes `text` to `path` through a temporary file, fsync and a rename, so a failed write leaves
+// no partial file and no temporary; "-" or "" writes to stdout. Refuses a target that exists and
+// is not a regular file (link, FIFO, device, folder); every failure is one UserError line.
 void WriteFileAtomically(const std::string& path, const std::string& text);
+// Flushes stdout; throws a one-line UserError when a write to it failed (e.g. `> /dev/full`).
+void FlushStdout();
 // The one-line error of `what` (e.g. "rewardlab view") in a binary built without the viewer.
 [[noreturn]] void ThrowNoViewer(const std::string& what);
 // Holds an exclusive lock on `path` (created, holding this process's id) until the process ends,

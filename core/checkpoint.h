@@ -31,6 +31,16 @@ void WriteRng(const h5::Group& g, std::string_view name, const Rng& rng);
 // Restores an RNG stream written by WriteRng.
 void ReadRng(const h5::Group& g, std::string_view name, Rng& rng);
 
+// The root attribute holding a checkpoint's payload checksum.
+inline constexpr std::string_view kChecksumAttr = "checksum";
+// The checksum of everything in `root` but the checksum attribute itself: every attribute (name,
+// value) and every dataset (path, shape, bytes), groups in the file's link order, attributes by
+// name; "fnv1a64:" then 16 hex digits. HDF5 checksums only its metadata, this covers the data.
+std::string PayloadChecksum(const h5::Group& root);
+// Throws a one-line UserError naming the file when its stored checksum differs from the payload's;
+// a file without one (written before checksums existed) passes.
+void VerifyChecksum(const h5::Group& root);
+
 }  // namespace rl::ckpt
 
 #endif  // REWARDLAB_CORE_CHECKPOINT_H_

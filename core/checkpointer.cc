@@ -1,8 +1,14 @@
 #include "core/checkpointer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
+#include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/h5.h"
 
@@ -27,22 +33,48 @@ void Checkpointer::OnIteration(int64_t step, const IterationTiming& /*timing*/) 
 
 void Checkpointer::OnEnd(int64_t step) { Write(step); }
 
-void Checkpointer::Write(int64_t step) {
-  logger_.Flush();
-  for (const auto& flush : flushes_) flush();
-  char name[64];
-  std::snprintf(name, sizeof(name), "step_%012lld.h5", static_cast<long long>(step));
-  const fs::path final_path = fs::path(dir_) / name;
-  const fs::path tmp = fs::path(dir_) / (std::string(name) + ".tmp");
+namespace {
 
-  // trainer loop, agent, and the run file's rows at this moment
+// fsync of a file or folder; throws with the OS's reason
+void Sync(const fs::path& path, bool folder) {
+  const int fd = open(path.c_str(), (folder ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    throw UserError(path.string() + ": cannot sync (" + reason + ")");
+  }
+  close(fd);
+}
+
+h5::File OpenCheckpoint(const std::string& path) {
+  h5::File f = h5::File::OpenReadOnly(path);
+  if (!f.HasAttr("format") || f.ReadStringAttr("format") != "rewardlab-checkpoint") {
+    throw UserError(path + ": not a rewardlab checkpoint");
+  }
+  ckpt::VerifyChecksum(f);
+  return f;
+}
+
+// "...: No space left on device" -> "No space left on device": the reason of an h5 failure
+std::string Reason(const std::string& what, const std::string& tmp) {
+  std::string reason = what.starts_with(tmp + ": ") ? what.substr(tmp.size() + 2) : what;
+  const size_t open = reason.rfind(" (");
+  if (open != std::string::npos && reason.back() == ')') {
+    reason = reason.substr(open + 2, reason.size() - open - 3);
+  }
+  return reason;
+}
+
+}  // namespace
+
+void Checkpointer::WriteFile(const std::string& path, int64_t step) {
+  h5::File f = h5::File::Create(path);
+  f.WriteStringAttr("format", "rewardlab-checkpoint");
+  f.WriteIntAttr("format_version", 1);
+  f.WriteIntAttr("step", step);
+  trainer_.SaveState(f.CreateGroup("trainer"));
+  agent_.Save(f.CreateGroup("agent"));
   {
-    h5::File f = h5::File::Create(tmp.string());
-    f.WriteStringAttr("format", "rewardlab-checkpoint");
-    f.WriteIntAttr("format_version", 1);
-    f.WriteIntAttr("step", step);
-    trainer_.SaveState(f.CreateGroup("trainer"));
-    agent_.Save(f.CreateGroup("agent"));
     const RowCounts counts = file_.Counts();
     const h5::Group rows = f.CreateGroup("run_rows");
     rows.WriteIntAttr("episodes", static_cast<int64_t>(counts.episodes));
@@ -57,14 +89,47 @@ void Checkpointer::Write(int64_t step) {
     }
     rows.WriteStringAttr("metric_groups", groups);
     rows.Write<int64_t>("metric_rows", metric_rows);
-    f.Close();
   }
-  fs::rename(tmp, final_path);
+  f.WriteStringAttr(ckpt::kChecksumAttr, ckpt::PayloadChecksum(f));
+  // every group is closed here, so Close reports the final flush's errors
+  f.Flush();
+  f.Close();
+}
+
+void Checkpointer::Write(int64_t step) {
+  logger_.Flush();
+  for (const auto& flush : flushes_) flush();
+  char name[64];
+  std::snprintf(name, sizeof(name), "step_%012lld.h5", static_cast<long long>(step));
+  const fs::path final_path = fs::path(dir_) / name;
+  const fs::path tmp = fs::path(dir_) / (std::string(name) + ".tmp");
+  const std::string previous = Latest(dir_);
+
+  // the temporary is complete, durable and verified before it replaces anything
+  try {
+    WriteFile(tmp.string(), step);
+    Sync(tmp, /*folder=*/false);
+    OpenCheckpoint(tmp.string());
+    if (std::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      throw UserError(tmp.string() + ": cannot rename (" + std::strerror(errno) + ")");
+    }
+    Sync(dir_, /*folder=*/true);
+  } catch (const UserError& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    const std::string kept =
+        previous.empty()
+            ? "there is no earlier checkpoint"
+            : "the last good checkpoint " + fs::path(previous).filename().string() + " is kept";
+    throw UserError(final_path.string() +
+                    ": cannot write checkpoint: " + Reason(e.what(), tmp.string()) + "; " + kept);
+  }
 
   // keep only the newest, and drop temporaries a killed run left
-  for (const auto& entry : fs::directory_iterator(dir_)) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const auto ext = entry.path().extension();
-    if (entry.path() != final_path && (ext == ".h5" || ext == ".tmp")) fs::remove(entry.path());
+    if (entry.path() != final_path && (ext == ".h5" || ext == ".tmp")) fs::remove(entry.path(), ec);
   }
 }
 
@@ -80,18 +145,6 @@ std::string Checkpointer::Latest(const std::string& dir) {
   }
   return best;
 }
-
-namespace {
-
-h5::File OpenCheckpoint(const std::string& path) {
-  h5::File f = h5::File::OpenReadOnly(path);
-  if (!f.HasAttr("format") || f.ReadStringAttr("format") != "rewardlab-checkpoint") {
-    throw UserError(path + ": not a rewardlab checkpoint");
-  }
-  return f;
-}
-
-}  // namespace
 
 void Checkpointer::RestoreAgent(const std::string& path, Agent& agent) {
   agent.Load(OpenCheckpoint(path).OpenGroup("agent"));

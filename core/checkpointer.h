@@ -1,6 +1,7 @@
 // Periodic checkpoints of a training run: checkpoints/step_<N>.h5 with the trainer's loop state,
-// the agent and the run file's row counts, written through a temporary file and a rename (a kill
-// never leaves a half-written checkpoint), older ones deleted.
+// the agent, the run file's row counts and a payload checksum, written through a temporary file
+// that is verified before a rename (a kill or a full disk never costs the last good checkpoint),
+// older ones deleted after it. Every load verifies the checksum.
 #ifndef REWARDLAB_CORE_CHECKPOINTER_H_
 #define REWARDLAB_CORE_CHECKPOINTER_H_
 
@@ -27,7 +28,9 @@ class Checkpointer : public TrainerHook {
 
   void OnIteration(int64_t step, const IterationTiming& timing) override;
   void OnEnd(int64_t step) override;
-  // Writes a checkpoint now (flushing the run file first, so its row counts are durable).
+  // Writes a checkpoint now (flushing the run file first, so its row counts are durable): to a
+  // temporary that is closed, synced and verified before it replaces the previous checkpoint; on
+  // failure throws one UserError line and keeps the previous one.
   void Write(int64_t step);
 
   // The newest checkpoint in `dir`, or "" when there is none.
@@ -38,6 +41,9 @@ class Checkpointer : public TrainerHook {
   static void RestoreAgent(const std::string& path, Agent& agent);
 
  private:
+  // Writes the checkpoint of `step` to `path`, with its checksum, and closes it (checked).
+  void WriteFile(const std::string& path, int64_t step);
+
   std::string dir_;
   int64_t every_steps_;
   int64_t next_;

@@ -11,6 +11,14 @@ using internal::Fail;
 using internal::FailH5;
 
 void SilenceErrors() {
+  // HDF5's exit handler closes the files still open, and crashes on one whose close failed (a full
+  // disk); every file here is closed by its owner, so the handler is not installed (this must
+  // precede the library's initialisation, hence here)
+  static const bool no_exit_handler = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)no_exit_handler;
   // error settings are per thread in the thread-safe build
   thread_local bool silenced = false;
   if (!silenced) {
@@ -52,9 +60,15 @@ std::string Parent(const std::string& path) {
   Fail(path, std::string("cannot ") + action + (reason.empty() ? "" : ": " + reason));
 }
 
+// metadata read attempts of a SWMR reader (a writer's are fixed at 100 by H5Fstart_swmr_write)
+constexpr unsigned kSwmrReadAttempts = 28;
+
+// a writer's access: the latest format (SWMR needs it), and a strong close, so that H5Fclose
+// really closes (and reports a failed final flush) even if an object is still open
 Handle LatestFormatAccess() {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(fapl.Id(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  H5Pset_fclose_degree(fapl.Id(), H5F_CLOSE_STRONG);
   return fapl;
 }
 
@@ -78,7 +92,12 @@ File File::Create(const std::string& path) {
 File File::OpenReadOnly(const std::string& path, bool swmr) {
   SilenceErrors();
   const unsigned flags = H5F_ACC_RDONLY | (swmr ? H5F_ACC_SWMR_READ : 0u);
-  Handle file(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose);
+  // a SWMR reader retries a metadata read whose checksum fails (a writer may be mid-flush),
+  // sleeping 1, 2, 4, ... ns between tries: HDF5's default of 100 tries never ends on a damaged
+  // file (2^100 ns); 28 tries wait at most 0.27 s in all, ample for a writer's flush
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (swmr) H5Pset_metadata_read_attempts(fapl.Id(), kSwmrReadAttempts);
+  Handle file(H5Fopen(path.c_str(), flags, fapl.Id()), H5Fclose);
   if (!file.Valid()) FailOpen(path, "open for reading");
   return File(std::move(file), path);
 }

@@ -20,6 +20,14 @@ inline std::string StackMessage() {
   };
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first, &message);
   H5Eclear2(H5E_DEFAULT);
+  // a failed write or read: keep the OS's reason ("No space left on device"), not the details
+  const std::string marker = "error message = '";
+  const size_t at = message.find(marker);
+  if (at != std::string::npos) {
+    const size_t start = at + marker.size();
+    const size_t end = message.find('\'', start);
+    if (end != std::string::npos) message = message.substr(start, end - start);
+  }
   return message;
 }
 

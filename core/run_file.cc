@@ -45,6 +45,22 @@ struct RunFile::Impl {
     }
   }
 
+  // reads every stored row back (damaged metadata fails here, with one read attempt)
+  void ReadBack() const {
+    if (HasRollouts()) rollouts.ReadBack();
+    for (const auto* c : {&episode_step, &episode_length, &eval_step}) c->ReadBack();
+    for (const auto* c : {&episode_return, &episode_optimized_return, &eval_return_mean,
+                          &eval_return_std, &eval_returns}) {
+      c->ReadBack();
+    }
+    episode_terminated.ReadBack();
+    for (const auto& c : episode_terms) c.ReadBack();
+    for (const Metrics& m : metrics) {
+      m.step.ReadBack();
+      for (const auto& c : m.values) c.ReadBack();
+    }
+  }
+
   // writes every buffered row (the file still needs H5Fflush to publish them)
   void WritePending() {
     if (HasRollouts()) rollouts.Write();
@@ -180,6 +196,10 @@ RunFile RunFile::OpenForResume(const std::string& path, const RowCounts& counts)
   CheckFormat(impl->file);
   impl->layout = ReadLayout(impl->file);
   impl->Bind(/*create=*/false);
+  // SWMR writing retries a metadata read whose checksum fails with doubling sleeps (100 tries,
+  // fixed by H5Fstart_swmr_write): a damaged file would hang the resumed run at its first append.
+  // Before it starts, one try fails at once, so everything is read back here.
+  impl->ReadBack();
   Impl& m = *impl;
   std::vector<std::function<void()>> plan;
   PlanTruncation(path, counts.episodes, &plan, m.episode_step, m.episode_return, m.episode_length,

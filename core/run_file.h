@@ -80,7 +80,8 @@ class RunFile {
  public:
   // Creates the file with every dataset of `layout` and starts SWMR writing.
   static RunFile Create(const std::string& path, const RunInfo& info, const RunLayout& layout);
-  // Reopens a file left by a finished or killed writer, truncates every appendable dataset to
+  // Reopens a file left by a finished or killed writer, reads every row back (a damaged file is
+  // one UserError line, never a hang in SWMR writing), truncates every appendable dataset to
   // `counts` (rows written after the checkpoint), sets finished=0 and starts SWMR writing.
   static RunFile OpenForResume(const std::string& path, const RowCounts& counts);
 

@@ -33,6 +33,8 @@ struct Column {
     Write();
     dataset.Resize(rows);
   }
+  // Reads every stored row, so that damaged metadata fails here (see RunFile::OpenForResume).
+  void ReadBack() const { (void)dataset.ReadAll(); }
   uint64_t Rows() const { return dataset.Rows() + pending.size() / dataset.Cols(); }
   uint64_t Cols() const { return dataset.Cols(); }
   const std::string& Name() const { return dataset.Name(); }
@@ -50,6 +52,8 @@ struct RolloutColumns {
   void Bind(const h5::File& file, const RolloutLayout& layout, bool create);
   // Writes the buffered rows (readers keep only index rows whose steps are all there).
   void Write();
+  // Reads every stored row of every dataset back (Column::ReadBack).
+  void ReadBack() const;
   // Buffers one episode; throws when its widths differ from the datasets'.
   void Append(const std::string& path, const RecordedEpisode& e);
 };

@@ -38,6 +38,12 @@ void RolloutColumns::Write() {
   terminated.Write();
 }
 
+void RolloutColumns::ReadBack() const {
+  for (const auto* c : {&step, &episode, &length, &offset, &start_rng}) c->ReadBack();
+  for (const auto* c : {&episode_return, &start_state, &action, &reward, &terms}) c->ReadBack();
+  terminated.ReadBack();
+}
+
 void RolloutColumns::Append(const std::string& path, const RecordedEpisode& e) {
   const int64_t n = e.Length();
   if (static_cast<uint64_t>(e.start_state.size()) != start_state.Cols() ||

@@ -22,6 +22,7 @@ import csv
 import json
 import os
 import re
+import sys
 from collections import OrderedDict
 
 import h5py
@@ -34,9 +35,73 @@ import numpy as np  # noqa: E402
 GRID_POINTS = 200
 
 
+RUN_FORMAT = "rewardlab-run"
+RUN_FORMAT_VERSION = 1
+
+
+class InputError(Exception):
+    """A damaged, foreign or unsupported input file: one line, naming the file."""
+
+
+def attr_text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def check_format(path, f):
+    """Refuses a file that is not a rewardlab run file of the version this script reads."""
+    if attr_text(f.attrs.get("format", b"")) != RUN_FORMAT:
+        raise InputError(f'{path}: not a rewardlab run file (no format="{RUN_FORMAT}" attribute)')
+    version = f.attrs.get("format_version", 0)
+    if not isinstance(version, (int, np.integer)) or int(version) != RUN_FORMAT_VERSION:
+        raise InputError(f"{path}: run file format version {version} is not supported "
+                         f"(this script reads version {RUN_FORMAT_VERSION})")
+
+
 def read_run(run_dir):
     """Eval steps/returns, training episode steps/returns and reward terms of one run."""
-    with h5py.File(os.path.join(run_dir, "run.h5"), "r", libver="latest", swmr=True) as f:
+    path = os.path.join(run_dir, "run.h5")
+    try:
+        return read_run_file(path)
+    except InputError:
+        raise
+    except Exception as e:  # h5py raises OSError, KeyError, ValueError, ... on a damaged file
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise InputError(f"{path}: cannot read ({reason}); the file is damaged or not a run file")
+
+
+# A SWMR reader retries a metadata read whose checksum fails, sleeping 1, 2, 4, ... ns: HDF5's
+# default of 100 tries never ends on a damaged file; 28 wait at most 0.27 s (docs/run-file.md).
+SWMR_READ_ATTEMPTS = 28
+
+
+def hdf5_library():
+    """h5py's own HDF5 C library through ctypes, or None where it cannot be found."""
+    import ctypes
+    for name in ("libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5.so"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.H5Pset_metadata_read_attempts.argtypes = [ctypes.c_int64, ctypes.c_uint]
+            return lib
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def open_swmr(path):
+    """The file opened as a SWMR reader with bounded metadata retries where HDF5 allows it."""
+    lib = hdf5_library()
+    if lib is None or not os.path.isfile(path):
+        return h5py.File(path, "r", libver="latest", swmr=True)
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_libver_bounds(h5py.h5f.LIBVER_LATEST, h5py.h5f.LIBVER_LATEST)
+    lib.H5Pset_metadata_read_attempts(fapl.id, SWMR_READ_ATTEMPTS)
+    fid = h5py.h5f.open(os.fsencode(path), h5py.h5f.ACC_RDONLY | h5py.h5f.ACC_SWMR_READ, fapl=fapl)
+    return h5py.File(fid)
+
+
+def read_run_file(path):
+    with open_swmr(path) as f:
+        check_format(path, f)
         terms = {k: f["episodes/terms"][k][()] for k in f["episodes/terms"]} \
             if "episodes/terms" in f else {}
         config = f.attrs.get("config", b"")
@@ -53,8 +118,12 @@ def collect(inputs):
     for path in inputs:
         manifest = os.path.join(path, "sweep.json")
         if os.path.exists(manifest):
-            with open(manifest) as f:
-                sweep = json.load(f)
+            try:
+                with open(manifest) as f:
+                    sweep = json.load(f)
+                sweep["grid"], sweep["runs"], sweep["name"]
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                raise InputError(f"{manifest}: not a readable sweep manifest ({e})")
             # a grid key with one value is part of the sweep's setting, not of its label
             fixed = {g["key"] for g in sweep["grid"] if len(g["values"]) == 1}
             for run in sweep["runs"]:
@@ -232,4 +301,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InputError as e:
+        print(f"rewardlab: error: {e}", file=sys.stderr)
+        sys.exit(2)
