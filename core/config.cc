@@ -152,6 +152,7 @@ bool Check::Accepts(const std::string& s) const {
 std::string Check::ToString() const {
   // bounds read best without a forced ".0": "in [1, 65536]"
   auto Text = [](double x) {
+    if (std::floor(x) == x && std::abs(x) < 1e15) return std::to_string(static_cast<int64_t>(x));
     std::string t = config_detail::Text(x);
     return t.size() > 2 && t.ends_with(".0") ? t.substr(0, t.size() - 2) : t;
   };
