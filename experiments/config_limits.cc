@@ -79,7 +79,7 @@ void AddPpo(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
   RequireIntParams(root, actor, "the actor");
   // parameters, gradient and two Adam moments per network, plus one gradient per shard
   items.push_back({"agent.net.hidden", "the actor and critic networks (with Adam and gradients)",
-                   kFloat * (actor + critic) * (4 + ppo.grad_shards)});
+                   kFloat * (actor + critic) * (4 + ppo.grad_shards), ""});
 
   const double columns = static_cast<double>(ppo.num_steps) * config.env.num_envs;
   if (columns > kIntMax) {
@@ -97,7 +97,7 @@ void AddPpo(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
   items.push_back({"agent.num_steps",
                    "a rollout of " + std::to_string(ppo.num_steps) + " steps x " +
                        std::to_string(config.env.num_envs) + " envs of " + spec.id,
-                   rollout + minibatch * kFloat * (obs + act + 4 + caches + out + 4)});
+                   rollout + minibatch * kFloat * (obs + act + 4 + caches + out + 4), ""});
 }
 
 void AddSac(const ExperimentConfig& config, const ConfigNode& root, const EnvSpec& spec,
@@ -111,18 +111,18 @@ void AddSac(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
   // actor: parameters, Adam moments, gradient and two shard gradients; each twin critic:
   // parameters, Adam moments, gradient and its target
   items.push_back({"agent.net.hidden", "the actor and twin critics (with targets and Adam)",
-                   kFloat * (6 * actor + 2 * 5 * critic)});
+                   kFloat * (6 * actor + 2 * 5 * critic), ""});
 
   // a transition: s, a, s', reward, terms as floats and two flag bytes
   const double transition = kFloat * (2 * obs + act + 1 + terms) + 2;
   items.push_back({"agent.buffer_size",
                    std::to_string(sac.buffer_size) + " transitions of " + spec.id,
-                   static_cast<double>(sac.buffer_size) * transition});
+                   static_cast<double>(sac.buffer_size) * transition, ""});
   const double caches =
       2 * CacheFloats(obs, sac.net.hidden, 2 * act) + 2 * CacheFloats(obs + act, sac.net.hidden, 1);
-  items.push_back({"agent.batch_size",
-                   "minibatches of " + std::to_string(sac.batch_size) + " transitions",
-                   sac.batch_size * (transition + kFloat * (caches + 4 * (obs + act) + 12 * act))});
+  items.push_back(
+      {"agent.batch_size", "minibatches of " + std::to_string(sac.batch_size) + " transitions",
+       sac.batch_size * (transition + kFloat * (caches + 4 * (obs + act) + 12 * act)), ""});
 }
 
 // Random network distillation modules: target and predictor networks, window and minibatches.
@@ -161,12 +161,12 @@ std::vector<MemoryItem> EstimateMemory(const ExperimentConfig& config, const Con
   const double slot = env_bytes + kDouble * (2 * spec.observation.Dim() +
                                              static_cast<double>(spec.reward_terms.size()) + 4);
   items.push_back({"env.num_envs", std::to_string(config.env.num_envs) + " copies of " + spec.id,
-                   config.env.num_envs * slot});
+                   config.env.num_envs * slot, ""});
   const int eval_envs =
       config.eval.num_envs > 0 ? config.eval.num_envs : std::min(config.eval.episodes, 10);
   items.push_back({config.eval.num_envs > 0 ? "eval.num_envs" : "eval.episodes",
-                   std::to_string(eval_envs) + " evaluation copies of " + spec.id,
-                   eval_envs * slot});
+                   std::to_string(eval_envs) + " evaluation copies of " + spec.id, eval_envs * slot,
+                   ""});
   const ConfigNode* type = config.agent.Find("type");
   if (type != nullptr && type->scalar == "ppo") AddPpo(config, root, spec, items);
   if (type != nullptr && type->scalar == "sac") AddSac(config, root, spec, items);

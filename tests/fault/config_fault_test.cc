@@ -108,7 +108,8 @@ std::vector<Target> Targets() {
   const std::string cartpole = "env: {id: CartPole-v1}\nagent: {type: ppo}\n";
   const std::string pendulum = "env: {id: Pendulum-v1}\nagent: {type: sac}\n";
   const std::string hopper = "env: {id: Hopper-v4}\nagent: {type: sac}\n";
-  targets.push_back({cartpole, Describe(ExperimentConfig{}), ""});
+  const ExperimentConfig defaults;
+  targets.push_back({cartpole, Describe(defaults), ""});
   targets.push_back({cartpole, FindAgent("ppo").describe(), ""});
   targets.push_back({pendulum, FindAgent("sac").describe(), ""});
   targets.push_back({cartpole, FindEnv("CartPole-v1").describe(), ""});
@@ -267,8 +268,10 @@ TEST_CASE("YAML bombs and odd files fail fast with one line naming the place", "
 TEST_CASE("200k keys parse in linear time", "[fault][config]") {
   testing::TempDir tmp;
   std::string text;
-  for (int i = 0; i < 200000; ++i)
-    text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  for (int i = 0; i < 200000; ++i) {
+    const std::string n = std::to_string(i);
+    text.append("k").append(n).append(": ").append(n).append("\n");
+  }
   const std::string path = tmp.Write("keys.yaml", text + "extends: keys_parent.yaml\n");
   tmp.Write("keys_parent.yaml", "k1: 0\nk199999: 0\nparent_only: 1\n");
   // the quadratic duplicate check and merge took minutes here; linear ones take seconds
