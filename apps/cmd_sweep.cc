@@ -165,7 +165,6 @@ void Start(const SweepArgs& args, const CLI::App& cmd) {
   // every run's config is validated before anything is written
   SweepManifest m;
   m.backend = args.backend;
-  if (args.jobs < 0) throw UserError("--jobs " + std::to_string(args.jobs) + ": must be >= 1");
   m.jobs = args.jobs > 0 ? args.jobs
                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   m.config_path = fs::absolute(args.config).string();
@@ -251,7 +250,11 @@ void AddSweepCommands(CLI::App& app) {
   cmd->add_flag("--no-wait", args->no_wait, "slurm: return after submitting");
   cmd->add_flag("--dry-run", args->dry_run,
                 "write the sweep folder and manifest, start nothing (then --resume)");
-  cmd->callback([args, cmd] { args->resume.empty() ? Start(*args, *cmd) : Resume(*args); });
+  cmd->callback([args, cmd] {
+    if (cmd->count("--jobs") && args->jobs < 1)
+      throw UserError("--jobs " + std::to_string(args->jobs) + ": must be >= 1 (runs at once)");
+    args->resume.empty() ? Start(*args, *cmd) : Resume(*args);
+  });
 
   auto task_dir = std::make_shared<std::string>();
   auto task_index = std::make_shared<int>(0);

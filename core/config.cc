@@ -1,7 +1,6 @@
 #include "core/config.h"
 
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -30,15 +29,22 @@ I ParseInt(const ConfigNode& n, const std::string& key) {
   I v{};
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc() && ptr == s.data() + s.size()) return v;
-  // accept integral floats written as 1e6 or 100000.0
+  // accept integral floats written as 1e6 or 100000.0; I's range is [lo, hi)
   char* end = nullptr;
-  errno = 0;
   const double d = std::strtod(s.c_str(), &end);
-  if (!s.empty() && end == s.c_str() + s.size() && errno == 0 && std::floor(d) == d &&
-      d >= static_cast<double>(std::numeric_limits<I>::min()) &&
-      d <= static_cast<double>(std::numeric_limits<I>::max())) {
-    return static_cast<I>(d);
+  const bool number = !s.empty() && end == s.c_str() + s.size() && !std::isnan(d);
+  const double lo = static_cast<double>(std::numeric_limits<I>::min());
+  const double hi = std::ldexp(1.0, std::numeric_limits<I>::digits);
+  const bool whole = ec == std::errc::result_out_of_range && ptr == s.data() + s.size();
+  if (whole || (number && (d < lo || d >= hi))) {
+    const bool below = whole ? s[0] == '-' : d < lo;
+    const std::string type = std::is_same_v<I, int> ? " for int" : "";
+    throw UserError(n.loc.ToString() + ": key '" + key + "': " + s + " is out of range" + type +
+                    (below ? " (min " + std::to_string(std::numeric_limits<I>::min())
+                           : " (max " + std::to_string(std::numeric_limits<I>::max())) +
+                    ")");
   }
+  if (number && std::floor(d) == d) return static_cast<I>(d);
   TypeError(n, key, "an integer");
 }
 
@@ -81,10 +87,21 @@ void Parse(const ConfigNode& n, const std::string& key, double& out) {
     throw UserError(n.loc.ToString() + ": key '" + key + "': '" + s +
                     "' is not a valid value (NaN or a non-YAML infinity); give a finite number");
   }
+  // denormals (4.9e-324) are fine; strtod's ERANGE on them is not an error
   char* end = nullptr;
-  errno = 0;
   out = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) TypeError(n, key, "a number");
+  if (s.empty() || end != s.c_str() + s.size()) TypeError(n, key, "a number");
+  if (!std::isfinite(out)) {
+    throw UserError(n.loc.ToString() + ": key '" + key + "': " + s +
+                    " is out of range; a float is at most 1.7976931348623157e308 in magnitude");
+  }
+}
+
+void RejectInfinity(double v, const Check& c, const ConfigNode& n, const std::string& key) {
+  if (std::isinf(v) && !c.allow_inf) {
+    throw UserError(n.loc.ToString() + ": key '" + key + "': " + Text(v) +
+                    " is not allowed here; give a finite number");
+  }
 }
 
 void Parse(const ConfigNode& n, const std::string& key, std::string& out) {
@@ -135,6 +152,7 @@ bool Check::Accepts(const std::string& s) const {
 std::string Check::ToString() const {
   // bounds read best without a forced ".0": "in [1, 65536]"
   auto Text = [](double x) {
+    if (std::floor(x) == x && std::abs(x) < 1e15) return std::to_string(static_cast<int64_t>(x));
     std::string t = config_detail::Text(x);
     return t.size() > 2 && t.ends_with(".0") ? t.substr(0, t.size() - 2) : t;
   };
@@ -149,7 +167,7 @@ std::string Check::ToString() const {
            (hi_open ? ")" : "]");
   if (has_lo) return (lo_open ? "> " : ">= ") + Text(lo);
   if (has_hi) return (hi_open ? "< " : "<= ") + Text(hi);
-  return "";
+  return allow_inf ? "a number, .inf or -.inf for no bound" : "";
 }
 
 ConfigReader::ConfigReader(const ConfigNode& node, std::string prefix)

@@ -35,6 +35,7 @@ struct Check {
   bool lo_open = false;                                  // lo itself is excluded
   bool hi_open = false;                                  // hi itself is excluded
   std::vector<std::string> choices;                      // allowed strings; empty = any
+  bool allow_inf = false;  // a float may be .inf or -.inf (a bound meaning "none")
 
   // Value >= lo.
   static Check Min(double lo) { return Interval(lo, kInf, false, false); }
@@ -48,6 +49,12 @@ struct Check {
   static Check OneOf(std::vector<std::string> c) {
     Check k;
     k.choices = std::move(c);
+    return k;
+  }
+  // Any number, ±.inf included: a range bound where infinity means "no bound".
+  static Check Bound() {
+    Check k;
+    k.allow_inf = true;
     return k;
   }
   // An interval with explicit open/closed ends.
@@ -98,6 +105,8 @@ void Parse(const ConfigNode& n, const std::string& key, uint64_t& out);
 void Parse(const ConfigNode& n, const std::string& key, double& out);
 void Parse(const ConfigNode& n, const std::string& key, std::string& out);
 void Parse(const ConfigNode& n, const std::string& key, ConfigNode& out);
+// Throws UserError when `v` is infinite and `c` does not allow it.
+void RejectInfinity(double v, const Check& c, const ConfigNode& n, const std::string& key);
 template <class T>
 void Parse(const ConfigNode& n, const std::string& key, std::vector<T>& out) {
   if (!n.IsSeq())
@@ -139,6 +148,7 @@ std::string TypeName() {
 template <class T>
 void Validate(const T& v, const Check& c, const ConfigNode& n, const std::string& key) {
   if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if constexpr (std::is_floating_point_v<T>) RejectInfinity(v, c, n, key);
     if (!c.Accepts(static_cast<double>(v))) {
       throw UserError(n.loc.ToString() + ": key '" + key + "': " + Text(v) +
                       " is out of range; it must be " + c.ToString());

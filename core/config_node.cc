@@ -1,45 +1,141 @@
 #include "core/config_node.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 
 namespace rl {
 namespace {
 
-ConfigNode FromYaml(const YAML::Node& y, const std::string& file) {
+// Counts what a conversion produced; yaml-cpp shares aliased nodes, so an alias bomb only
+// expands here.
+struct Conversion {
+  const std::string& file;
+  const std::string& text;
+  int64_t nodes = 0;
+  int64_t text_bytes = 0;
+};
+
+std::string Where(const std::string& file, const YAML::Mark& mark) {
+  return mark.line >= 0 ? file + ":" + std::to_string(mark.line + 1) : file;
+}
+
+// yaml-cpp accepts a block value whose quoted string runs into the end of the text; this finds it.
+void RequireClosedQuote(const YAML::Node& y, const Conversion& c) {
+  const int pos = y.Mark().pos;
+  if (y.Tag() != "!" || pos < 0 || static_cast<size_t>(pos) >= c.text.size()) return;
+  const char quote = c.text[pos];
+  if (quote != '"' && quote != '\'') return;
+  for (size_t i = pos + 1; i < c.text.size(); ++i) {
+    if (quote == '"' && c.text[i] == '\\') {
+      ++i;
+    } else if (c.text[i] == quote) {
+      if (quote == '"' || i + 1 >= c.text.size() || c.text[i + 1] != '\'') return;
+      ++i;  // '' is an escaped single quote
+    }
+  }
+  throw UserError(Where(c.file, y.Mark()) +
+                  ": invalid YAML: the quoted string opened here has no closing " +
+                  std::string(1, quote) + "; close it");
+}
+
+ConfigNode FromYaml(const YAML::Node& y, Conversion& c, int depth) {
+  if (depth > kMaxConfigDepth) {
+    throw UserError(Where(c.file, y.Mark()) + ": nesting deeper than " +
+                    std::to_string(kMaxConfigDepth) + " levels; flatten the config");
+  }
+  if (++c.nodes > kMaxConfigNodes) {
+    throw UserError(Where(c.file, y.Mark()) + ": too many nodes (more than " +
+                    std::to_string(kMaxConfigNodes) +
+                    "; alias expansion?); write the values out or split the file");
+  }
   ConfigNode n;
-  n.loc = {file, y.Mark().line >= 0 ? y.Mark().line + 1 : 0};
+  n.loc = {c.file, y.Mark().line >= 0 ? y.Mark().line + 1 : 0};
   switch (y.Type()) {
     case YAML::NodeType::Scalar:
       n.kind = ConfigNode::Kind::kScalar;
+      c.text_bytes += static_cast<int64_t>(y.Scalar().size());
+      if (c.text_bytes > kMaxConfigBytes * 4) {
+        throw UserError(Where(c.file, y.Mark()) + ": more than " +
+                        std::to_string(kMaxConfigBytes * 4 >> 20) +
+                        " MiB of values (alias expansion?); write the values out");
+      }
+      RequireClosedQuote(y, c);
       n.scalar = y.Scalar();
       break;
     case YAML::NodeType::Sequence:
       n.kind = ConfigNode::Kind::kSeq;
-      for (const auto& item : y) n.seq.push_back(FromYaml(item, file));
+      for (const auto& item : y) n.seq.push_back(FromYaml(item, c, depth + 1));
       break;
-    case YAML::NodeType::Map:
+    case YAML::NodeType::Map: {
       n.kind = ConfigNode::Kind::kMap;
+      std::unordered_set<std::string> keys;
       for (const auto& kv : y) {
+        if (!kv.first.IsScalar()) {
+          throw UserError(Where(c.file, kv.first.Mark()) +
+                          ": a key must be plain text, not a list or a map");
+        }
+        RequireClosedQuote(kv.first, c);
         const std::string key = kv.first.Scalar();
-        if (n.Find(key)) {
-          throw UserError(file + ":" + std::to_string(kv.first.Mark().line + 1) +
+        if (!keys.insert(key).second) {
+          throw UserError(c.file + ":" + std::to_string(kv.first.Mark().line + 1) +
                           ": duplicate key '" + key + "'; keep one of them");
         }
-        ConfigNode child = FromYaml(kv.second, file);
+        ConfigNode child = FromYaml(kv.second, c, depth + 1);
         if (child.IsNull()) child.loc.line = kv.first.Mark().line + 1;
         n.map.emplace_back(key, std::move(child));
       }
       break;
+    }
     default:
       break;
   }
   return n;
+}
+
+// The 1-based line of the `---` that starts document `doc` (the line of its first node when
+// there is no marker).
+int SecondDocumentLine(const std::string& text, const YAML::Node& doc) {
+  std::vector<size_t> starts{0};
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts.push_back(i + 1);
+  int line = doc.Mark().line >= 0 ? doc.Mark().line : static_cast<int>(starts.size()) - 1;
+  for (int l = std::min(line, static_cast<int>(starts.size()) - 1); l > 0; --l) {
+    if (text.compare(starts[l], 3, "---") == 0) return l + 1;
+  }
+  return line + 1;
+}
+
+// Reads a config file after checking it is a regular file of bounded size.
+std::string ReadConfigText(const std::filesystem::path& path, const std::string& where) {
+  namespace fs = std::filesystem;
+  const std::string name = path.string();
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status))
+    throw UserError(where + "cannot read config file '" + name + "' (check the path)");
+  if (fs::is_directory(status))
+    throw UserError(where + "'" + name + "' is a folder; name a YAML config file");
+  if (!fs::is_regular_file(status))
+    throw UserError(where + "'" + name + "' is not a regular file; name a YAML config file");
+  const uintmax_t size = fs::file_size(path, ec);
+  if (ec || size > static_cast<uintmax_t>(kMaxConfigBytes)) {
+    throw UserError(where + "'" + name + "' is larger than " +
+                    std::to_string(kMaxConfigBytes >> 20) +
+                    " MiB; a config file is a few KiB (see experiments/configs/)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(where + "cannot read config file '" + name + "' (check the path)");
+  std::string text(static_cast<size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 void Emit(const ConfigNode& n, YAML::Emitter& out) {
@@ -77,12 +173,13 @@ ConfigNode LoadResolved(const std::filesystem::path& path, std::vector<std::stri
     if (c == name)
       throw UserError(name + ": 'extends' cycle (" + chain.front() + " -> ... -> " + name + ")");
   }
-  std::ifstream in(path);
-  if (!in) throw UserError(name + ": cannot read config file (check the path)");
-  std::stringstream text;
-  text << in.rdbuf();
-  ConfigNode node = ParseYaml(text.str(), name);
-  if (node.IsNull()) node.kind = ConfigNode::Kind::kMap;
+  const std::string text = ReadConfigText(path, "");
+  ConfigNode node = ParseYaml(text, name);
+  if (node.IsNull()) {
+    throw UserError(name +
+                    ": empty config (no settings, only blank lines or comments); write at least "
+                    "one key, or {} for all defaults; see experiments/configs/ for examples");
+  }
   if (!node.IsMap()) throw UserError(node.loc.ToString() + ": a config file must be a YAML map");
 
   // resolve parents first, then lay this file over them
@@ -109,6 +206,7 @@ ConfigNode LoadResolved(const std::filesystem::path& path, std::vector<std::stri
     if (!std::filesystem::exists(ppath)) {
       throw UserError(p->loc.ToString() + ": key 'extends': no such file '" + ppath.string() + "'");
     }
+    ReadConfigText(ppath, p->loc.ToString() + ": key 'extends': ");
     MergeInto(merged, LoadResolved(ppath, chain));
   }
   chain.pop_back();
@@ -161,8 +259,21 @@ std::string ConfigNode::ToYaml() const {
 }
 
 ConfigNode ParseYaml(const std::string& text, const std::string& file) {
+  if (text.size() > static_cast<size_t>(kMaxConfigBytes)) {
+    throw UserError(file + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
+                    " MiB; a config is a few KiB");
+  }
   try {
-    return FromYaml(YAML::Load(text), file);
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      throw UserError(file + ":" + std::to_string(SecondDocumentLine(text, docs[1])) +
+                      ": a second YAML document ('---'); a config is one document, remove it");
+    }
+    Conversion c{file, text};
+    return docs.empty() ? ConfigNode{} : FromYaml(docs[0], c, 0);
+  } catch (const YAML::DeepRecursion& e) {
+    throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": nesting deeper than " +
+                    std::to_string(kMaxConfigDepth) + " levels; flatten the config");
   } catch (const YAML::Exception& e) {
     throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
@@ -175,11 +286,17 @@ ConfigNode LoadConfigFile(const std::string& path) {
 
 void MergeInto(ConfigNode& base, const ConfigNode& over) {
   if (base.IsMap() && over.IsMap()) {
+    // an index keeps merging two large maps linear
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < base.map.size(); ++i) index.emplace(base.map[i].first, i);
     for (const auto& [k, v] : over.map) {
-      if (ConfigNode* b = base.Find(k))
-        MergeInto(*b, v);
-      else
+      const auto it = index.find(k);
+      if (it != index.end()) {
+        MergeInto(base.map[it->second].second, v);
+      } else {
+        index.emplace(k, base.map.size());
         base.map.emplace_back(k, v);
+      }
     }
     return;
   }

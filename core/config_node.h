@@ -3,12 +3,19 @@
 #ifndef REWARDLAB_CORE_CONFIG_NODE_H_
 #define REWARDLAB_CORE_CONFIG_NODE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace rl {
+
+// Input limits of config files (docs/config.md "Limits"): file size in bytes, nesting levels, and
+// nodes produced (aliases expanded); a file past one is a UserError naming file and line.
+inline constexpr int64_t kMaxConfigBytes = int64_t{16} << 20;
+inline constexpr int kMaxConfigDepth = 64;
+inline constexpr int64_t kMaxConfigNodes = 1000000;
 
 // Where a value was written: a file and 1-based line, or a command-line flag.
 struct SourceLoc {
@@ -48,7 +55,8 @@ struct ConfigNode {
   std::string ToYaml() const;
 };
 
-// Parses YAML text; `file` names it in errors. Throws UserError("file:line: ...") on bad YAML.
+// Parses YAML text (one document; empty text gives a null node); `file` names it in errors. Throws
+// UserError("file:line: ...") on bad YAML, a second document, or text past the limits above.
 ConfigNode ParseYaml(const std::string& text, const std::string& file);
 // Loads a config file and resolves its `extends:` chain (a path or a list of paths, relative to the
 // file; later parents and then the file itself override earlier ones; maps merge, other values

@@ -1,7 +1,10 @@
 #include "experiments/experiment_config.h"
 
+#include <algorithm>
+
 #include "agents/registry.h"
 #include "envs/registry.h"
+#include "experiments/config_limits.h"
 #include "rewards/registry.h"
 
 namespace rl {
@@ -36,7 +39,17 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   } catch (const UserError& e) {
     throw UserError((id ? id->loc.ToString() + ": key 'env.id': " : std::string()) + e.what());
   }
-  std::unique_ptr<Env> env_probe = FindEnv(config.env.id).make(config.env.options, "env.options");
+  std::unique_ptr<Env> env_probe;
+  try {
+    env_probe = FindEnv(config.env.id).make(config.env.options, "env.options");
+  } catch (const UserError& e) {
+    // an env's own checks may not say where; name the section
+    const std::string what = e.what();
+    if (what.find("env.options") != std::string::npos) throw;
+    const ConfigNode* options = env ? env->Find("options") : nullptr;
+    throw UserError((options ? options->loc : root.loc).ToString() + ": key 'env.options': " +
+                    what);
+  }
 
   // the agent section is checked by its type's config struct, and against the env
   const ConfigNode* type = config.agent.Find("type");
@@ -50,6 +63,14 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
     throw UserError(type->loc.ToString() + ": key 'agent.type': " + e.what());
   }
   const AgentEntry& agent = FindAgent(type->scalar);
+
+  // sizes are checked against memory before the agent allocates anything; one more env measures
+  // what an env takes
+  const double heap_before = HeapBytesInUse();
+  std::unique_ptr<Env> env_measure = FindEnv(config.env.id).make(config.env.options, "env.options");
+  const double env_bytes = std::max(HeapBytesInUse() - heap_before, 1024.0);
+  env_measure.reset();
+  CheckMemory(EstimateMemory(config, root, env_probe->Spec(), env_bytes), root, MemoryLimitBytes());
   const std::unique_ptr<Agent> agent_probe =
       agent.make(config.agent, env_probe->Spec(), config.env.num_envs, config.seed);
   config.agent = agent.resolve(config.agent);

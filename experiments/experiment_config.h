@@ -23,8 +23,9 @@ struct EvalConfig {
     v("every_steps", every_steps, "env steps between evaluations; 0 = only at the end",
       Check::Min(0));
     v("episodes", episodes, "episodes per evaluation (deterministic policy, env return)",
-      Check::Min(1));
-    v("num_envs", num_envs, "parallel evaluation envs; 0 = min(episodes, 10)", Check::Min(0));
+      Check::Range(1, 1000000));
+    v("num_envs", num_envs, "parallel evaluation envs; 0 = min(episodes, 10)",
+      Check::Range(0, 65536));
     v("record_episodes", record_episodes,
       "episodes of each evaluation stored step by step in run.h5 /rollouts for `rewardlab view` "
       "to replay (the first to end); 0 = none",

@@ -35,8 +35,9 @@ struct AntConfig {
       "reward per step while healthy (v4: also on the failing step)");
     v("terminate_when_unhealthy", terminate_when_unhealthy,
       "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
-    v("healthy_z_range", healthy_z_range, "closed range of the torso height z");
-    v("contact_force_range", contact_force_range, "clip range of the external contact forces");
+    v("healthy_z_range", healthy_z_range, "closed range of the torso height z", Check::Bound());
+    v("contact_force_range", contact_force_range, "clip range of external contact forces",
+      Check::Bound());
     v("reset_noise_scale", reset_noise_scale,
       "qpos += U(-scale, scale), qvel += scale * N(0, 1) at reset", Check::Min(0.0));
     v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,

@@ -32,8 +32,8 @@ struct Walker2dConfig {
       "reward per step while healthy (v4: also on the failing step)");
     v("terminate_when_unhealthy", terminate_when_unhealthy,
       "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
-    v("healthy_z_range", healthy_z_range, "open range of the torso height z");
-    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle");
+    v("healthy_z_range", healthy_z_range, "open range of the torso height z", Check::Bound());
+    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle", Check::Bound());
     v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
       Check::Min(0.0));
     v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,

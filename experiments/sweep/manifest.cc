@@ -22,6 +22,24 @@ RunStatus ParseStatus(const std::string& text, const std::string& where) {
   throw UserError(where + ": unknown run status '" + text + "'");
 }
 
+// A run folder stays inside the sweep folder: relative, without a ".." that climbs out of it.
+void RequireInside(const std::string& run_dir, const std::string& where) {
+  const fs::path p(run_dir);
+  int depth = 0;
+  bool inside = !run_dir.empty() && p.is_relative() && !p.has_root_name();
+  for (const fs::path& part : p) {
+    if (part == "..")
+      --depth;
+    else if (part != "." && !part.empty())
+      ++depth;
+    inside = inside && depth >= 0;
+  }
+  if (!inside || depth == 0) {
+    throw UserError(where + ": run_dir '" + run_dir +
+                    "' is not a folder inside the sweep folder; restore the manifest");
+  }
+}
+
 }  // namespace
 
 const char* RunStatusName(RunStatus status) { return kStatusNames[static_cast<int>(status)]; }
@@ -102,7 +120,15 @@ SweepManifest LoadManifest(const std::string& sweep_dir) {
     SweepManifest m;
     m.name = doc.at("name").get<std::string>();
     m.backend = doc.at("backend").get<std::string>();
+    if (m.backend != "local" && m.backend != "slurm") {
+      throw UserError(path + ": unknown backend '" + m.backend +
+                      "' (local or slurm); restore the manifest or start a new sweep");
+    }
     m.jobs = doc.at("jobs").get<int>();
+    if (m.jobs < 1) {
+      throw UserError(path + ": jobs " + std::to_string(m.jobs) +
+                      " (must be >= 1); restore the manifest or start a new sweep");
+    }
     m.config_path = doc.at("config_path").get<std::string>();
     m.config_yaml = doc.at("config").get<std::string>();
     m.seeds = doc.at("seeds").get<std::string>();
@@ -126,6 +152,7 @@ SweepManifest LoadManifest(const std::string& sweep_dir) {
       run.overrides = r.at("overrides").get<std::vector<std::string>>();
       run.seed = r.at("seed").get<uint64_t>();
       run.run_dir = r.at("run_dir").get<std::string>();
+      RequireInside(run.run_dir, path);
       run.status = ParseStatus(r.at("status").get<std::string>(), path);
       run.attempts = r.at("attempts").get<int>();
       run.exit_code = r.at("exit_code").get<int>();

@@ -59,6 +59,11 @@ std::vector<uint64_t> ParseSeedRange(const std::string& text) {
   if (b <= a) {
     throw UserError("--seeds " + text + ": no seeds in A … B-1; B must be larger than A");
   }
+  if (b - a > static_cast<uint64_t>(kMaxSweepRuns)) {
+    throw UserError("--seeds " + text + ": " + std::to_string(b - a) +
+                    " seeds; a sweep has at most " + std::to_string(kMaxSweepRuns) +
+                    " runs, give a smaller range");
+  }
   std::vector<uint64_t> seeds;
   for (uint64_t s = a; s < b; ++s) seeds.push_back(s);
   return seeds;
@@ -102,6 +107,13 @@ std::pair<std::string, std::vector<std::string>> ParseGridFlag(const std::string
 std::vector<SweepRun> ExpandRuns(
     const std::vector<std::pair<std::string, std::vector<std::string>>>& grid,
     const std::vector<uint64_t>& seeds) {
+  double total = static_cast<double>(seeds.size());
+  for (const auto& entry : grid) total *= static_cast<double>(entry.second.size());
+  if (total > kMaxSweepRuns) {
+    throw UserError("--grid/--seeds: " + std::to_string(static_cast<int64_t>(total)) +
+                    " runs (grid points x seeds); a sweep has at most " +
+                    std::to_string(kMaxSweepRuns) + ", sweep fewer values or seeds");
+  }
   std::vector<std::vector<std::string>> points{{}};
   for (const auto& [key, values] : grid) {
     std::vector<std::vector<std::string>> next;

@@ -11,11 +11,16 @@
 
 namespace rl {
 
-// Seeds A … B-1 of "A:B" (a Python slice); throws UserError for bad text or an empty range.
+// Most runs in one sweep (grid points x seeds).
+inline constexpr int kMaxSweepRuns = 100000;
+
+// Seeds A … B-1 of "A:B" (a Python slice); throws UserError for bad text, an empty range or more
+// than kMaxSweepRuns seeds.
 std::vector<uint64_t> ParseSeedRange(const std::string& text);
 // "key=v1,v2" -> (key, [v1, v2]); commas inside [], {} or quotes do not split. Throws UserError.
 std::pair<std::string, std::vector<std::string>> ParseGridFlag(const std::string& text);
-// One run per grid point (first key slowest) and seed (fastest), with run folders under runs/.
+// One run per grid point (first key slowest) and seed (fastest), with run folders under runs/;
+// throws UserError for more than kMaxSweepRuns runs.
 std::vector<SweepRun> ExpandRuns(
     const std::vector<std::pair<std::string, std::vector<std::string>>>& grid,
     const std::vector<uint64_t>& seeds);

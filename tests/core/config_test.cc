@@ -1,6 +1,8 @@
 #include "core/config.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 
 #include "tests/support/temp_dir.h"
 
@@ -90,6 +92,60 @@ TEST_CASE("malformed YAML and duplicate keys are reported with their line", "[un
              Contains("bad.yaml:") && Contains("invalid YAML"));
   CHECK_THAT(ErrorOf([] { ParseYaml("a: 1\nb: 2\na: 3\n", "dup.yaml"); }),
              Contains("dup.yaml:3") && Contains("duplicate key 'a'"));
+}
+
+struct Numbers {
+  int small = 0;
+  int64_t big = 0;
+  uint64_t seed = 0;
+  double x = 1;
+  std::vector<double> bound = {0, 1};
+  template <class V>
+  void Fields(V& v) {
+    v("small", small, "an int");
+    v("big", big, "an int64");
+    v("seed", seed, "a uint64");
+    v("x", x, "a float");
+    v("bound", bound, "a range bound", Check::Bound());
+  }
+};
+
+std::string NumberError(const std::string& yaml) {
+  return ErrorOf([&] { ReadConfig<Numbers>(ParseYaml(yaml, "n.yaml"), "n"); });
+}
+
+TEST_CASE("numbers past their type say out of range with the type's limit", "[unit]") {
+  CHECK_THAT(NumberError("big: 9223372036854775808\n"),
+             Contains("n.yaml:1: key 'n.big': 9223372036854775808 is out of range (max "
+                      "9223372036854775807)"));
+  CHECK_THAT(NumberError("big: -9223372036854775809\n"),
+             Contains("out of range (min -9223372036854775808)"));
+  CHECK_THAT(NumberError("big: 1e19\n"), Contains("out of range (max 9223372036854775807)"));
+  CHECK_THAT(NumberError("small: 2147483648\n"),
+             Contains("key 'n.small': 2147483648 is out of range for int (max 2147483647)"));
+  CHECK_THAT(NumberError("small: 3e9\n"), Contains("out of range for int (max 2147483647)"));
+  CHECK_THAT(NumberError("small: -2147483649\n"), Contains("out of range for int (min"));
+  CHECK_THAT(NumberError("seed: 18446744073709551616\n"),
+             Contains("out of range (max 18446744073709551615)"));
+  CHECK(ReadConfig<Numbers>(ParseYaml("big: 9223372036854775807\n", "n.yaml"), "").big ==
+        std::numeric_limits<int64_t>::max());
+  CHECK(ReadConfig<Numbers>(ParseYaml("small: 2e9\n", "n.yaml"), "").small == 2000000000);
+}
+
+TEST_CASE("floats are finite unless a field allows infinity - denormals are fine", "[unit]") {
+  CHECK(ReadConfig<Numbers>(ParseYaml("x: 4.9e-324\n", "n.yaml"), "").x > 0);
+  CHECK(ReadConfig<Numbers>(ParseYaml("x: 1e-400\n", "n.yaml"), "").x == 0);
+  CHECK(ReadConfig<Numbers>(ParseYaml("x: -1e308\n", "n.yaml"), "").x == -1e308);
+  for (const char* inf : {".inf", "-.inf", "+.inf", ".Inf"}) {
+    CHECK_THAT(NumberError(std::string("x: ") + inf + "\n"),
+               Contains("n.yaml:1: key 'n.x': ") && Contains("give a finite number"));
+  }
+  CHECK_THAT(NumberError("x: 1e400\n"), Contains("key 'n.x': 1e400 is out of range"));
+  CHECK_THAT(NumberError("x: .nan\n"), Contains("key 'n.x'") && Contains("NaN"));
+  const Numbers open = ReadConfig<Numbers>(ParseYaml("bound: [-.inf, .inf]\n", "n.yaml"), "");
+  CHECK(std::isinf(open.bound[0]));
+  CHECK(std::isinf(open.bound[1]));
+  CHECK_THAT(NumberError("bound: [0, .nan]\n"), Contains("n.bound[1]"));
 }
 
 TEST_CASE("extends merges maps - replaces other values and detects cycles", "[unit]") {
