@@ -228,6 +228,34 @@ TEST_CASE("REWARDLAB_BLAS chooses Eigen, and refuses an unknown path", "[unit]")
         "eigen or openblas, or unset it");
 }
 
+TEST_CASE("train says once which kernels it uses: in console.log, and on stderr unless quiet",
+          "[contract]") {
+  const testing::TempDir tmp;
+  const auto lines_with = [](const std::string& text, const std::string& start) {
+    int count = 0;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) count += line.rfind(start, 0) == 0;
+    return count;
+  };
+  for (const bool quiet : {false, true}) {
+    CAPTURE(quiet);
+    const std::string run = (tmp.Path() / (quiet ? "quiet" : "loud")).string();
+    const testing::CliResult r =
+        testing::RunCli("train --out " + run + " --set total_steps=300" + (quiet ? " --quiet" : ""),
+                        "env -u OPENBLAS_CORETYPE -u REWARDLAB_BLAS ");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    std::ifstream log(run + "/console.log");
+    std::stringstream console;
+    console << log.rdbuf();
+    CHECK(lines_with(console.str(), "linear algebra: ") == 1);
+    CHECK(lines_with(r.out, "linear algebra: ") == (quiet ? 0 : 1));
+    if (Blas().cpu != CpuSimd::kBaseline) {
+      CHECK_THAT(console.str(), Catch::Contains("(set by rewardlab; OPENBLAS_CORETYPE was unset"));
+    }
+  }
+}
+
 TEST_CASE("the core names older than AVX2 are recognised", "[unit]") {
   CHECK(IsPreAvx2Core("Prescott"));
   CHECK(IsPreAvx2Core("sandybridge"));
