@@ -10,6 +10,7 @@
 #include <cstring>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "nn/gemm.h"
@@ -18,7 +19,12 @@ namespace rl::nn {
 
 namespace {
 
-constexpr const char* kLibraries[] = {"libopenblas.so.0", "libopenblas.so"};
+// The libraries tried in turn: REWARDLAB_OPENBLAS (a path or file name) alone when it is set.
+std::vector<std::string> Libraries() {
+  const char* named = std::getenv("REWARDLAB_OPENBLAS");
+  if (named && *named) return {named};
+  return {"libopenblas.so.0", "libopenblas.so"};
+}
 
 // the OpenBLAS entry points besides sgemm
 using CharFn = char* (*)();
@@ -73,9 +79,10 @@ struct Loaded {
 // has not set it (null: never). An OpenBLAS already in the process keeps its kernels.
 Loaded LoadOpenBlas(const char* core_type, bool* core_type_set) {
   Loaded loaded;
+  const std::vector<std::string> libraries = Libraries();
   void* handle = nullptr;
-  for (const char* name : kLibraries) {
-    handle = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+  for (const std::string& name : libraries) {
+    handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
     if (handle) break;
   }
   loaded.already = handle != nullptr;
@@ -84,14 +91,14 @@ Loaded LoadOpenBlas(const char* core_type, bool* core_type_set) {
     const TemporaryEnv core("OPENBLAS_CORETYPE", core_type);
     const TemporaryEnv threads("OPENBLAS_NUM_THREADS", "1");
     *core_type_set = core.set();
-    for (const char* name : kLibraries) {
-      handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    for (const std::string& name : libraries) {
+      handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
       if (handle) break;
     }
   }
   if (!handle) {
     const char* error = dlerror();
-    loaded.error = error ? error : "libopenblas.so.0 not found";
+    loaded.error = error ? error : libraries.back() + " not found";
     return loaded;
   }
   auto sgemm = reinterpret_cast<CblasSgemm>(dlsym(handle, "cblas_sgemm"));

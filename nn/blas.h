@@ -7,7 +7,8 @@
 // AVX2 one) unless the user set it. When the library is missing, or its kernels are still older
 // than the CPU (a user's OPENBLAS_CORETYPE=Prescott, a library without those kernels), every
 // product runs on Eigen's kernels, compiled for this CPU. REWARDLAB_BLAS=eigen forces Eigen;
-// REWARDLAB_BLAS=openblas forces OpenBLAS exactly as it selects its kernels (benches, tests).
+// REWARDLAB_BLAS=openblas forces OpenBLAS exactly as it selects its kernels (benches, tests);
+// REWARDLAB_OPENBLAS names another OpenBLAS library to load (a path, or a file name to search).
 #ifndef REWARDLAB_NN_BLAS_H_
 #define REWARDLAB_NN_BLAS_H_
 

@@ -228,6 +228,24 @@ TEST_CASE("REWARDLAB_BLAS chooses Eigen, and refuses an unknown path", "[unit]")
         "eigen or openblas, or unset it");
 }
 
+TEST_CASE("without a loadable OpenBLAS every product runs on Eigen; forcing it is an error",
+          "[unit]") {
+  const BlasPath eigen = BlasPath::kEigen;
+  const Child child = RunChild("-u REWARDLAB_BLAS REWARDLAB_OPENBLAS=libopenblas_missing.so.0");
+  INFO(child.run.out);
+  REQUIRE(child.run.code == 0);
+  CHECK(child.report.rfind("linear algebra: Eigen kernels", 0) == 0);
+  CHECK(child.report.find("for every product (OpenBLAS not loaded: libopenblas_missing.so.0") !=
+        std::string::npos);
+  CHECK(SameBits(child.products, Products(&eigen)));
+
+  const Child forced =
+      RunChild("REWARDLAB_BLAS=openblas REWARDLAB_OPENBLAS=libopenblas_missing.so.0");
+  CHECK(forced.report.rfind("error: REWARDLAB_BLAS=openblas (environment) but OpenBLAS cannot be "
+                            "used: libopenblas_missing.so.0",
+                            0) == 0);
+}
+
 TEST_CASE("train says once which kernels it uses: in console.log, and on stderr unless quiet",
           "[contract]") {
   const testing::TempDir tmp;
