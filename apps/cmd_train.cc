@@ -21,6 +21,7 @@
 #include "experiments/experiment_config.h"
 #include "experiments/live_channel.h"
 #include "experiments/run_dir.h"
+#include "nn/blas.h"
 #ifdef REWARDLAB_HAVE_VIEWER
 #include "viewer/live_viewer.h"
 #endif
@@ -236,6 +237,7 @@ void RunTrain(const TrainArgs& args) {
                std::to_string(config.seed) +
                (resuming ? " from step " + std::to_string(trainer.GlobalStep()) : "") + " -> " +
                dir);
+  nn::LogBlasReport(dir + "/console.log", !args.quiet);
   // SIGTERM (kill, scancel) and SIGUSR1 (SLURM's warning before the time limit) stop cleanly
   struct sigaction action {};
   action.sa_handler = OnStopSignal;

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "nn/adam.h"
+#include "nn/blas.h"
 #include "nn/distributions.h"
 #include "nn/gemm.h"
 #include "nn/mlp.h"
@@ -58,6 +59,7 @@ MatrixXf Random(int rows, int cols, Rng& rng) {
 }
 
 void Run(double min_seconds) {
+  std::printf("%s\n", BlasReport().c_str());
   Rng rng(1);
   Mlp small({4, 64, 64, 2}, Activation::kTanh, 0.01f, rng);
   Mlp big({4, 256, 256, 1}, Activation::kRelu, 1.0f, rng);
@@ -103,7 +105,8 @@ void Run(double min_seconds) {
          [&] { q.Forward(obs, act, y); });
   }
 
-  // reference: the dominant raw GEMMs in Eigen and through nn::Gemm (OpenBLAS from kBlasMinDim)
+  // reference: the dominant raw GEMMs in Eigen and through nn::Gemm (the path of BlasReport() from
+  // kBlasMinDim)
   for (const auto& [n, batch] : {std::pair{64, 128}, std::pair{256, 256}}) {
     const MatrixXf w = Random(n, n, rng);
     const MatrixXf h = Random(n, batch, rng);

@@ -3,51 +3,35 @@
 #include <algorithm>
 #include <stdexcept>
 
-// OpenBLAS's Fortran sgemm and its thread control (every Debian variant exports both).
-extern "C" {
-void sgemm_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
-            const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
-            const float* beta, float* c, const int* ldc);
-void openblas_set_num_threads(int num_threads);
-}
-
 namespace rl::nn {
 
 namespace {
 
-// OpenBLAS on the calling thread only: our own pools parallelise, and results stay fixed.
-void SingleThreadedBlas() {
-  static const bool once = [] {
-    openblas_set_num_threads(1);
-    return true;
-  }();
-  (void)once;
-}
+// cblas enums (cblas.h)
+constexpr int kColMajor = 102;
+constexpr int kNoTrans = 111;
+constexpr int kTrans = 112;
 
-}  // namespace
-
-void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c, bool accumulate) {
-  const int m = static_cast<int>(ta ? a.cols() : a.rows());
-  const int k = static_cast<int>(ta ? a.rows() : a.cols());
-  const int n = static_cast<int>(tb ? b.rows() : b.cols());
+// The product's m, n and k; throws when the shapes do not match.
+void Dims(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, const MatRef& c, int& m,
+          int& n, int& k) {
+  m = static_cast<int>(ta ? a.cols() : a.rows());
+  k = static_cast<int>(ta ? a.rows() : a.cols());
+  n = static_cast<int>(tb ? b.rows() : b.cols());
   if ((tb ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n) {
     throw std::invalid_argument("Gemm: operand shapes do not match");
   }
+}
 
-  // large products: OpenBLAS
-  if (std::min({m, n, k}) >= kBlasMinDim) {
-    SingleThreadedBlas();
-    const float alpha = 1.0f;
-    const float beta = accumulate ? 1.0f : 0.0f;
-    const int lda = static_cast<int>(a.outerStride());
-    const int ldb = static_cast<int>(b.outerStride());
-    const int ldc = static_cast<int>(c.outerStride());
-    sgemm_(ta ? "T" : "N", tb ? "T" : "N", &m, &n, &k, &alpha, a.data(), &lda, b.data(), &ldb,
-           &beta, c.data(), &ldc);
-    return;
-  }
+void OpenBlasProduct(CblasSgemm sgemm, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb,
+                     MatRef c, bool accumulate, int m, int n, int k) {
+  sgemm(kColMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, m, n, k, 1.0f, a.data(),
+        static_cast<int>(a.outerStride()), b.data(), static_cast<int>(b.outerStride()),
+        accumulate ? 1.0f : 0.0f, c.data(), static_cast<int>(c.outerStride()));
+}
 
-  // small products: Eigen
+void EigenProduct(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
+                  bool accumulate) {
   const auto product = [&](const auto& lhs, const auto& rhs) {
     if (accumulate) {
       c.noalias() += lhs * rhs;
@@ -64,6 +48,35 @@ void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c
   } else {
     product(a, b);
   }
+}
+
+}  // namespace
+
+void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c, bool accumulate) {
+  int m, n, k;
+  Dims(a, ta, b, tb, c, m, n, k);
+  // large products on OpenBLAS when it has kernels for this CPU
+  if (std::min({m, n, k}) >= kBlasMinDim) {
+    const BlasChoice& blas = Blas();
+    if (blas.path == BlasPath::kOpenBlas) {
+      OpenBlasProduct(blas.sgemm, a, ta, b, tb, c, accumulate, m, n, k);
+      return;
+    }
+  }
+  EigenProduct(a, ta, b, tb, c, accumulate);
+}
+
+void GemmOn(BlasPath path, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
+            bool accumulate) {
+  int m, n, k;
+  Dims(a, ta, b, tb, c, m, n, k);
+  if (path == BlasPath::kEigen) {
+    EigenProduct(a, ta, b, tb, c, accumulate);
+    return;
+  }
+  const CblasSgemm sgemm = Blas().sgemm;
+  if (!sgemm) throw std::logic_error("GemmOn: OpenBLAS is not loaded in this process");
+  OpenBlasProduct(sgemm, a, ta, b, tb, c, accumulate, m, n, k);
 }
 
 }  // namespace rl::nn

@@ -3,13 +3,17 @@
 // Products whose three dimensions are all at least kBlasMinDim (the 256-wide layers of SAC and
 // GAIL on a 256 batch) go to OpenBLAS's single-threaded sgemm, which runs them 1.4-1.8x faster
 // than Eigen's kernel on AVX2 machines (bench/nn_bench); smaller ones (PPO's 64-wide layers, a
-// single observation, a first layer of 11 inputs) stay with Eigen, which wins there. The choice
-// depends only on the shapes, so a run is bit-for-bit repeatable on one machine; the summation
-// order of the two kernels differs, so results differ in the last bits across that threshold.
+// single observation, a first layer of 11 inputs) stay with Eigen, which wins there. OpenBLAS is
+// loaded at the first product with kernels for this CPU, or not used at all (nn/blas.h). The
+// choice depends only on the shapes and that path, so a run is bit-for-bit repeatable on one
+// machine; the summation orders of the kernels differ, so results differ in the last bits
+// across the threshold and between paths.
 #ifndef REWARDLAB_NN_GEMM_H_
 #define REWARDLAB_NN_GEMM_H_
 
 #include <Eigen/Dense>
+
+#include "nn/blas.h"
 
 namespace rl::nn {
 
@@ -25,6 +29,11 @@ inline constexpr int kBlasMinDim = 128;
 // have the product's shape.
 void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
           bool accumulate = false);
+
+// Gemm on the given path whatever the shape (tests and benches); kOpenBlas needs Blas().sgemm,
+// else throws std::logic_error.
+void GemmOn(BlasPath path, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
+            bool accumulate = false);
 
 }  // namespace rl::nn
 
