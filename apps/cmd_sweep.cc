@@ -212,7 +212,7 @@ void RunTask(const std::string& dir, int index) {
   }
   const std::vector<std::string> args = TrainArguments(dir, m.runs[index]);
   if (args.empty()) {
-    std::cout << "run " << index << " is already finished\n";
+    std::cout << "run " << index << " is already finished, or failed on a fault it recorded\n";
     return;
   }
   const std::string program = SelfProgram();

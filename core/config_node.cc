@@ -11,6 +11,13 @@
 #include "core/error.h"
 
 namespace rl {
+
+ConfigNode::ConfigNode() = default;
+ConfigNode::ConfigNode(const ConfigNode&) = default;
+ConfigNode::ConfigNode(ConfigNode&&) noexcept = default;
+ConfigNode& ConfigNode::operator=(const ConfigNode&) = default;
+ConfigNode& ConfigNode::operator=(ConfigNode&&) noexcept = default;
+ConfigNode::~ConfigNode() = default;
 namespace {
 
 // Counts what a conversion produced; yaml-cpp shares aliased nodes, so an alias bomb only

@@ -36,6 +36,15 @@ struct ConfigNode {
   std::vector<ConfigNode> seq;                          // items of a sequence
   SourceLoc loc;                                        // where this value was written
 
+  // special members defined in config_node.cc, where the node type is complete: clang with
+  // libstdc++ rejects instantiating the map's pair of an incomplete ConfigNode inline
+  ConfigNode();
+  ConfigNode(const ConfigNode&);
+  ConfigNode(ConfigNode&&) noexcept;
+  ConfigNode& operator=(const ConfigNode&);
+  ConfigNode& operator=(ConfigNode&&) noexcept;
+  ~ConfigNode();
+
   bool IsNull() const { return kind == Kind::kNull; }
   bool IsScalar() const { return kind == Kind::kScalar; }
   bool IsMap() const { return kind == Kind::kMap; }

@@ -132,6 +132,7 @@ struct MetricColumns {
 struct RunData {
   RunInfo info;                                  // root attributes
   bool finished = false;                         // the writer called Close()
+  std::string failure;                           // why the run stopped on a fault; "" = none
   RunLayout layout;                              // term and metric names, eval width
   std::vector<int64_t> episode_step;             // [episodes]
   std::vector<double> episode_return;            // [episodes]

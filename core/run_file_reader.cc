@@ -87,6 +87,7 @@ RunData ReadRunFile(const std::string& path) {
   d.info.git_commit = f.ReadStringAttr("git_commit");
   d.info.started_at = f.ReadStringAttr("started_at");
   d.finished = f.HasAttr("finished") && f.ReadIntAttr("finished") != 0;
+  if (f.HasAttr("failure")) d.failure = f.ReadStringAttr("failure");
   d.layout = run_file_internal::ReadLayout(f);
 
   const h5::Group episodes = f.OpenGroup("episodes");

@@ -83,6 +83,9 @@ int ReconcileRuns(const std::string& sweep_dir, SweepManifest& manifest) {
         case RunOnDisk::kResumable:
           run.status = RunStatus::kInterrupted;
           break;
+        case RunOnDisk::kFailed:
+          run.status = RunStatus::kFailed;
+          break;
         case RunOnDisk::kNothing:
           if (run.status == RunStatus::kRunning) run.status = RunStatus::kPending;
           break;

@@ -36,15 +36,18 @@ std::string Slug(const std::string& text) {
   return out.substr(0, 48);
 }
 
-// A run file that cannot be read is not finished: a run stopped within its first moments (its
-// sweep killed while it created the file) leaves a few bytes of HDF5 superblock.
-bool FinishedRunFile(const fs::path& h5) {
-  if (!fs::exists(h5)) return false;
+// Finished, failed on a recorded fault, or neither. A run file that cannot be read is neither: a
+// run stopped within its first moments (its sweep killed while it created the file) leaves a few
+// bytes of HDF5 superblock.
+RunOnDisk RunFileState(const fs::path& h5) {
+  if (!fs::exists(h5)) return RunOnDisk::kNothing;
   try {
-    return ReadRunFile(h5.string()).finished;
+    const RunData data = ReadRunFile(h5.string());
+    if (data.finished) return RunOnDisk::kFinished;
+    if (!data.failure.empty()) return RunOnDisk::kFailed;
   } catch (const UserError&) {
-    return false;
   }
+  return RunOnDisk::kNothing;
 }
 
 }  // namespace
@@ -161,7 +164,8 @@ std::string ValidateRuns(const std::string& config_path, const std::vector<Sweep
 }
 
 RunOnDisk InspectRun(const std::string& run_dir) {
-  if (FinishedRunFile(fs::path(run_dir) / "run.h5")) return RunOnDisk::kFinished;
+  const RunOnDisk file = RunFileState(fs::path(run_dir) / "run.h5");
+  if (file != RunOnDisk::kNothing) return file;
   if (!Checkpointer::Latest((fs::path(run_dir) / "checkpoints").string()).empty()) {
     return RunOnDisk::kResumable;
   }
@@ -171,7 +175,7 @@ RunOnDisk InspectRun(const std::string& run_dir) {
 std::vector<std::string> TrainArguments(const std::string& sweep_dir, const SweepRun& run) {
   const std::string dir = (fs::path(sweep_dir) / run.run_dir).string();
   const RunOnDisk state = InspectRun(dir);
-  if (state == RunOnDisk::kFinished) return {};
+  if (state == RunOnDisk::kFinished || state == RunOnDisk::kFailed) return {};
   if (state == RunOnDisk::kResumable) return {"train", "--resume", dir, "--quiet"};
   fs::remove_all(dir);
   std::vector<std::string> args = {"train", (fs::path(sweep_dir) / "config.yaml").string()};

@@ -33,12 +33,13 @@ enum class RunOnDisk {
   kNothing,    // no run folder, or one without a checkpoint (started again from scratch)
   kResumable,  // a checkpoint short of the end: `train --resume`
   kFinished,   // the run file is marked finished
+  kFailed,     // the run stopped on a fault its run file records (`failure`); a rerun repeats it
 };
 
 // Inspects `run_dir` (absolute).
 RunOnDisk InspectRun(const std::string& run_dir);
 // The `rewardlab train` arguments (without the program) that start or continue `run`, or none
-// when it is finished; a run folder left without a checkpoint is removed first. `sweep_dir`
+// when it is finished or failed on a recorded fault; a run folder left without a checkpoint is removed first. `sweep_dir`
 // holds config.yaml.
 std::vector<std::string> TrainArguments(const std::string& sweep_dir, const SweepRun& run);
 

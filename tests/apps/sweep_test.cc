@@ -238,6 +238,29 @@ TEST_CASE("sweep --resume starts again a run whose file was cut short as it was 
   CHECK(ReadRunFile((run_dir / "run.h5").string()).finished);
 }
 
+TEST_CASE("a run that stopped on a non-finite reward stays failed on sweep --resume",
+          "[sweep][smoke]") {
+  testing::TempDir tmp;
+  const std::string config =
+      tmp.Write("tiny.yaml", std::string(kTinyConfig) + "reward: [{type: env, weight: 1.0e+308}]\n");
+  const fs::path sweep = tmp.Path() / "sweep";
+  const testing::CliResult first =
+      RunCli("sweep " + config + " --seeds 0:1 --jobs 1 --out " + sweep.string());
+  INFO(first.out);
+  CHECK(first.code == 1);
+  const fs::path run_dir = sweep / Manifest(sweep)["runs"][0]["run_dir"].get<std::string>();
+  const RunData data = ReadRunFile((run_dir / "run.h5").string());
+  CHECK_FALSE(data.finished);
+  CHECK_THAT(data.failure, Contains("is inf"));
+
+  // the fault would repeat: resume starts no process and leaves the run failed
+  const testing::CliResult again = RunCli("sweep --resume " + sweep.string());
+  INFO(again.out);
+  CHECK(again.code == 1);
+  CHECK(Manifest(sweep)["runs"][0]["status"] == "failed");
+  CHECK(Manifest(sweep)["runs"][0]["attempts"] == 1);
+}
+
 TEST_CASE("a sweep killed with SIGKILL stops its runs and sweep --resume finishes them",
           "[sweep][smoke]") {
   testing::TempDir tmp;
