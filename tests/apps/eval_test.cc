@@ -18,12 +18,7 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using testing::RunCli;
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadText;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

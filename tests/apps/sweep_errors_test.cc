@@ -23,12 +23,7 @@ env: {id: CartPole-v1, num_envs: 8}
 agent: {type: ppo, num_steps: 32, lr: 1.0e-3}
 )";
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadText;
 
 TEST_CASE("sweep rejects bad input with one line - exit code 2 and nothing written",
           "[sweep][smoke]") {

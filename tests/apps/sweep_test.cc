@@ -38,12 +38,7 @@ eval: {every_steps: 512, episodes: 3}
 checkpoint: {every_steps: 512}
 )";
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadText;
 
 nlohmann::json Manifest(const fs::path& sweep) {
   return nlohmann::json::parse(ReadText(sweep / "sweep.json"));

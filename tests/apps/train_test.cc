@@ -31,12 +31,7 @@ using Catch::Matchers::Contains;
 using Result = testing::CliResult;
 using testing::RunCli;
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadText;
 
 // The finished checkpoints of a run (not the temporary file of one being written).
 std::vector<std::string> Checkpoints(const fs::path& run) {

@@ -24,12 +24,7 @@ using Catch::Matchers::Contains;
 
 const std::string kConfigs = std::string(REWARDLAB_SOURCE_DIR) + "/experiments/configs/";
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadText;
 
 // The lines of `text` that contain `what`.
 int CountLines(const std::string& text, const std::string& what) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace rl::testing {
@@ -36,6 +37,14 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole text of a file ("" when it cannot be read).
+inline std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 }  // namespace rl::testing
 
