@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/yaml_guard.h"
 
 namespace rl {
 
@@ -270,6 +271,7 @@ ConfigNode ParseYaml(const std::string& text, const std::string& file) {
     throw UserError(file + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
                     " MiB; a config is a few KiB");
   }
+  RejectYamlCppHazards(text, file);
   try {
     const std::vector<YAML::Node> docs = YAML::LoadAll(text);
     if (docs.size() > 1) {

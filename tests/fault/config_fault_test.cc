@@ -18,6 +18,7 @@
 #include "experiments/sweep/manifest.h"
 #include "experiments/sweep/plan.h"
 #include "rewards/registry.h"
+#include "tests/fault/files_fault_support.h"
 #include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 
@@ -263,6 +264,28 @@ TEST_CASE("YAML bombs and odd files fail fast with one line naming the place", "
              Contains("parent.yaml: empty config"));
   // an explicit empty map still means "all defaults"
   CHECK(LoadConfigFile(tmp.Write("defaults.yaml", "{}\n")).IsMap());
+}
+
+TEST_CASE("documents that yaml-cpp would loop on are refused in bounded time",
+          "[fault][config]") {
+  testing::TempDir tmp;
+  // found by fuzz/config_fuzz: yaml-cpp 0.7 loops, allocating, on a root node starting with ','
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {",a", ":1:"},          {"--- ,a\n", ":1:"},     {"# c\n\n  ,a\n", ":3:"},
+      {"&x ,a\n", ":1:"},     {"!!map\n,a\n", ":2:"}, {"name: a\n---\n,b\n", ":3:"},
+      {"...\n,a\n", ":2:"}};
+  for (const auto& [text, line] : cases) {
+    INFO(text);
+    const std::string path = tmp.Write("comma.yaml", text);
+    const testing::TimedResult t = testing::RunBounded("config show " + path, 10);
+    testing::ExpectOneLineError(t.r, "comma.yaml" + line);
+    CHECK(t.seconds < 5);
+  }
+  const testing::TimedResult t = testing::RunBounded("config show --set name=,a", 10);
+  testing::ExpectOneLineError(t.r, "--set");
+  // the same ',' inside a map is an ordinary parse error, and a scalar may hold one
+  CHECK_NOTHROW(ParseYaml("name: \"a,b\"\n", "ok.yaml"));
+  CHECK_NOTHROW(ParseYaml("name: a,b\n", "ok.yaml"));
 }
 
 TEST_CASE("200k keys parse in linear time", "[fault][config]") {
