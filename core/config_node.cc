@@ -271,8 +271,8 @@ ConfigNode ParseYaml(const std::string& text, const std::string& file) {
     throw UserError(file + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
                     " MiB; a config is a few KiB");
   }
-  RejectYamlCppHazards(text, file);
   try {
+    RejectYamlCppHazards(text, file);
     const std::vector<YAML::Node> docs = YAML::LoadAll(text);
     if (docs.size() > 1) {
       throw UserError(file + ":" + std::to_string(SecondDocumentLine(text, docs[1])) +

@@ -1,55 +1,79 @@
 #include "core/yaml_guard.h"
 
-#include <algorithm>
-#include <string_view>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 #include "core/error.h"
 
 namespace rl {
 namespace {
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+// Counts yaml-cpp's events and stops the parser past `limit`, remembering the last line seen.
+class EventBudget : public YAML::EventHandler {
+ public:
+  // Thrown through yaml-cpp to leave its loop.
+  struct Stop {};
 
-std::string_view SkipBlanks(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  return s;
-}
+  explicit EventBudget(size_t limit) : limit_(limit) {}
+  // Whether the parser was stopped.
+  bool Exceeded() const { return exceeded_; }
+  // The 1-based line of the last event with a position.
+  int Line() const { return line_; }
 
-// "---" or "..." at column 0, followed by a blank or the line's end
-bool IsDocumentMarker(std::string_view line) {
-  return (line.starts_with("---") || line.starts_with("...")) &&
-         (line.size() == 3 || IsBlank(line[3]));
-}
+  void OnDocumentStart(const YAML::Mark& m) override { Tick(m); }
+  void OnDocumentEnd() override { Tick(); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Tick(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Tick(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Tick(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Tick(m);
+  }
+  void OnSequenceEnd() override { Tick(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Tick(m);
+  }
+  void OnMapEnd() override { Tick(); }
+
+ private:
+  void Tick(const YAML::Mark& m) {
+    if (m.line >= 0) line_ = m.line + 1;
+    Tick();
+  }
+  void Tick() {
+    if (++events_ > limit_) {
+      exceeded_ = true;
+      throw Stop{};
+    }
+  }
+
+  size_t limit_;
+  size_t events_ = 0;
+  bool exceeded_ = false;
+  int line_ = 1;
+};
 
 }  // namespace
 
 void RejectYamlCppHazards(const std::string& text, const std::string& file) {
-  bool at_document_start = true;
-  size_t begin = 0;
-  for (int number = 1; begin <= text.size(); ++number) {
-    const size_t end = std::min(text.find('\n', begin), text.size());
-    std::string_view line(text.data() + begin, end - begin);
-    begin = end + 1;
-    if (IsDocumentMarker(line)) {
-      at_document_start = true;
-      line.remove_prefix(3);
-    } else if (!at_document_start) {
-      continue;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  EventBudget budget(2 * text.size() + 16);
+  try {
+    while (parser.HandleNextDocument(budget)) {
     }
-    line = SkipBlanks(line);
-    if (line.starts_with('%')) continue;  // a directive
-    // node properties (tag, anchor) come before the node itself
-    while (line.starts_with('!') || line.starts_with('&')) {
-      while (!line.empty() && !IsBlank(line.front())) line.remove_prefix(1);
-      line = SkipBlanks(line);
-    }
-    if (line.empty() || line.starts_with('#')) continue;
-    if (line.starts_with(',')) {
-      throw UserError(file + ":" + std::to_string(number) +
-                      ": invalid YAML: a document cannot start with ','; write a map of settings "
-                      "(key: value), as in experiments/configs/");
-    }
-    at_document_start = false;
+  } catch (const EventBudget::Stop&) {
+  }
+  if (budget.Exceeded()) {
+    throw UserError(file + ":" + std::to_string(budget.Line()) +
+                    ": invalid YAML: the parser makes no progress here (a ',' outside [] or {}?); "
+                    "a config is one map of settings (key: value), as in experiments/configs/");
   }
 }
 

@@ -1,8 +1,10 @@
-// Inputs that yaml-cpp 0.7 (Debian 12) cannot parse in bounded time, refused before it sees them.
+// Inputs that yaml-cpp 0.7 (Debian 12) cannot parse in bounded time, refused before it builds
+// nodes from them.
 //
-// A document whose root node starts with ',' (",a", "--- ,a", "&x ,a", "# c\n,a") makes
-// YAML::LoadAll loop forever, allocating; fuzz/config_fuzz found it. Inside a map or a sequence
-// the same ',' is an ordinary parse error, so only document starts are checked.
+// A ',' at document level, outside any collection (",a", "'a' ,b", "[1] ,b", "&x ,a"), makes
+// YAML::LoadAll loop forever, emitting a null node per turn and allocating it; fuzz/config_fuzz
+// found it. A first pass runs yaml-cpp's event parser alone and stops it once it has emitted more
+// events than the text could hold (every event but a document's start and end consumes input).
 #ifndef REWARDLAB_CORE_YAML_GUARD_H_
 #define REWARDLAB_CORE_YAML_GUARD_H_
 
@@ -10,7 +12,8 @@
 
 namespace rl {
 
-// Throws UserError("file:line: ...") when `text` holds a document that yaml-cpp would loop on.
+// Throws UserError("file:line: ...") when yaml-cpp makes no progress on `text`; yaml-cpp's own
+// parse errors (YAML::Exception) pass through.
 void RejectYamlCppHazards(const std::string& text, const std::string& file);
 
 }  // namespace rl

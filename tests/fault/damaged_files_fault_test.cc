@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <sstream>
 
 #include "core/checkpointer.h"
@@ -38,8 +37,10 @@ const fs::path& SourceRun() {
     std::ifstream in(r / "config.yaml");
     std::stringstream text;
     text << in.rdbuf();
-    std::ofstream(r / "config.yaml")
-        << std::regex_replace(text.str(), std::regex("total_steps: 4096"), "total_steps: 6144");
+    std::string config = text.str();
+    const size_t at = config.find("total_steps: 4096");
+    REQUIRE(at != std::string::npos);
+    std::ofstream(r / "config.yaml") << config.replace(at, 17, "total_steps: 6144");
     return r;
   }();
   return run;
