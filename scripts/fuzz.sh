@@ -31,7 +31,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds}s"
   # UBSan findings abort like ASan's; the run's summary lines (execs, coverage) go to the log
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
-       LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp" \
+       LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp" \
        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
        "$build/$t" "$corpus" "$root/fuzz/corpus/${t%_fuzz}" -max_total_time="$seconds" \
        -timeout=20 -rss_limit_mb=4096 -malloc_limit_mb=4096 -artifact_prefix="$artifacts" \
