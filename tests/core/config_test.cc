@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tests/support/errors.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -37,14 +38,7 @@ struct AgentConfig {
   }
 };
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 TEST_CASE("config reads typed fields and keeps defaults", "[unit]") {
   const ConfigNode n = ParseYaml("lr: 1.0e-3\nnet: {hidden: [32]}\nbudget: 1e6\n", "a.yaml");

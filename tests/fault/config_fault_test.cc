@@ -20,6 +20,7 @@
 #include "rewards/registry.h"
 #include "tests/fault/files_fault_support.h"
 #include "tests/support/cli.h"
+#include "tests/support/errors.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -183,14 +184,7 @@ TEST_CASE("every config field at its type's extremes is accepted or named in one
   unsetenv("REWARDLAB_MEMORY_LIMIT");
 }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 // Runs `f`, which must throw a UserError, within `seconds`; returns its message.
 std::string FastError(const std::function<void()>& f, double seconds = 5) {
