@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/error.h"
 #include "nn/gemm.h"
 
 namespace rl::nn {
@@ -23,6 +24,13 @@ void Fit(MatrixXf& m, int rows, int cols) {
 }
 
 }  // namespace
+
+Activation ActivationFromName(const std::string& name) {
+  if (name == "tanh") return Activation::kTanh;
+  if (name == "relu") return Activation::kRelu;
+  if (name == "leaky_relu") return Activation::kLeakyRelu;
+  throw UserError("unknown activation '" + name + "': use tanh, relu or leaky_relu");
+}
 
 void OrthogonalInit(Ref<MatrixXf> w, float gain, Rng& rng) {
   // QR of a tall Gaussian matrix (the transpose when w is wide), as torch does
@@ -45,9 +53,16 @@ void OrthogonalInit(Ref<MatrixXf> w, float gain, Rng& rng) {
   }
 }
 
-Mlp::Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& rng)
-    : sizes_(std::move(sizes)), activation_(activation) {
+Mlp::Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& rng,
+         const MlpOptions& options)
+    : sizes_(std::move(sizes)),
+      activation_(activation),
+      leaky_slope_(options.leaky_slope),
+      spectral_norm_(options.spectral_norm) {
   if (sizes_.size() < 2) throw std::invalid_argument("Mlp needs at least input and output sizes");
+  if (!(leaky_slope_ >= 0.0f && leaky_slope_ <= 1.0f)) {
+    throw std::invalid_argument("Mlp leaky_slope must be in [0, 1]");
+  }
   // parameter layout: [W_0, b_0, W_1, b_1, ...]
   int total = 0;
   for (int l = 0; l < NumLayers(); ++l) {
@@ -61,6 +76,18 @@ Mlp::Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& 
   for (int l = 0; l < NumLayers(); ++l) {
     const float gain = l + 1 == NumLayers() ? output_gain : std::sqrt(2.0f);
     OrthogonalInit(Weight(l), gain, rng);
+  }
+
+  // spectral norm: u, v ~ normalised N(0, I) per hidden layer, as torch's spectral_norm
+  if (spectral_norm_) {
+    for (int l = 0; l + 1 < NumLayers(); ++l) {
+      VectorXf u(sizes_[l + 1]), v(sizes_[l]);
+      for (float& e : u) e = static_cast<float>(rng.Normal());
+      for (float& e : v) e = static_cast<float>(rng.Normal());
+      sn_u_.push_back(u.normalized());
+      sn_v_.push_back(v.normalized());
+    }
+    sn_weights_.resize(sn_u_.size());
   }
 }
 
@@ -82,10 +109,31 @@ Map<const VectorXf> Mlp::Bias(int l) const {
 }
 
 void Mlp::Activate(Ref<MatrixXf> z) const {
-  if (activation_ == Activation::kTanh) {
-    z.array() = z.array().tanh();
-  } else {
-    z.array() = z.array().max(0.0f);
+  switch (activation_) {
+    case Activation::kTanh:
+      z.array() = z.array().tanh();
+      break;
+    case Activation::kRelu:
+      z.array() = z.array().max(0.0f);
+      break;
+    case Activation::kLeakyRelu:
+      z.array() = (z.array() > 0.0f).select(z.array(), leaky_slope_ * z.array());
+      break;
+  }
+}
+
+void Mlp::ApplyDerivative(const MatrixXf& a, Ref<MatrixXf> d) const {
+  // from the outputs a: tanh' = 1 - a^2; the (leaky) ReLU's side is the sign of a
+  switch (activation_) {
+    case Activation::kTanh:
+      d.array() *= 1.0f - a.array().square();
+      break;
+    case Activation::kRelu:
+      d.array() = (a.array() > 0.0f).select(d.array(), 0.0f);
+      break;
+    case Activation::kLeakyRelu:
+      d.array() = (a.array() > 0.0f).select(d.array(), leaky_slope_ * d.array());
+      break;
   }
 }
 
@@ -99,15 +147,17 @@ void Mlp::EnsureScratch(int batch) const {
 void Mlp::Forward(const Ref<const MatrixXf>& x, MatrixXf& y) const {
   const int batch = static_cast<int>(x.cols());
   EnsureScratch(batch);
+  if (spectral_norm_) PrepareInferenceWeights();
   Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
-  Gemm(Weight(0), false, x, false, z);
+  Gemm(InferenceWeight(0), false, x, false, z);
   ForwardRest(batch, y);
 }
 
 void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb, MatrixXf& y) const {
   const int batch = static_cast<int>(xa.cols());
   EnsureScratch(batch);
-  const auto w = Weight(0);
+  if (spectral_norm_) PrepareInferenceWeights();
+  const auto w = InferenceWeight(0);
   Map<MatrixXf> z(scratch_[0].data(), sizes_[1], batch);
   Gemm(w.leftCols(xa.rows()), false, xa, false, z);
   Gemm(w.rightCols(xb.rows()), false, xb, false, z, /*accumulate=*/true);
@@ -128,12 +178,12 @@ void Mlp::ForwardRest(int batch, MatrixXf& y) const {
     Activate(h);
     if (l + 2 == NumLayers()) {
       Fit(y, OutputDim(), batch);
-      Gemm(Weight(l + 1), false, h, false, y);
+      Gemm(InferenceWeight(l + 1), false, h, false, y);
       y.colwise() += Bias(l + 1);
       return;
     }
     Map<MatrixXf> next(scratch_[1 - cur].data(), sizes_[l + 2], batch);
-    Gemm(Weight(l + 1), false, h, false, next);
+    Gemm(InferenceWeight(l + 1), false, h, false, next);
     cur = 1 - cur;
   }
 }
@@ -156,10 +206,11 @@ void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb,
 
 void Mlp::ForwardCached(MlpCache& cache) const {
   const int batch = static_cast<int>(cache.acts[0].cols());
+  if (spectral_norm_) PowerIteration(cache);
   for (int l = 0; l < NumLayers(); ++l) {
     MatrixXf& out = cache.acts[l + 1];
     Fit(out, sizes_[l + 1], batch);
-    Gemm(Weight(l), false, cache.acts[l], false, out);
+    Gemm(CachedWeight(cache, l), false, cache.acts[l], false, out);
     out.colwise() += Bias(l);
     if (l + 1 < NumLayers()) Activate(out);
   }
@@ -194,9 +245,16 @@ void Mlp::BackwardImpl(MlpCache& cache, const Ref<const MatrixXf>& dy, float* gr
 
     // parameter gradient, accumulated
     if (grad != nullptr) {
-      Map<MatrixXf> gw(grad + offsets_[l], out, in);
       Map<VectorXf> gb(grad + offsets_[l] + out * in, out);
-      Gemm(d, false, a, true, gw, /*accumulate=*/true);
+      if (Normalised(l)) {
+        Fit(cache.weight_grad, widest, widest);
+        Map<MatrixXf> g(cache.weight_grad.data(), out, in);
+        Gemm(d, false, a, true, g);
+        AddWeightGrad(cache, l, g, grad);
+      } else {
+        Map<MatrixXf> gw(grad + offsets_[l], out, in);
+        Gemm(d, false, a, true, gw, /*accumulate=*/true);
+      }
       gb.noalias() += d.rowwise().sum();
     }
 
@@ -204,17 +262,13 @@ void Mlp::BackwardImpl(MlpCache& cache, const Ref<const MatrixXf>& dy, float* gr
     if (l == 0) {
       if (dx != nullptr) {
         Fit(*dx, in, batch);
-        Gemm(Weight(0), true, d, false, *dx);
+        Gemm(CachedWeight(cache, 0), true, d, false, *dx);
       }
       break;
     }
     Map<MatrixXf> dn(next, in, batch);
-    Gemm(Weight(l), true, d, false, dn);
-    if (activation_ == Activation::kTanh) {
-      dn.array() *= 1.0f - a.array().square();
-    } else {
-      dn.array() = (a.array() > 0.0f).select(dn.array(), 0.0f);
-    }
+    Gemm(CachedWeight(cache, l), true, d, false, dn);
+    ApplyDerivative(a, dn);
     std::swap(cur, next);
   }
 }

@@ -11,17 +11,21 @@
 // or copies). The training Forward stores every layer's activation in a caller-owned MlpCache;
 // Backward then ACCUMULATES dL/dparams into a gradient vector and optionally writes dL/dx.
 //
-// Double backprop (later, for a gradient penalty on dL/dx): the input gradient is
-// g = W_0^T D_0 W_1^T D_1 ... D_{L-2} W_{L-1}^T dy with D_l = diag(act'(z_l)); the parameter
-// gradient of a loss h(g) is a second sweep over the same cache: push the tangent v = dh/dg
-// forward through W_0, D_0, W_1, ... (a Jacobian-vector product), pair it with the backward
-// deltas (which the cache would then keep) for the weight terms, and add the act''(z) terms
-// (tanh: -2y(1 - y^2) from the cached outputs, ReLU: 0). Neither the parameter layout nor
-// Backward's accumulate-into-grad contract has to change.
+// Options (MlpOptions, off by default so existing networks are unchanged): LeakyReLU's slope, and
+// spectral normalisation of the hidden layers (Miyato et al. 2018): every layer but the output one
+// uses W/σ(W), σ = uᵀWv from persistent vectors u, v. A training Forward runs one power iteration
+// per such layer first (PyTorch's train mode) and the cache keeps the W/σ, u, v and σ it used;
+// the inference Forward uses the stored u, v without updating them (eval mode). Backward
+// differentiates through σ with u, v held fixed, as PyTorch does. A training Forward of a
+// spectrally normalised network writes u and v, so it is not thread-safe per object either.
+//
+// Double backprop (GradientPenalty, nn/mlp_penalty.cc): the parameter gradient of a penalty on
+// the input gradient g = ∇ₓ Σ_j y_j(x), for the gradient penalty of a Lipschitz discriminator.
 #ifndef REWARDLAB_NN_MLP_H_
 #define REWARDLAB_NN_MLP_H_
 
 #include <Eigen/Dense>
+#include <string>
 #include <vector>
 
 #include "core/rng.h"
@@ -32,13 +36,46 @@ using Eigen::MatrixXf;
 using Eigen::VectorXf;
 
 // Hidden-layer nonlinearity; the output layer is always linear.
-enum class Activation { kTanh, kRelu };
+enum class Activation { kTanh, kRelu, kLeakyRelu };
+
+// LeakyReLU's default slope for z < 0, PyTorch's nn.LeakyReLU default; the off-policy GAIL
+// discriminator of algorithms.md §4.1 uses 0.1 (set MlpOptions::leaky_slope).
+inline constexpr float kDefaultLeakySlope = 0.01f;
+
+// The activation of a config name: "tanh", "relu" or "leaky_relu"; throws UserError otherwise.
+Activation ActivationFromName(const std::string& name);
+
+// Construction options beyond sizes and activation.
+struct MlpOptions {
+  float leaky_slope = kDefaultLeakySlope;  // kLeakyRelu: y = slope * z for z <= 0; in [0, 1]
+  bool spectral_norm = false;              // W/σ(W) on every hidden layer (not the output layer)
+};
+
+// The penalty h(‖g‖₂) of GradientPenalty on an input gradient g.
+enum class PenaltyForm {
+  kTwoSided,  // (‖g‖ − k)²
+  kOneSided,  // max(0, ‖g‖ − k)²
+};
+
+// A spectrally normalised layer as one training forward pass used it.
+struct SpectralCache {
+  MatrixXf weight;     // (out x in) W / σ
+  VectorXf u;          // (out) left singular vector estimate after the power iteration
+  VectorXf v;          // (in) right singular vector estimate after the power iteration
+  float sigma = 1.0f;  // uᵀ W v
+};
 
 // Activations of one training forward pass, reused across calls (resized when the batch changes).
 struct MlpCache {
   std::vector<MatrixXf> acts;  // acts[0] (in x B) input, acts[l+1] (out_l x B) layer l's output
   MatrixXf delta;              // (widest x B) backward scratch
   MatrixXf delta_next;         // (widest x B) backward scratch
+  std::vector<SpectralCache> spectral;  // one per hidden layer of a spectrally normalised network
+  MatrixXf weight_grad;                 // (widest x widest) gradient scratch of a normalised layer
+  // GradientPenalty's scratch: back[l] (out_l x B) d(Σ y)/dz_l, back_in[l] (in_l x B) its
+  // continuation Ŵ_lᵀ back[l] (back_in[0] = ∇ₓ), tangent[l] (in_l x B) the pushed-forward
+  // dP/d∇ₓ, adjoint[l] (out_l x B) second-order pre-activation adjoints (tanh only).
+  std::vector<MatrixXf> back, back_in, tangent, adjoint;
   // The network output of the last Forward, (out x B).
   const MatrixXf& Output() const { return acts.back(); }
 };
@@ -47,7 +84,9 @@ struct MlpCache {
 class Mlp {
  public:
   // Orthogonal weights (gain sqrt(2) hidden, `output_gain` last layer) and zero biases from `rng`.
-  Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& rng);
+  // Spectral normalisation draws its u, v vectors from `rng` after the weights.
+  Mlp(std::vector<int> sizes, Activation activation, float output_gain, Rng& rng,
+      const MlpOptions& options = {});
 
   // Input width sizes[0].
   int InputDim() const { return sizes_.front(); }
@@ -61,6 +100,20 @@ class Mlp {
   const std::vector<int>& Sizes() const { return sizes_; }
   // Hidden nonlinearity.
   Activation GetActivation() const { return activation_; }
+  // LeakyReLU's slope for z <= 0 (unused by the other activations).
+  float LeakySlope() const { return leaky_slope_; }
+  // Whether the hidden layers are spectrally normalised.
+  bool SpectralNorm() const { return spectral_norm_; }
+  // Stored left singular vector estimate of hidden layer l (out_l); spectral norm only.
+  VectorXf& SpectralU(int l) { return sn_u_[l]; }
+  // Read-only left singular vector estimate of hidden layer l (out_l).
+  const VectorXf& SpectralU(int l) const { return sn_u_[l]; }
+  // Stored right singular vector estimate of hidden layer l (in_l); spectral norm only.
+  VectorXf& SpectralV(int l) { return sn_v_[l]; }
+  // Read-only right singular vector estimate of hidden layer l (in_l).
+  const VectorXf& SpectralV(int l) const { return sn_v_[l]; }
+  // σ = uᵀ W_l v of hidden layer l from the stored u, v (no power iteration).
+  float SpectralSigma(int l) const;
 
   // All parameters, layer by layer [W_0, b_0, W_1, b_1, ...].
   VectorXf& Params() { return params_; }
@@ -94,10 +147,33 @@ class Mlp {
   // Writes only dL/dx (in x B) for dy (out x B), skipping the parameter gradient (a third of
   // Backward's work): for a loss that differentiates through this network into its input.
   void BackwardInput(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, MatrixXf& dx) const;
+  // Double backprop on the cache of a training Forward on x (in x B): the input gradient
+  // g_b = ∇ₓ Σ_j y_j(x_b) of every column and the penalty P = mean_b h(‖g_b‖₂) with target
+  // `target` (k); adds weight · dP/dparams into grad (NumParams()), writes g (in x B) into
+  // input_grad if non-null, returns P. Where ‖g_b‖ = 0 its term's gradient is taken as 0.
+  double GradientPenalty(MlpCache& cache, float target, PenaltyForm form, float weight,
+                         Eigen::Ref<VectorXf> grad, MatrixXf* input_grad = nullptr) const;
 
  private:
   // Applies the hidden nonlinearity in place.
   void Activate(Eigen::Ref<MatrixXf> z) const;
+  // Multiplies d (out x B), a gradient w.r.t. the activation output a (out x B) of a hidden
+  // layer, by the activation's derivative there, in place.
+  void ApplyDerivative(const MatrixXf& a, Eigen::Ref<MatrixXf> d) const;
+  // The weight layer l computes with in a training pass: W_l, or W_l/σ_l from cache.spectral.
+  Eigen::Map<const MatrixXf> CachedWeight(const MlpCache& cache, int l) const;
+  // The weight of layer l in an inference pass: W_l, or W_l/σ_l from the stored u, v.
+  Eigen::Map<const MatrixXf> InferenceWeight(int l) const;
+  // Adds the gradient of a loss w.r.t. layer l's parameters into grad: g_w (out x in) is its
+  // gradient w.r.t. the weight the layer computed with (chained through σ when normalised).
+  void AddWeightGrad(const MlpCache& cache, int l, const Eigen::Ref<const MatrixXf>& g_w,
+                     float* grad) const;
+  // Whether layer l is spectrally normalised.
+  bool Normalised(int l) const { return spectral_norm_ && l + 1 < NumLayers(); }
+  // One power iteration per normalised layer; fills cache.spectral (training passes).
+  void PowerIteration(MlpCache& cache) const;
+  // Refreshes sn_weights_ = W/σ from the stored u, v (inference passes).
+  void PrepareInferenceWeights() const;
   // Runs layers 1.. from the first layer's pre-activation in scratch_[0] (out_0 x B).
   void ForwardRest(int batch, MatrixXf& y) const;
   // Backward with grad nullable (no parameter gradient) and dx nullable.
@@ -110,7 +186,12 @@ class Mlp {
 
   std::vector<int> sizes_;
   Activation activation_;
-  std::vector<int> offsets_;  // weight offset of each layer
+  float leaky_slope_;
+  bool spectral_norm_;
+  mutable std::vector<VectorXf> sn_u_;        // (out_l) per hidden layer, spectral norm only
+  mutable std::vector<VectorXf> sn_v_;        // (in_l) per hidden layer, spectral norm only
+  mutable std::vector<MatrixXf> sn_weights_;  // (out_l x in_l) W/σ of the last inference pass
+  std::vector<int> offsets_;                  // weight offset of each layer
   VectorXf params_;
   mutable MatrixXf scratch_[2];  // (widest x max batch) ping-pong inference buffers
 };

@@ -1,15 +1,57 @@
 #include "nn/serialize.h"
 
+#include <string>
+
 #include "core/checkpoint.h"
+#include "core/error.h"
 
 namespace rl::nn {
 
+namespace {
+
+// Dataset of a spectrally normalised network's power-iteration vectors [u_0, v_0, u_1, v_1, ...].
+std::string SpectralName(std::string_view name) { return std::string(name) + "_spectral_uv"; }
+
+// Length of that dataset.
+int SpectralLength(const Mlp& net) {
+  int n = 0;
+  for (int l = 0; l + 1 < net.NumLayers(); ++l) n += net.Sizes()[l + 1] + net.Sizes()[l];
+  return n;
+}
+
+}  // namespace
+
 void Save(const h5::Group& g, std::string_view name, const Mlp& net) {
   ckpt::Write(g, name, net.Params());
+  if (!net.SpectralNorm()) return;
+  Eigen::VectorXf uv(SpectralLength(net));
+  int at = 0;
+  for (int l = 0; l + 1 < net.NumLayers(); ++l) {
+    uv.segment(at, net.Sizes()[l + 1]) = net.SpectralU(l);
+    at += net.Sizes()[l + 1];
+    uv.segment(at, net.Sizes()[l]) = net.SpectralV(l);
+    at += net.Sizes()[l];
+  }
+  ckpt::Write(g, SpectralName(name), uv);
 }
 
 void Load(const h5::Group& g, std::string_view name, Mlp& net) {
   ckpt::ReadInto(g, name, net.Params());
+  if (!net.SpectralNorm()) return;
+  if (!g.Has(SpectralName(name))) {
+    throw UserError(g.FilePath() + ": checkpoint has no '" + SpectralName(name) +
+                    "' for the spectrally normalised network '" + std::string(name) +
+                    "' (was spectral_norm turned on since the checkpoint?)");
+  }
+  Eigen::VectorXf uv(SpectralLength(net));
+  ckpt::ReadInto(g, SpectralName(name), uv);
+  int at = 0;
+  for (int l = 0; l + 1 < net.NumLayers(); ++l) {
+    net.SpectralU(l) = uv.segment(at, net.Sizes()[l + 1]);
+    at += net.Sizes()[l + 1];
+    net.SpectralV(l) = uv.segment(at, net.Sizes()[l]);
+    at += net.Sizes()[l];
+  }
 }
 
 void Save(const h5::Group& g, std::string_view name, const Adam& opt) {

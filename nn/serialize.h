@@ -11,7 +11,8 @@
 
 namespace rl::nn {
 
-// Writes a network's parameters as dataset `name`.
+// Writes a network's parameters as dataset `name` (and a spectrally normalised one's u, v vectors
+// as `name`_spectral_uv).
 void Save(const h5::Group& g, std::string_view name, const Mlp& net);
 // Restores parameters written by Save; throws UserError when the sizes differ.
 void Load(const h5::Group& g, std::string_view name, Mlp& net);

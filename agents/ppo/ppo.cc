@@ -12,10 +12,6 @@
 namespace rl {
 namespace {
 
-nn::Activation ActivationOf(const std::string& name) {
-  return name == "relu" ? nn::Activation::kRelu : nn::Activation::kTanh;
-}
-
 std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
   std::vector<int> sizes{in};
   sizes.insert(sizes.end(), hidden.begin(), hidden.end());
@@ -39,12 +35,14 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
       actor_([&] {
         Rng init(seed, RngStream::kAgent, 0);
         return nn::Mlp(Sizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
-                       ActivationOf(config.net.activation), 0.01f, init);
+                       nn::ActivationFromName(config.net.activation), 0.01f, init,
+                       config.net.Options());
       }()),
       critic_([&] {
         Rng init(seed, RngStream::kAgent, 3);
-        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, 1), ActivationOf(config.net.activation),
-                       1.0f, init);
+        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, 1),
+                       nn::ActivationFromName(config.net.activation), 1.0f, init,
+                       config.net.Options());
       }()),
       log_std_(VecF::Constant(discrete_ ? 0 : act_dim_, static_cast<float>(config.log_std_init))),
       actor_opt_(actor_.NumParams(), {config.lr, 0.9, 0.999, config.adam_eps}),

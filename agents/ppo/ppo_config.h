@@ -6,19 +6,26 @@
 #include <vector>
 
 #include "core/config.h"
+#include "nn/mlp.h"
 
 namespace rl {
 
 // The actor and critic networks.
 struct NetConfig {
-  std::vector<int> hidden = {64, 64};  // hidden layer widths
-  std::string activation = "tanh";     // hidden nonlinearity
+  std::vector<int> hidden = {64, 64};           // hidden layer widths
+  std::string activation = "tanh";              // hidden nonlinearity
+  double leaky_slope = nn::kDefaultLeakySlope;  // leaky_relu's slope below zero
 
   template <class V>
   void Fields(V& v) {
     v("hidden", hidden, "hidden layer widths", Check::Range(1, 1 << 16));
-    v("activation", activation, "hidden nonlinearity", Check::OneOf({"tanh", "relu"}));
+    v("activation", activation, "hidden nonlinearity",
+      Check::OneOf({"tanh", "relu", "leaky_relu"}));
+    v("leaky_slope", leaky_slope, "leaky_relu: slope below zero (PyTorch's default 0.01)",
+      Check::Range(0, 1));
   }
+  // The network options of these settings.
+  nn::MlpOptions Options() const { return {.leaky_slope = static_cast<float>(leaky_slope)}; }
 };
 
 // Proximal policy optimisation (Schulman et al. 2017), clipped surrogate, GAE(λ).

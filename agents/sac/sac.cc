@@ -18,8 +18,7 @@ nn::Mlp MakeNet(int in, const NetConfig& net, int out, float gain, uint64_t seed
   sizes.insert(sizes.end(), net.hidden.begin(), net.hidden.end());
   sizes.push_back(out);
   Rng rng(seed, RngStream::kAgent, index);
-  return nn::Mlp(sizes, net.activation == "tanh" ? nn::Activation::kTanh : nn::Activation::kRelu,
-                 gain, rng);
+  return nn::Mlp(sizes, nn::ActivationFromName(net.activation), gain, rng, net.Options());
 }
 
 const EnvSpec& RequireBox(const EnvSpec& spec) {

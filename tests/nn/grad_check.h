@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <vector>
 
 #include "nn/mlp.h"
 
@@ -15,25 +16,73 @@ namespace rl::nn::testing {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+// Layer l's weight as the network computes with it, in double, for parameters `params`: W_l, or
+// W_l/(uᵀW_l v) on a spectrally normalised hidden layer with the net's stored u, v held fixed.
+inline MatrixXd WeightDouble(const Mlp& net, const VectorXd& params, int l) {
+  const int out = net.Sizes()[l + 1];
+  const int in = net.Sizes()[l];
+  const MatrixXd w = Eigen::Map<const MatrixXd>(params.data() + net.Offset(l), out, in);
+  if (!net.SpectralNorm() || l + 1 == net.NumLayers()) return w;
+  const VectorXd u = net.SpectralU(l).cast<double>();
+  const VectorXd v = net.SpectralV(l).cast<double>();
+  return w / u.dot(w * v);
+}
+
+// The hidden nonlinearity of net in double.
+inline MatrixXd ActivateDouble(const Mlp& net, const MatrixXd& z) {
+  switch (net.GetActivation()) {
+    case Activation::kTanh:
+      return z.array().tanh();
+    case Activation::kRelu:
+      return z.array().max(0.0);
+    case Activation::kLeakyRelu:
+      return (z.array() > 0).select(z, static_cast<double>(net.LeakySlope()) * z);
+  }
+  return z;
+}
+
+// The derivative of the hidden nonlinearity at pre-activations z, in double.
+inline MatrixXd DerivativeDouble(const Mlp& net, const MatrixXd& z) {
+  switch (net.GetActivation()) {
+    case Activation::kTanh:
+      return 1.0 - z.array().tanh().square();
+    case Activation::kRelu:
+      return (z.array() > 0).cast<double>();
+    case Activation::kLeakyRelu:
+      return (z.array() > 0)
+          .select(MatrixXd::Ones(z.rows(), z.cols()), static_cast<double>(net.LeakySlope()));
+  }
+  return z;
+}
+
 // The network output (out x B) in double for parameters `params` laid out as net.Params().
 inline MatrixXd ForwardDouble(const Mlp& net, const VectorXd& params, const MatrixXd& x) {
   MatrixXd h = x;
   for (int l = 0; l < net.NumLayers(); ++l) {
     const int out = net.Sizes()[l + 1];
-    const int in = net.Sizes()[l];
-    const Eigen::Map<const MatrixXd> w(params.data() + net.Offset(l), out, in);
-    const Eigen::Map<const VectorXd> b(params.data() + net.Offset(l) + out * in, out);
-    MatrixXd z = (w * h).colwise() + b;
-    if (l + 1 < net.NumLayers()) {
-      if (net.GetActivation() == Activation::kTanh) {
-        z = z.array().tanh();
-      } else {
-        z = z.array().max(0.0);
-      }
-    }
-    h = z;
+    const Eigen::Map<const VectorXd> b(params.data() + net.Offset(l) + out * net.Sizes()[l], out);
+    MatrixXd z = (WeightDouble(net, params, l) * h).colwise() + b;
+    h = l + 1 < net.NumLayers() ? ActivateDouble(net, z) : z;
   }
   return h;
+}
+
+// The input gradient of the summed outputs, ∇ₓ Σ_j y_j (in x B), in double by a hand backward pass.
+inline MatrixXd InputGradDouble(const Mlp& net, const VectorXd& params, const MatrixXd& x) {
+  std::vector<MatrixXd> pre;  // pre-activations of the hidden layers
+  MatrixXd h = x;
+  for (int l = 0; l + 1 < net.NumLayers(); ++l) {
+    const int out = net.Sizes()[l + 1];
+    const Eigen::Map<const VectorXd> b(params.data() + net.Offset(l) + out * net.Sizes()[l], out);
+    pre.push_back((WeightDouble(net, params, l) * h).colwise() + b);
+    h = ActivateDouble(net, pre.back());
+  }
+  MatrixXd d = MatrixXd::Ones(net.OutputDim(), x.cols());
+  for (int l = net.NumLayers() - 1; l >= 0; --l) {
+    d = WeightDouble(net, params, l).transpose() * d;
+    if (l > 0) d = d.cwiseProduct(DerivativeDouble(net, pre[l - 1]));
+  }
+  return d;
 }
 
 // Central differences of loss at x with step h, in double.

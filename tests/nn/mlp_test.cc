@@ -1,7 +1,9 @@
 #include "nn/mlp.h"
 
 #include <catch2/catch.hpp>
+#include <stdexcept>
 
+#include "core/error.h"
 #include "tests/nn/grad_check.h"
 
 namespace rl::nn {
@@ -13,9 +15,9 @@ using testing::RandomNormal;
 using testing::RequireGradClose;
 
 // L = sum(R .* net(x)) in double, so dL/dy = R.
-void CheckGradients(Activation activation) {
+void CheckGradients(Activation activation, const MlpOptions& options = {}) {
   Rng rng(3);
-  Mlp net({3, 5, 4, 2}, activation, 0.7f, rng);
+  Mlp net({3, 5, 4, 2}, activation, 0.7f, rng, options);
   // nonzero biases so every parameter matters
   net.Params().array() += 0.1f * RandomNormal(net.NumParams(), 1, rng).cast<float>().array();
   const MatrixXf x = RandomNormal(3, 6, rng).cast<float>();
@@ -61,6 +63,31 @@ TEST_CASE("mlp parameter and input gradients match finite differences (tanh)", "
 
 TEST_CASE("mlp parameter and input gradients match finite differences (relu)", "[unit]") {
   CheckGradients(Activation::kRelu);
+}
+
+TEST_CASE("mlp parameter and input gradients match finite differences (leaky relu)", "[unit]") {
+  CheckGradients(Activation::kLeakyRelu);
+  CheckGradients(Activation::kLeakyRelu, MlpOptions{.leaky_slope = 0.1f});
+}
+
+TEST_CASE("leaky relu passes slope * z below zero; activation names parse", "[unit]") {
+  Rng rng(4);
+  Mlp net({1, 1, 1}, Activation::kLeakyRelu, 1.0f, rng, MlpOptions{.leaky_slope = 0.1f});
+  net.Weight(0)(0, 0) = 1.0f;
+  net.Weight(1)(0, 0) = 1.0f;
+  MatrixXf x(1, 3), y;
+  x << -2.0f, 0.0f, 3.0f;
+  net.Forward(x, y);
+  REQUIRE(y(0, 0) == Approx(-0.2f));
+  REQUIRE(y(0, 1) == 0.0f);
+  REQUIRE(y(0, 2) == 3.0f);
+  REQUIRE(MlpOptions{}.leaky_slope == kDefaultLeakySlope);
+  REQUIRE(ActivationFromName("tanh") == Activation::kTanh);
+  REQUIRE(ActivationFromName("relu") == Activation::kRelu);
+  REQUIRE(ActivationFromName("leaky_relu") == Activation::kLeakyRelu);
+  REQUIRE_THROWS_AS(ActivationFromName("gelu"), UserError);
+  REQUIRE_THROWS_AS(Mlp({1, 1}, Activation::kLeakyRelu, 1.0f, rng, {.leaky_slope = -0.1f}),
+                    std::invalid_argument);
 }
 
 TEST_CASE("mlp inference and training forwards agree with the double reference", "[unit]") {
