@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/h5.h"
 
 namespace rl {
@@ -75,6 +76,29 @@ class RewardModule {
   virtual void Save(const h5::Group& g) const { (void)g; }
   // Restores what Save wrote; throws UserError when it does not fit.
   virtual void Load(const h5::Group& g) { (void)g; }
+
+  // Differentiable rewards (BARFI's bi-level update, algorithms.md §2): a module whose reward
+  // r_φ is differentiable in a parameter vector φ reports ∂r/∂φ per transition.
+  // Length of φ; 0 = the reward has no differentiable parameters.
+  virtual int NumRewardParams() const { return 0; }
+  // Writes ∂r_b/∂φ of every transition into out (NumRewardParams() x B); throws UserError when
+  // the reward is not differentiable in its parameters.
+  virtual void RewardGradient(const RewardBatch& batch, Eigen::Ref<Eigen::MatrixXf> out) const {
+    (void)batch;
+    (void)out;
+    throw UserError(
+        "this reward module has no differentiable parameters (NumRewardParams() = 0); use one "
+        "that has, e.g. {type: env, terms: {...}}");
+  }
+  // The current φ (NumRewardParams()).
+  virtual Eigen::VectorXf RewardParamVector() const { return {}; }
+  // Sets φ (NumRewardParams()); the next Compute uses it. Throws UserError on a wrong length.
+  virtual void SetRewardParamVector(const Eigen::Ref<const Eigen::VectorXf>& phi) {
+    if (phi.size() != 0) {
+      throw UserError("this reward module has no differentiable parameters; got " +
+                      std::to_string(phi.size()) + " values for φ");
+    }
+  }
 };
 
 }  // namespace rl

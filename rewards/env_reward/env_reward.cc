@@ -43,4 +43,25 @@ void EnvReward::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> ou
   }
 }
 
+void EnvReward::RewardGradient(const RewardBatch& batch, Eigen::Ref<Eigen::MatrixXf> out) const {
+  if (term_weights_.empty()) {
+    throw UserError(
+        "reward module 'env' is differentiable only in its term weights: give it terms, e.g. "
+        "{type: env, terms: {ctrl: 1}} (unnamed terms keep weight 1)");
+  }
+  out = batch.terms.topRows(NumRewardParams());
+}
+
+Eigen::VectorXf EnvReward::RewardParamVector() const {
+  return Eigen::Map<const Eigen::VectorXf>(term_weights_.data(), NumRewardParams());
+}
+
+void EnvReward::SetRewardParamVector(const Eigen::Ref<const Eigen::VectorXf>& phi) {
+  if (phi.size() != NumRewardParams()) {
+    throw UserError("reward module 'env' has " + std::to_string(NumRewardParams()) +
+                    " term weights; got " + std::to_string(phi.size()) + " values for φ");
+  }
+  for (int i = 0; i < NumRewardParams(); ++i) term_weights_[i] = phi(i);
+}
+
 }  // namespace rl

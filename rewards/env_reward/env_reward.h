@@ -41,6 +41,15 @@ class EnvReward : public RewardModule {
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
 
+  // φ = the term weights (none when the env reward is used as reported): ∂r/∂w_i = term_i.
+  int NumRewardParams() const override { return static_cast<int>(term_weights_.size()); }
+  // The terms themselves (num_terms x B); throws UserError without `terms`.
+  void RewardGradient(const RewardBatch& batch, Eigen::Ref<Eigen::MatrixXf> out) const override;
+  // The term weights.
+  Eigen::VectorXf RewardParamVector() const override;
+  // Sets the term weights; throws UserError on a wrong length.
+  void SetRewardParamVector(const Eigen::Ref<const Eigen::VectorXf>& phi) override;
+
  private:
   std::vector<float> term_weights_;  // empty = the env reward as reported
 };

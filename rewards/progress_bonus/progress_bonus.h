@@ -45,11 +45,21 @@ class ProgressBonus : public RewardModule {
   // `bonus`, from 0 to 10x its configured value (at least 0 .. 10).
   std::vector<RewardParam> Params() override;
 
+  // φ = (bonus): ∂r/∂bonus = max(0, Φ(s') − Φ(s)).
+  int NumRewardParams() const override { return 1; }
+  // The progress max(0, Φ(s') − Φ(s)) of each transition (1 x B).
+  void RewardGradient(const RewardBatch& batch, Eigen::Ref<Eigen::MatrixXf> out) const override;
+  // (bonus).
+  Eigen::VectorXf RewardParamVector() const override;
+  // Sets the bonus; throws UserError unless phi has one value.
+  void SetRewardParamVector(const Eigen::Ref<const Eigen::VectorXf>& phi) override;
+
  private:
   std::unique_ptr<Potential> progress_;
   double bonus_;
   double bonus_max_;
   mutable Eigen::VectorXf next_;
+  mutable Eigen::VectorXf now_;
 };
 
 // Builds the module for `context`.
