@@ -12,9 +12,11 @@
 
 namespace rl::testing {
 
-// Envs a contract runs on: Discrete control, a Box with finite bounds, a tabular gridworld.
+// Envs a contract runs on: Discrete control, a one-dimensional Box with finite bounds, a
+// two-dimensional MuJoCo Box, a tabular gridworld.
 inline const std::vector<std::string>& ContractEnvs() {
-  static const std::vector<std::string> ids = {"CartPole-v1", "Pendulum-v1", "Grid-Empty-5x5"};
+  static const std::vector<std::string> ids = {"CartPole-v1", "Pendulum-v1", "Reacher-v4",
+                                               "Grid-Empty-5x5"};
   return ids;
 }
 
