@@ -26,12 +26,18 @@ struct AgentEntry {
   std::function<ConfigNode(const ConfigNode& section)> resolve;
   // The fields, defaults and docs.
   std::function<std::vector<FieldDoc>()> describe;
+  // `key=value` overrides of the section (keys below `agent.`) that make the agent small and
+  // quick to update: tiny networks, a short rollout or an early start. The contract tests
+  // (tests/contract/agent_contract_test.cc) run every agent with them.
+  std::vector<std::string> small;
 };
 
 // All registered agents.
 const std::vector<AgentEntry>& AgentRegistry();
 // The entry for `type`; throws UserError naming the closest types when there is none.
 const AgentEntry& FindAgent(const std::string& type);
+// The registered agent types in registry order, joined by `separator` ("ppo|sac").
+std::string AgentTypes(const std::string& separator = "|");
 
 }  // namespace rl
 

@@ -16,8 +16,9 @@ void DescribeComponent(const std::string& component) {
   if (component.empty() || component == "experiment") {
     std::cout << "experiment config (top level of a config file):\n"
               << FormatFieldDocs(Describe(ExperimentConfig{}))
-              << "\ncomponents: experiment, env, ppo, sac, reward, every reward module type, and "
-                 "every env id (its env.options); `rewardlab envs` lists the ids\n";
+              << "\ncomponents: experiment, env, every agent type (" << AgentTypes(", ")
+              << "), reward, every reward module type, and every env id (its env.options); "
+                 "`rewardlab envs` lists the ids\n";
     return;
   }
   if (component == "env") {
@@ -63,9 +64,9 @@ void AddConfigCommands(CLI::App& app) {
 
   auto component = std::make_shared<std::string>();
   CLI::App* describe = config->add_subcommand("describe", "print fields, defaults and docs");
-  describe->add_option(
-      "component", *component,
-      "experiment | env | ppo | sac | reward | MODULE_TYPE | ENV_ID (default: experiment)");
+  describe->add_option("component", *component,
+                       "experiment | env | " + AgentTypes(" | ") +
+                           " | reward | MODULE_TYPE | ENV_ID (default: experiment)");
   describe->callback([component] { DescribeComponent(*component); });
 
   auto path = std::make_shared<std::string>();

@@ -75,12 +75,13 @@ std::pair<double, double> MeanStd(const std::vector<double>& x) {
 }
 
 void RunEval(const EvalArgs& args) {
-  ExperimentConfig config = LoadRunConfig(args.run_dir);
+  ValidatedParts parts;
+  ExperimentConfig config = LoadRunConfig(args.run_dir, nullptr, &parts);
   const std::string checkpoint = FindCheckpoint(args.run_dir, args.checkpoint);
   const int64_t step = CheckpointStep(checkpoint);
   // the evaluation envs are sized for these episodes, as the trainer's are
   config.eval.episodes = args.episodes;
-  Experiment run = BuildExperiment(config);
+  Experiment run = BuildExperiment(config, std::move(parts));
   Checkpointer::Restore(checkpoint, *run.trainer, *run.agent);
   const uint64_t seed = args.seed.value_or(config.seed);
   const EvalRecord e = run.trainer->Evaluate(

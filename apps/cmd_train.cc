@@ -133,21 +133,21 @@ void RunWatched(Trainer& trainer, std::unique_ptr<LiveViewer> viewer, LiveChanne
   if (failure) std::rethrow_exception(failure);
 }
 
-ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved) {
+ExperimentConfig ResolveConfig(const TrainArgs& args, ConfigNode& resolved, ValidatedParts& parts) {
   if (!args.resume.empty()) {
     if (!args.config.empty() || !args.sets.empty() || args.seed) {
       throw UserError(
           "--resume continues a run with its own config.yaml; drop the config, --set "
           "and --seed arguments");
     }
-    return LoadRunConfig(args.resume, &resolved);
+    return LoadRunConfig(args.resume, &resolved, &parts);
   }
   std::vector<std::string> sets = args.sets;
   if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
-  return args.config.empty()
-             ? ResolveExperimentConfig(
-                   ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"), sets, &resolved)
-             : LoadExperimentConfig(args.config, sets, &resolved);
+  return args.config.empty() ? ResolveExperimentConfig(
+                                   ParseYaml(kDefaultConfigYaml, "<built-in cartpole_ppo.yaml>"),
+                                   sets, &resolved, &parts)
+                             : LoadExperimentConfig(args.config, sets, &resolved, &parts);
 }
 
 // Marks a run failed for readers: the root attribute `failure` of its (closed, unfinished) run
@@ -172,8 +172,9 @@ void LockRun(const std::string& dir) {
 void RunTrain(const TrainArgs& args) {
   // everything is validated before a run folder exists
   ConfigNode resolved;
-  const ExperimentConfig config = ResolveConfig(args, resolved);
-  Experiment run = BuildExperiment(config);
+  ValidatedParts parts;
+  const ExperimentConfig config = ResolveConfig(args, resolved, parts);
+  Experiment run = BuildExperiment(config, std::move(parts));
   Trainer& trainer = *run.trainer;
   const std::string type = config.agent.Find("type")->scalar;
 

@@ -68,11 +68,12 @@ void VecEnv::ForEachShard(int shards, const std::function<void(int)>& fn) {
   });
 }
 
-std::unique_ptr<VecEnv> MakeVecEnv(const EnvConfig& config, uint64_t seed, RngStream stream) {
+std::unique_ptr<VecEnv> MakeVecEnv(const EnvConfig& config, uint64_t seed, RngStream stream,
+                                   std::unique_ptr<Env> first) {
   const EnvEntry& entry = FindEnv(config.id);
   std::vector<std::unique_ptr<Env>> envs;
   for (int i = 0; i < config.num_envs; ++i) {
-    envs.push_back(entry.make(config.options, "env.options"));
+    envs.push_back(i == 0 && first ? std::move(first) : entry.make(config.options, "env.options"));
     envs.back()->SetMaxEpisodeSteps(config.max_episode_steps);
   }
   return std::make_unique<VecEnv>(std::move(envs), seed, stream, config.threads);

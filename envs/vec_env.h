@@ -80,9 +80,11 @@ class VecEnv {
   std::unique_ptr<ThreadPool> pool_;
 };
 
-// Builds the vectorised env a config describes; throws UserError for bad ids or options.
+// Builds the vectorised env a config describes; throws UserError for bad ids or options. `first`,
+// when given, is slot 0: an env of the same id and options built earlier (e.g. by validation).
 std::unique_ptr<VecEnv> MakeVecEnv(const EnvConfig& config, uint64_t seed,
-                                   RngStream stream = RngStream::kEnv);
+                                   RngStream stream = RngStream::kEnv,
+                                   std::unique_ptr<Env> first = nullptr);
 
 }  // namespace rl
 

@@ -22,8 +22,9 @@ struct Experiment {
   std::unique_ptr<Trainer> trainer;        // the loop; add hooks before Run()
 };
 
-// Builds every part of `config`; throws UserError when a part rejects it.
-Experiment BuildExperiment(const ExperimentConfig& config);
+// Builds every part of `config`, taking over the `parts` its validation built (from the same
+// config; see LoadExperimentConfig); throws UserError when a part rejects it.
+Experiment BuildExperiment(const ExperimentConfig& config, ValidatedParts parts = {});
 
 }  // namespace rl
 

@@ -17,17 +17,21 @@ ConfigNode ExperimentConfig::DefaultAgent() {
 
 ConfigNode ExperimentConfig::DefaultReward() { return DefaultRewardSection(); }
 
+std::string ExperimentConfig::AgentDoc() {
+  return "the agent: type (" + AgentTypes() + ") and its options (`config describe ppo`)";
+}
+
 ExperimentConfig LoadExperimentConfig(const std::string& path,
                                       const std::vector<std::string>& overrides,
-                                      ConfigNode* resolved) {
+                                      ConfigNode* resolved, ValidatedParts* parts) {
   ConfigNode root;
   root.kind = ConfigNode::Kind::kMap;
   if (!path.empty()) root = LoadConfigFile(path);
-  return ResolveExperimentConfig(std::move(root), overrides, resolved);
+  return ResolveExperimentConfig(std::move(root), overrides, resolved, parts);
 }
 
 ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std::string>& overrides,
-                                         ConfigNode* resolved) {
+                                         ConfigNode* resolved, ValidatedParts* parts) {
   for (const std::string& o : overrides) ApplyOverride(root, o);
   ExperimentConfig config = ReadConfig<ExperimentConfig>(root, "");
 
@@ -47,15 +51,16 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
     const std::string what = e.what();
     if (what.find("env.options") != std::string::npos) throw;
     const ConfigNode* options = env ? env->Find("options") : nullptr;
-    throw UserError((options ? options->loc : root.loc).ToString() + ": key 'env.options': " +
-                    what);
+    throw UserError((options ? options->loc : root.loc).ToString() +
+                    ": key 'env.options': " + what);
   }
+  env_probe->SetMaxEpisodeSteps(config.env.max_episode_steps);
 
   // the agent section is checked by its type's config struct, and against the env
   const ConfigNode* type = config.agent.Find("type");
   if (!config.agent.IsMap() || !type || !type->IsScalar()) {
     throw UserError(config.agent.loc.ToString() + ": key 'agent.type': missing; set it to one of " +
-                    "ppo|sac (`rewardlab config describe ppo`)");
+                    AgentTypes() + " (`rewardlab config describe ppo`)");
   }
   try {
     FindAgent(type->scalar);
@@ -69,16 +74,22 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   const double heap_before = HeapBytesInUse();
   std::unique_ptr<Env> env_measure = FindEnv(config.env.id).make(config.env.options, "env.options");
   const double env_bytes = std::max(HeapBytesInUse() - heap_before, 1024.0);
-  env_measure.reset();
+  env_measure->SetMaxEpisodeSteps(config.env.max_episode_steps);
   CheckMemory(EstimateMemory(config, root, env_probe->Spec(), env_bytes), root, MemoryLimitBytes());
-  const std::unique_ptr<Agent> agent_probe =
+  std::unique_ptr<Agent> agent_probe =
       agent.make(config.agent, env_probe->Spec(), config.env.num_envs, config.seed);
   config.agent = agent.resolve(config.agent);
 
   // the reward modules are checked by their types' config structs, and against env and agent
-  MakeRewardPipeline(config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0});
+  auto reward = std::make_unique<RewardPipeline>(
+      MakeRewardPipeline(config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0}));
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
+  // what was built is what the run uses (the resolved sections read back to the same values)
+  if (parts) {
+    *parts = {std::move(env_probe), std::move(env_measure), std::move(agent_probe),
+              std::move(reward)};
+  }
   return config;
 }
 

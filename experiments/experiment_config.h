@@ -3,11 +3,14 @@
 #define REWARDLAB_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "agents/agent.h"
 #include "core/config.h"
 #include "envs/vec_env.h"
+#include "rewards/reward_pipeline.h"
 
 namespace rl {
 
@@ -88,7 +91,7 @@ struct ExperimentConfig {
     v("seed", seed, "experiment seed; every random stream derives from it (core/rng.h)");
     v("total_steps", total_steps, "env steps to train for, all envs together", Check::Min(1));
     v("env", env, "the environment");
-    v("agent", agent, "the agent: type (ppo|sac) and its options (`config describe ppo`)");
+    v("agent", agent, AgentDoc());
     v("reward", reward,
       "the optimised reward: a list of modules {type, name, weight, ...} summed with their "
       "weights (`config describe reward`)");
@@ -104,16 +107,30 @@ struct ExperimentConfig {
   static ConfigNode DefaultAgent();
   // [{type: env}].
   static ConfigNode DefaultReward();
+  // The doc of `agent`, naming the registered agent types.
+  static std::string AgentDoc();
+};
+
+// What validating a config builds on the way. BuildExperiment takes these over, so a run builds
+// nothing twice.
+struct ValidatedParts {
+  std::unique_ptr<Env> env;                // slot 0 of the training envs
+  std::unique_ptr<Env> eval_env;           // slot 0 of the evaluation envs (measured for memory)
+  std::unique_ptr<Agent> agent;            // the agent, for `env`'s spec
+  std::unique_ptr<RewardPipeline> reward;  // the reward pipeline, for `env` and the agent's γ
 };
 
 // Loads a config file (or the defaults when `path` is empty), applies `--set` overrides and
-// validates everything, env options included. Throws UserError naming file, line and key.
+// validates everything, env options included, by building one env, the agent and the reward
+// pipeline; they go to `parts` when given. Throws UserError naming file, line and key.
 ExperimentConfig LoadExperimentConfig(const std::string& path,
                                       const std::vector<std::string>& overrides,
-                                      ConfigNode* resolved = nullptr);
+                                      ConfigNode* resolved = nullptr,
+                                      ValidatedParts* parts = nullptr);
 // The same for a config tree already loaded (e.g. the built-in default).
 ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std::string>& overrides,
-                                         ConfigNode* resolved = nullptr);
+                                         ConfigNode* resolved = nullptr,
+                                         ValidatedParts* parts = nullptr);
 
 }  // namespace rl
 

@@ -15,10 +15,11 @@ Playback::Playback(const PlaybackOptions& options) : options_(options) {
     throw UserError(options.source + ": no such run folder or config");
   ConfigNode resolved;
   is_run_ = fs::is_directory(options.source);
-  config_ = is_run_ ? LoadRunConfig(options.source, &resolved)
-                    : LoadExperimentConfig(options.source, {}, &resolved);
+  ValidatedParts parts;
+  config_ = is_run_ ? LoadRunConfig(options.source, &resolved, &parts)
+                    : LoadExperimentConfig(options.source, {}, &resolved, &parts);
   config_text_ = resolved.ToYaml();
-  run_ = BuildExperiment(config_);
+  run_ = BuildExperiment(config_, std::move(parts));
   env_ = MakeEnv(config_.env.id, config_.env.options);
   env_->SetMaxEpisodeSteps(config_.env.max_episode_steps);
   env_->ResizeFor(result_);

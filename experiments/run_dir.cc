@@ -52,12 +52,13 @@ RunInfo MakeRunInfo(const ExperimentConfig& config, const ConfigNode& resolved) 
   return info;
 }
 
-ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved) {
+ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved,
+                               ValidatedParts* parts) {
   const fs::path config = fs::path(dir) / "config.yaml";
   if (!fs::is_directory(dir) || !fs::exists(config) || !fs::exists(fs::path(dir) / "run.h5")) {
     throw UserError(dir + ": not a run folder (expected config.yaml and run.h5 inside)");
   }
-  return LoadExperimentConfig(config.string(), {}, resolved);
+  return LoadExperimentConfig(config.string(), {}, resolved, parts);
 }
 
 }  // namespace rl

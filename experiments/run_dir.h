@@ -19,8 +19,10 @@ void CreateRunDir(const std::string& dir, const ConfigNode& resolved);
 RunInfo MakeRunInfo(const ExperimentConfig& config, const ConfigNode& resolved);
 // The current UTC time formatted by strftime `format` ("%Y%m%d-%H%M%S" for folder names).
 std::string UtcNow(const char* format);
-// Loads the resolved config of an existing run folder; throws UserError when `dir` is not a run.
-ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved = nullptr);
+// Loads the resolved config of an existing run folder (validated, with what validation built in
+// `parts` when given); throws UserError when `dir` is not a run.
+ExperimentConfig LoadRunConfig(const std::string& dir, ConfigNode* resolved = nullptr,
+                               ValidatedParts* parts = nullptr);
 
 }  // namespace rl
 

@@ -10,18 +10,23 @@
 namespace rl {
 namespace {
 
-// An entry for a module configured by C and built by `make(config, key, context)`.
+// An entry for the module configured by C (of YAML type C::kType), built by
+// `make(config, key, context)`; name and weight come from C's shared fields (module_config.h);
+// `small` as RewardEntry::small.
 template <class C, class F>
-RewardEntry MakeRewardEntry(std::string type, std::string summary, F make) {
-  return {type, std::move(summary),
+RewardEntry MakeRewardEntry(std::string summary, F make, std::vector<std::string> small = {}) {
+  return {C::kType,
+          std::move(summary),
           [make](const ConfigNode& section, const std::string& key,
-                 const RewardContext& context) -> std::unique_ptr<RewardModule> {
-            return make(ReadConfig<C>(section, key), key, context);
+                 const RewardContext& context) -> WeightedModule {
+            const C config = ReadConfig<C>(section, key);
+            return {config.OutputName(), config.weight, make(config, key, context)};
           },
           [](const ConfigNode& section, const std::string& key) {
             return ToNode(ReadConfig<C>(section, key));
           },
-          [] { return Describe(C{}, "reward[i]"); }};
+          [] { return Describe(C{}, "reward[i]"); },
+          std::move(small)};
 }
 
 // The `type` of list entry `item`, checked.
@@ -51,28 +56,32 @@ const std::vector<ConfigNode>& ItemsOf(const ConfigNode& section) {
 
 const std::vector<RewardEntry>& RewardRegistry() {
   static const std::vector<RewardEntry> entries = {
-      MakeRewardEntry<EnvRewardConfig>("env", "the env's reward, optionally re-weighting its terms",
+      MakeRewardEntry<EnvRewardConfig>("the env's reward, optionally re-weighting its terms",
                                        MakeEnvReward),
-      MakeRewardEntry<PbrsConfig>("pbrs", "potential-based shaping gamma*Phi(s') - Phi(s)",
-                                  MakePbrs),
+      MakeRewardEntry<PbrsConfig>("potential-based shaping gamma*Phi(s') - Phi(s)", MakePbrs),
       MakeRewardEntry<ProgressBonusConfig>(
-          "progress_bonus", "bonus*max(0, Phi(s') - Phi(s)), a known-wrong non-potential bonus",
-          MakeProgressBonus),
-      MakeRewardEntry<RndConfig>("rnd", "random network distillation novelty bonus of s'", MakeRnd),
+          "bonus*max(0, Phi(s') - Phi(s)), a known-wrong non-potential bonus", MakeProgressBonus),
+      MakeRewardEntry<RndConfig>("random network distillation novelty bonus of s'", MakeRnd,
+                                 {"hidden=[8]", "output_dim=4", "window=64", "batch_size=16"}),
   };
   return entries;
 }
 
 const RewardEntry& FindReward(const std::string& type) {
-  std::vector<std::string> types;
   for (const RewardEntry& e : RewardRegistry()) {
     if (e.type == type) return e;
-    types.push_back(e.type);
   }
+  const std::vector<std::string> types = RewardTypes();
   std::string list;
   for (const std::string& t : types) list += (list.empty() ? "" : ", ") + t;
   throw UserError("unknown reward module type '" + type + "'" + DidYouMean(type, types) +
                   " (types: " + list + ")");
+}
+
+std::vector<std::string> RewardTypes() {
+  std::vector<std::string> types;
+  for (const RewardEntry& e : RewardRegistry()) types.push_back(e.type);
+  return types;
 }
 
 ConfigNode DefaultRewardSection() {
@@ -94,7 +103,7 @@ RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext
     const RewardEntry& entry = EntryOf(items[i], key);
     RewardContext own = context;
     own.index = static_cast<int>(i);
-    std::unique_ptr<RewardModule> module;
+    WeightedModule module;
     try {
       module = entry.make(items[i], key, own);
     } catch (const UserError& e) {
@@ -104,12 +113,8 @@ RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext
       throw UserError(items[i].loc.ToString() + ": " + what);
     }
 
-    // name and weight, common to every module's config
-    const ConfigNode resolved = entry.resolve(items[i], key);
-    std::string name = resolved.Find("name")->scalar;
-    if (name.empty()) name = entry.type;
-    double weight = 1.0;
-    config_detail::Parse(*resolved.Find("weight"), key + ".weight", weight);
+    // names are unique among modules and env reward terms
+    const std::string& name = module.name;
     const ConfigNode* where = items[i].Find("name") ? items[i].Find("name") : &items[i];
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       throw UserError(where->loc.ToString() + ": key '" + key + ".name': two reward modules are " +
@@ -121,7 +126,7 @@ RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext
                       "a reward term of " + spec.id + " (both go to /episodes/terms/); rename it");
     }
     names.push_back(name);
-    modules.push_back({name, weight, std::move(module)});
+    modules.push_back(std::move(module));
   }
   return RewardPipeline(std::move(modules), spec.observation.Dim(), spec.action.Dim(),
                         static_cast<int>(spec.reward_terms.size()));

@@ -28,21 +28,27 @@ struct RewardContext {
 struct RewardEntry {
   std::string type;     // the YAML `type`
   std::string summary;  // one line for `config describe`
-  // Builds the module from its section (`key` is its dotted key, e.g. "reward[1]", for errors);
-  // throws UserError for bad options or an env it does not fit.
-  std::function<std::unique_ptr<RewardModule>(const ConfigNode& section, const std::string& key,
-                                              const RewardContext& context)>
+  // Builds the module with its name and weight from its section (`key` is its dotted key, e.g.
+  // "reward[1]", for errors); throws UserError for bad options or an env it does not fit.
+  std::function<WeightedModule(const ConfigNode& section, const std::string& key,
+                               const RewardContext& context)>
       make;
   // The section with every default filled in.
   std::function<ConfigNode(const ConfigNode& section, const std::string& key)> resolve;
   // The fields, defaults and docs.
   std::function<std::vector<FieldDoc>()> describe;
+  // `key=value` overrides of the entry (keys below `reward[i].`) that make a learned module small
+  // and quick to fit: tiny networks, a short window. The contract tests
+  // (tests/contract/reward_contract_test.cc) run every module with them.
+  std::vector<std::string> small;
 };
 
 // All registered module types.
 const std::vector<RewardEntry>& RewardRegistry();
 // The entry for `type`; throws UserError naming the closest types when there is none.
 const RewardEntry& FindReward(const std::string& type);
+// The registered module types, in registry order.
+std::vector<std::string> RewardTypes();
 
 // The default `reward:` section, [{type: env}].
 ConfigNode DefaultRewardSection();

@@ -15,6 +15,28 @@ std::vector<WeightedModule> EnvRewardAlone() {
   return modules;
 }
 
+// reward = sum_k weight_k * module_k, and each module's unweighted output into row k of
+// `outputs` when given (sized num_modules x B); allocates nothing after `scratch` has grown
+void WeightedSum(const std::vector<WeightedModule>& modules, const RewardBatch& batch,
+                 Eigen::VectorXf& scratch, Eigen::Ref<Eigen::VectorXf> reward,
+                 Eigen::MatrixXf* outputs) {
+  // the first module writes in place, so a lone weight-1 module passes its output on unchanged
+  if (modules.empty()) reward.setZero();
+  for (size_t k = 0; k < modules.size(); ++k) {
+    const float w = static_cast<float>(modules[k].weight);
+    if (k == 0) {
+      modules[k].module->Compute(batch, reward);
+      if (outputs) outputs->row(0) = reward.transpose();
+      if (w != 1.0f) reward *= w;
+    } else {
+      scratch.resize(batch.Size());
+      modules[k].module->Compute(batch, scratch);
+      if (outputs) outputs->row(k) = scratch.transpose();
+      reward += w * scratch;
+    }
+  }
+}
+
 }  // namespace
 
 RewardPipeline::RewardPipeline() : RewardPipeline(EnvRewardAlone(), 0, 0, 0) {}
@@ -32,35 +54,13 @@ RewardPipeline::RewardPipeline(std::vector<WeightedModule> modules, int obs_dim,
 }
 
 void RewardPipeline::Label(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> reward) const {
-  // the first module writes in place, so a lone weight-1 module passes its output on unchanged
-  for (size_t k = 0; k < modules_.size(); ++k) {
-    const float w = static_cast<float>(modules_[k].weight);
-    if (k == 0) {
-      modules_[k].module->Compute(batch, reward);
-      if (w != 1.0f) reward *= w;
-    } else {
-      scratch_.resize(batch.Size());
-      modules_[k].module->Compute(batch, scratch_);
-      reward += w * scratch_;
-    }
-  }
+  WeightedSum(modules_, batch, scratch_, reward, nullptr);
 }
 
 void RewardPipeline::Outputs(const RewardBatch& batch, Eigen::MatrixXf& outputs,
                              Eigen::Ref<Eigen::VectorXf> reward) const {
-  const int n = batch.Size();
-  outputs.resize(Size(), n);
-  reward.setZero();
-  for (int k = 0; k < Size(); ++k) {
-    scratch_.resize(n);
-    modules_[k].module->Compute(batch, scratch_);
-    outputs.row(k) = scratch_.transpose();
-    const float w = static_cast<float>(modules_[k].weight);
-    if (k == 0)
-      reward = w == 1.0f ? scratch_ : Eigen::VectorXf(w * scratch_);
-    else
-      reward += w * scratch_;
-  }
+  outputs.resize(Size(), batch.Size());
+  WeightedSum(modules_, batch, scratch_, reward, &outputs);
 }
 
 std::string RewardPipeline::DescribeNonFinite(const RewardBatch& batch,

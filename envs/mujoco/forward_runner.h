@@ -7,7 +7,9 @@
 #define REWARDLAB_ENVS_MUJOCO_FORWARD_RUNNER_H_
 
 #include <string>
+#include <string_view>
 
+#include "core/config.h"
 #include "envs/mujoco/mujoco_env.h"
 
 namespace rl {
@@ -21,8 +23,27 @@ struct ForwardRunnerSpec {
   bool normal_qvel_noise = false;  // qvel noise s·N(0, 1) instead of U(-s, s)
 };
 
-// A forward runner configured by C (fields forward_reward_weight, ctrl_cost_weight,
-// reset_noise_scale, exclude_current_positions_from_observation).
+// The options HalfCheetah-v4 and Swimmer-v4 share (Gymnasium's constructor arguments). Each env's
+// config derives from it, sets its own defaults and lists the fields with RunnerFields.
+struct ForwardRunnerOptions {
+  double forward_reward_weight = 1.0;                      // weight of the forward velocity dx/dt
+  double ctrl_cost_weight = 0.1;                           // weight of the control cost sum(a^2)
+  double reset_noise_scale = 0.1;                          // scale of the reset noise
+  bool exclude_current_positions_from_observation = true;  // leave root positions unobserved
+
+ protected:
+  // Lists the fields; `noise_doc` says the reset noise rule, `exclude_doc` the observation sizes.
+  template <class V>
+  void RunnerFields(V& v, std::string_view noise_doc, std::string_view exclude_doc) {
+    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
+    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
+    v("reset_noise_scale", reset_noise_scale, noise_doc, Check::Min(0.0));
+    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
+      exclude_doc);
+  }
+};
+
+// A forward runner configured by C, a ForwardRunnerOptions.
 template <class C>
 class ForwardRunner : public MujocoEnv {
  protected:

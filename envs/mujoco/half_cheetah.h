@@ -10,22 +10,13 @@
 
 namespace rl {
 
-// Options of HalfCheetah-v4 (Gymnasium's constructor arguments).
-struct HalfCheetahConfig {
-  double forward_reward_weight = 1.0;
-  double ctrl_cost_weight = 0.1;
-  double reset_noise_scale = 0.1;
-  bool exclude_current_positions_from_observation = true;
-
+// Options of HalfCheetah-v4 (Gymnasium's constructor arguments; the shared defaults are its own).
+struct HalfCheetahConfig : ForwardRunnerOptions {
   // Lists the fields for reading, writing and describing.
   template <class V>
   void Fields(V& v) {
-    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
-    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
-    v("reset_noise_scale", reset_noise_scale,
-      "qpos += U(-scale, scale), qvel += scale * N(0, 1) at reset", Check::Min(0.0));
-    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
-      "leave x out of the observation (17 entries instead of 18)");
+    RunnerFields(v, "qpos += U(-scale, scale), qvel += scale * N(0, 1) at reset",
+                 "leave x out of the observation (17 entries instead of 18)");
   }
 };
 

@@ -13,34 +13,22 @@
 namespace rl {
 
 // Options of Hopper-v4 (Gymnasium's constructor arguments).
-struct HopperConfig {
-  double forward_reward_weight = 1.0;
-  double ctrl_cost_weight = 1e-3;
-  double healthy_reward = 1.0;
-  bool terminate_when_unhealthy = true;
-  std::vector<double> healthy_state_range = {-100.0, 100.0};
-  std::vector<double> healthy_z_range = {0.7, std::numeric_limits<double>::infinity()};
-  std::vector<double> healthy_angle_range = {-0.2, 0.2};
-  double reset_noise_scale = 5e-3;
-  bool exclude_current_positions_from_observation = true;
+struct HopperConfig : PlanarWalkerOptions {
+  std::vector<double> healthy_state_range = {-100.0, 100.0};  // (2) of state entries but x, z
+
+  // Hopper's defaults of the shared options.
+  HopperConfig() {
+    healthy_z_range = {0.7, std::numeric_limits<double>::infinity()};
+    healthy_angle_range = {-0.2, 0.2};
+  }
 
   // Lists the fields for reading, writing and describing.
   template <class V>
   void Fields(V& v) {
-    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
-    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
-    v("healthy_reward", healthy_reward,
-      "reward per step while healthy (v4: also on the failing step)");
-    v("terminate_when_unhealthy", terminate_when_unhealthy,
-      "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
+    RewardFields(v);
     v("healthy_state_range", healthy_state_range, "open range of state entries but x, z",
       Check::Bound());
-    v("healthy_z_range", healthy_z_range, "open range of the torso height z", Check::Bound());
-    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle", Check::Bound());
-    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
-      Check::Min(0.0));
-    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
-      "leave x out of the observation (11 entries instead of 12)");
+    BodyFields(v, "leave x out of the observation (11 entries instead of 12)");
   }
 };
 

@@ -1,5 +1,6 @@
 #include "envs/mujoco/physics.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -49,10 +50,7 @@ std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name) {
   if (it != cache.end()) return it->second;
 
   // compile the asset; the parser reports problems in `error`, not through mju_error
-  const char* dir = std::getenv("REWARDLAB_ASSET_DIR");
-  const std::string path =
-      (dir && *dir ? std::string(dir) : std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets") +
-      "/" + name + ".xml";
+  const std::string path = MujocoAssetDir() + "/" + name + ".xml";
   if (!std::filesystem::exists(path)) {
     throw UserError("MuJoCo asset not found: " + path +
                     " (set REWARDLAB_ASSET_DIR to the folder holding the .xml assets)");
@@ -65,6 +63,21 @@ std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name) {
   });
   cache.emplace(name, model);
   return model;
+}
+
+std::string MujocoAssetDir() {
+  const char* dir = std::getenv("REWARDLAB_ASSET_DIR");
+  return dir && *dir ? std::string(dir) : std::string(REWARDLAB_SOURCE_DIR) + "/envs/mujoco/assets";
+}
+
+std::vector<std::string> MujocoAssetNames() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(MujocoAssetDir(), ec)) {
+    if (entry.path().extension() == ".xml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Physics::Physics(const std::string& name) : model_(LoadMujocoModel(name)) {

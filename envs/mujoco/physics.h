@@ -20,6 +20,11 @@ namespace rl {
 // where that variable is set, e.g. for a binary moved out of its source tree), loaded once per
 // process. Throws UserError when the file is missing or does not compile.
 std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name);
+// The folder the models load from: $REWARDLAB_ASSET_DIR where set, else envs/mujoco/assets.
+std::string MujocoAssetDir();
+// The names of every model in MujocoAssetDir() (each <name>.xml), sorted: the one list of assets,
+// which the envs name one each.
+std::vector<std::string> MujocoAssetNames();
 
 // Installs the process-wide MuJoCo handlers (idempotent): errors throw UserError, warnings are
 // counted silently (no MUJOCO_LOG.TXT) and reported through each step's divergence check.

@@ -6,8 +6,10 @@
 #define REWARDLAB_ENVS_MUJOCO_PLANAR_WALKER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/config.h"
 #include "envs/mujoco/mujoco_env.h"
 
 namespace rl {
@@ -17,9 +19,44 @@ inline bool InsideOpenRange(double x, const std::vector<double>& range) {
   return range[0] < x && x < range[1];
 }
 
-// A planar walker configured by C, which has the fields forward_reward_weight,
-// ctrl_cost_weight, healthy_reward, terminate_when_unhealthy, healthy_z_range,
-// healthy_angle_range, reset_noise_scale and exclude_current_positions_from_observation.
+// The options Hopper-v4 and Walker2d-v4 share (Gymnasium's constructor arguments). Each env's
+// config derives from it, sets its own defaults and lists its fields with RewardFields, its own
+// options, then BodyFields.
+struct PlanarWalkerOptions {
+  double forward_reward_weight = 1.0;       // weight of the forward velocity dx/dt
+  double ctrl_cost_weight = 1e-3;           // weight of the control cost sum(a^2)
+  double healthy_reward = 1.0;              // reward per step while healthy
+  bool terminate_when_unhealthy = true;     // end the episode when unhealthy
+  std::vector<double> healthy_z_range;      // (2) open range of the torso height z
+  std::vector<double> healthy_angle_range;  // (2) open range of the torso angle
+  double reset_noise_scale = 5e-3;          // qpos and qvel += U(-scale, scale) at reset
+  bool exclude_current_positions_from_observation = true;  // leave x out of the observation
+
+ protected:
+  // Lists the reward options.
+  template <class V>
+  void RewardFields(V& v) {
+    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
+    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
+    v("healthy_reward", healthy_reward,
+      "reward per step while healthy (v4: also on the failing step)");
+    v("terminate_when_unhealthy", terminate_when_unhealthy,
+      "end the episode when unhealthy; if false the healthy term is is_healthy * healthy_reward");
+  }
+  // Lists the health ranges, reset noise and observation options; `exclude_doc` gives the
+  // observation sizes.
+  template <class V>
+  void BodyFields(V& v, std::string_view exclude_doc) {
+    v("healthy_z_range", healthy_z_range, "open range of the torso height z", Check::Bound());
+    v("healthy_angle_range", healthy_angle_range, "open range of the torso angle", Check::Bound());
+    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
+      Check::Min(0.0));
+    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
+      exclude_doc);
+  }
+};
+
+// A planar walker configured by C, a PlanarWalkerOptions.
 template <class C>
 class PlanarWalker : public MujocoEnv {
  public:

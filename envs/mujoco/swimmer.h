@@ -11,21 +11,15 @@
 namespace rl {
 
 // Options of Swimmer-v4 (Gymnasium's constructor arguments).
-struct SwimmerConfig {
-  double forward_reward_weight = 1.0;
-  double ctrl_cost_weight = 1e-4;
-  double reset_noise_scale = 0.1;
-  bool exclude_current_positions_from_observation = true;
+struct SwimmerConfig : ForwardRunnerOptions {
+  // Swimmer's control cost weight.
+  SwimmerConfig() { ctrl_cost_weight = 1e-4; }
 
   // Lists the fields for reading, writing and describing.
   template <class V>
   void Fields(V& v) {
-    v("forward_reward_weight", forward_reward_weight, "weight of the forward velocity dx/dt");
-    v("ctrl_cost_weight", ctrl_cost_weight, "weight of the control cost sum(a^2)");
-    v("reset_noise_scale", reset_noise_scale, "qpos and qvel += U(-scale, scale) at reset",
-      Check::Min(0.0));
-    v("exclude_current_positions_from_observation", exclude_current_positions_from_observation,
-      "leave x, y out of the observation (8 entries instead of 10)");
+    RunnerFields(v, "qpos and qvel += U(-scale, scale) at reset",
+                 "leave x, y out of the observation (8 entries instead of 10)");
   }
 };
 

@@ -10,23 +10,19 @@
 #include <vector>
 
 #include "core/config.h"
+#include "rewards/module_config.h"
 #include "rewards/reward_module.h"
 
 namespace rl {
 
 // Options of the `env` module.
-struct EnvRewardConfig {
-  std::string type = "env";
-  std::string name;     // output name; empty = the type
-  double weight = 1.0;  // weight in the optimised reward
-  ConfigNode terms;     // map term -> weight; unnamed terms keep weight 1
+struct EnvRewardConfig : ModuleConfig<EnvRewardConfig> {
+  static constexpr const char* kType = "env";  // the YAML `type`
+  ConfigNode terms;                            // map term -> weight; unnamed terms keep weight 1
 
   template <class V>
   void Fields(V& v) {
-    v("type", type, "module type", Check::OneOf({"env"}));
-    v("name", name, "output name in the run file; empty = the type");
-    v("weight", weight, "weight in the optimised reward (>= 0: a negative env reward is a cost)",
-      Check::Min(0));
+    SharedFields(v, WeightSign::kNonNegative, ">= 0: a negative env reward is a cost");
     v("terms", terms, "weights of the env's named reward terms, e.g. {ctrl: 0}; others keep 1");
   }
 };

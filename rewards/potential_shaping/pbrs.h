@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "rewards/module_config.h"
 #include "rewards/potential_shaping/potential.h"
 #include "rewards/reward_module.h"
 
@@ -20,19 +21,15 @@ namespace rl {
 struct RewardContext;
 
 // Options of the `pbrs` module.
-struct PbrsConfig {
-  std::string type = "pbrs";
-  std::string name;                 // output name; empty = the type
-  double weight = 1.0;              // weight in the optimised reward
-  double gamma = -1.0;              // shaping discount; -1 = the agent's
-  bool zero_on_truncation = false;  // WRONG on purpose: Φ(s') = 0 on truncation too
-  PotentialConfig potential;        // Φ
+struct PbrsConfig : ModuleConfig<PbrsConfig> {
+  static constexpr const char* kType = "pbrs";  // the YAML `type`
+  double gamma = -1.0;                          // shaping discount; -1 = the agent's
+  bool zero_on_truncation = false;              // WRONG on purpose: Φ(s') = 0 on truncation too
+  PotentialConfig potential;                    // Φ
 
   template <class V>
   void Fields(V& v) {
-    v("type", type, "module type", Check::OneOf({"pbrs"}));
-    v("name", name, "output name in the run file; empty = the type");
-    v("weight", weight, "weight in the optimised reward (any finite value: -Φ is a potential)");
+    SharedFields(v, WeightSign::kAny, "any finite value: -Φ is a potential");
     v("gamma", gamma, "shaping discount; -1 = the agent's gamma (anything else breaks invariance)",
       Check::Range(-1, 1));
     v("zero_on_truncation", zero_on_truncation,

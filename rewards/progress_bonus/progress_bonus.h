@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "rewards/module_config.h"
 #include "rewards/potential_shaping/potential.h"
 #include "rewards/reward_module.h"
 
@@ -18,18 +19,14 @@ namespace rl {
 struct RewardContext;
 
 // Options of the `progress_bonus` module.
-struct ProgressBonusConfig {
-  std::string type = "progress_bonus";
-  std::string name;          // output name; empty = the type
-  double weight = 1.0;       // weight in the optimised reward
-  double bonus = 1.0;        // paid per unit of progress
-  PotentialConfig progress;  // the progress measure Φ
+struct ProgressBonusConfig : ModuleConfig<ProgressBonusConfig> {
+  static constexpr const char* kType = "progress_bonus";  // the YAML `type`
+  double bonus = 1.0;                                     // paid per unit of progress
+  PotentialConfig progress;                               // the progress measure Φ
 
   template <class V>
   void Fields(V& v) {
-    v("type", type, "module type", Check::OneOf({"progress_bonus"}));
-    v("name", name, "output name in the run file; empty = the type");
-    v("weight", weight, "weight in the optimised reward", Check::Min(0));
+    SharedFields(v, WeightSign::kNonNegative);
     v("bonus", bonus, "reward per unit of progress", Check::Min(0));
     v("progress", progress, "the progress measure (same kinds as pbrs.potential)");
   }

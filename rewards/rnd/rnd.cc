@@ -125,8 +125,7 @@ void Rnd::Load(const h5::Group& g) {
 
 std::unique_ptr<RewardModule> MakeRnd(const RndConfig& config, const std::string& /*key*/,
                                       const RewardContext& context) {
-  const std::string name = config.name.empty() ? config.type : config.name;
-  return std::make_unique<Rnd>(config, context.env->Spec().observation.Dim(), name,
+  return std::make_unique<Rnd>(config, context.env->Spec().observation.Dim(), config.OutputName(),
                                Rng(context.seed, RngStream::kReward, context.index));
 }
 

@@ -24,6 +24,7 @@
 #include "nn/adam.h"
 #include "nn/mlp.h"
 #include "nn/running_stats.h"
+#include "rewards/module_config.h"
 #include "rewards/reward_module.h"
 
 namespace rl {
@@ -31,26 +32,21 @@ namespace rl {
 struct RewardContext;
 
 // Options of the `rnd` module.
-struct RndConfig {
-  std::string type = "rnd";
-  std::string name;                    // output name; empty = the type
-  double weight = 1.0;                 // weight in the optimised reward
-  std::vector<int> hidden = {64, 64};  // hidden widths of target and predictor (ReLU)
-  int output_dim = 32;                 // embedding width of f and f^
-  double lr = 1e-3;                    // predictor Adam learning rate
-  int window = 2048;                   // recent transitions Fit trains on
-  int fit_epochs = 1;                  // passes over the window per Fit
-  int batch_size = 256;                // minibatch size of a pass
-  bool normalize_obs = true;           // running-normalise next observations
-  double obs_clip = 5.0;               // clip of normalised observations
-  bool normalize_bonus = true;         // divide the bonus by its running std
+struct RndConfig : ModuleConfig<RndConfig> {
+  static constexpr const char* kType = "rnd";  // the YAML `type`
+  std::vector<int> hidden = {64, 64};          // hidden widths of target and predictor (ReLU)
+  int output_dim = 32;                         // embedding width of f and f^
+  double lr = 1e-3;                            // predictor Adam learning rate
+  int window = 2048;                           // recent transitions Fit trains on
+  int fit_epochs = 1;                          // passes over the window per Fit
+  int batch_size = 256;                        // minibatch size of a pass
+  bool normalize_obs = true;                   // running-normalise next observations
+  double obs_clip = 5.0;                       // clip of normalised observations
+  bool normalize_bonus = true;                 // divide the bonus by its running std
 
   template <class V>
   void Fields(V& v) {
-    v("type", type, "module type", Check::OneOf({"rnd"}));
-    v("name", name, "output name in the run file; empty = the type");
-    v("weight", weight, "weight in the optimised reward (>= 0: the bonus rewards novelty)",
-      Check::Min(0));
+    SharedFields(v, WeightSign::kNonNegative, ">= 0: the bonus rewards novelty");
     v("hidden", hidden, "hidden layer widths of the target and predictor MLPs",
       Check::Range(1, 1 << 16));
     v("output_dim", output_dim, "width of the random embedding f(s')", Check::Range(1, 1 << 16));

@@ -20,10 +20,12 @@
 namespace rl {
 namespace {
 
-// Every MJCF asset in envs/mujoco/assets/.
-constexpr const char* kAssets[] = {
-    "hopper",  "half_cheetah", "walker2d", "ant", "inverted_pendulum", "inverted_double_pendulum",
-    "reacher", "swimmer"};
+// Every MJCF asset in envs/mujoco/assets/ (the folder is the list).
+std::vector<std::string> Assets() {
+  const std::vector<std::string> names = MujocoAssetNames();
+  REQUIRE(names.size() >= 8);
+  return names;
+}
 
 // Fails the test if MuJoCo raised a warning while it was alive.
 class NoWarnings {
@@ -67,7 +69,7 @@ Vec StateOf(const Vec& qpos, int nv) {
 
 TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
   NoWarnings guard;
-  for (const char* name : kAssets) {
+  for (const std::string& name : Assets()) {
     INFO(name);
     Physics p(name);
     for (int i = 0; i < 50; ++i) REQUIRE(p.Step(Vec::Zero(p.Nu()), 2));
@@ -78,7 +80,7 @@ TEST_CASE("every MuJoCo asset loads and steps without a warning", "[unit]") {
 TEST_CASE("every asset's constraint buffers hold 4x what stress rollouts use", "[unit]") {
   // random controls from the initial pose and, every other episode, from random velocities
   NoWarnings guard;
-  for (const char* name : kAssets) {
+  for (const std::string& name : Assets()) {
     INFO(name);
     Physics p(name);
     const mjModel* m = p.Model();

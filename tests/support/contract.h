@@ -1,0 +1,48 @@
+// Configs for the contract tests over the agent and reward registries: every registered type,
+// made small by its registry entry's `small` overrides, on a few envs that cover the spaces.
+#ifndef REWARDLAB_TESTS_SUPPORT_CONTRACT_H_
+#define REWARDLAB_TESTS_SUPPORT_CONTRACT_H_
+
+#include <string>
+#include <vector>
+
+#include "agents/registry.h"
+#include "core/config_node.h"
+#include "experiments/experiment_config.h"
+
+namespace rl::testing {
+
+// Envs a contract runs on: Discrete control, a one-dimensional Box with finite bounds, a
+// two-dimensional MuJoCo Box, a tabular gridworld.
+inline const std::vector<std::string>& ContractEnvs() {
+  static const std::vector<std::string> ids = {"CartPole-v1", "Pendulum-v1", "Reacher-v4",
+                                               "Grid-Empty-5x5"};
+  return ids;
+}
+
+// The map {type: `type`} with the `key=value` overrides `small` applied.
+inline ConfigNode SmallSection(const std::string& type, const std::vector<std::string>& small) {
+  ConfigNode section;
+  section.Set("type", ConfigNode::Scalar(type));
+  for (const std::string& o : small) ApplyOverride(section, o);
+  return section;
+}
+
+// A validated experiment: `agent` made small on `env_id` (2 envs) with the reward list `reward`
+// (null: the default), `total_steps` steps and one evaluation episode at the end. Throws
+// UserError where the agent or a module does not fit the env.
+inline ExperimentConfig SmallExperiment(const std::string& env_id, const AgentEntry& agent,
+                                        const ConfigNode& reward, uint64_t seed,
+                                        int64_t total_steps = 64) {
+  ConfigNode root;
+  root.Set("agent", SmallSection(agent.type, agent.small));
+  if (!reward.IsNull()) root.Set("reward", reward);
+  return ResolveExperimentConfig(
+      root, {"env.id=" + env_id, "env.num_envs=2", "seed=" + std::to_string(seed),
+             "total_steps=" + std::to_string(total_steps), "eval.every_steps=0", "eval.episodes=1",
+             "checkpoint.every_steps=0"});
+}
+
+}  // namespace rl::testing
+
+#endif  // REWARDLAB_TESTS_SUPPORT_CONTRACT_H_
