@@ -1,6 +1,7 @@
 #include "agents/registry.h"
 
 #include "agents/ppo/ppo.h"
+#include "agents/reinforce/reinforce.h"
 #include "agents/sac/sac.h"
 
 namespace rl {
@@ -27,6 +28,8 @@ const std::vector<AgentEntry>& AgentRegistry() {
   static const std::vector<AgentEntry> entries = {
       MakeAgentEntry<Ppo, PpoConfig>("ppo", "PPO, clipped surrogate with GAE (Discrete or Box)"),
       MakeAgentEntry<Sac, SacConfig>("sac", "SAC, twin Q with automatic entropy (Box only)"),
+      MakeAgentEntry<Reinforce, ReinforceConfig>(
+          "reinforce", "REINFORCE, Monte-Carlo returns over whole episodes (Discrete or Box)"),
   };
   return entries;
 }
