@@ -84,6 +84,18 @@ TEST_CASE("REINFORCE checkpoint round trip: same actions and identical continued
   }
 }
 
+TEST_CASE("REINFORCE saves and loads an agent that has not acted yet", "[unit]") {
+  const ExperimentConfig config = SmallCartPole(0);
+  Session fresh(config);
+  const EnvSpec spec = fresh.Env().Spec();
+  std::unique_ptr<Agent> loaded = testing::SaveAndReload(config, spec, fresh.GetAgent());
+  const Mat probe = testing::ProbeObs(spec.observation.Dim(), 8, 1.0, 6);
+  Mat a, b;
+  fresh.GetAgent().Act(probe, ActMode::kEval, a);
+  loaded->Act(probe, ActMode::kEval, b);
+  CHECK(testing::SameBits(a, b));
+}
+
 TEST_CASE("REINFORCE rejects bad options with one line naming the key", "[unit]") {
   CHECK_THROWS_WITH(Session(SmallCartPole(0, {"agent.baseline=median"})),
                     Catch::Matchers::Contains("agent.baseline"));
