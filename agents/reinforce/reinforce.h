@@ -41,7 +41,7 @@ struct EpisodeColumns {
   std::vector<float> rewards;      // (steps) env rewards
   std::vector<float> terms;        // (num_terms x steps) env reward terms
   std::vector<uint8_t> terminated, truncated;  // (steps)
-  int steps = 0;
+  int steps = 0;                               // number of columns
 
   // Appends all of `other`'s columns.
   void Append(const EpisodeColumns& other);

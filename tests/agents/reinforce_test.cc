@@ -117,6 +117,9 @@ TEST_CASE("REINFORCE has a state-value function only with the value baseline", "
                     Catch::Matchers::Contains("baseline: value"));
 }
 
+// Measured on this code: final eval mean (10 deterministic episodes) after 60k steps, seeds 0-4:
+// 500 499 500 500 500 (`rewardlab train experiments/configs/cartpole_reinforce.yaml --set
+// total_steps=60000 --seed S`); a random policy scores about 22.
 TEST_CASE("REINFORCE learns CartPole-v1 with the shipped config", "[learning]") {
   Session run(LoadShippedConfig("cartpole_reinforce.yaml", {"total_steps=60000"}));
   run.Run();
