@@ -76,6 +76,9 @@ class Agent {
   }
   // The discount of the agent's targets (potential-based shaping must use the same).
   virtual double Gamma() const = 0;
+  // The agent's policy-gradient oracle over its current batch (rewards/policy_gradient_oracle.h),
+  // for bi-level rewards; nullptr when the agent has none. Owned by the agent.
+  virtual PolicyGradientOracle* Oracle() { return nullptr; }
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
   virtual void SetProgress(double fraction) { (void)fraction; }
   // Writes everything needed to continue bit for bit: networks, optimiser moments, normaliser

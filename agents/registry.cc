@@ -1,6 +1,7 @@
 #include "agents/registry.h"
 
 #include "agents/ppo/ppo.h"
+#include "agents/reinforce/reinforce.h"
 #include "agents/sac/sac.h"
 
 namespace rl {
@@ -35,6 +36,9 @@ const std::vector<AgentEntry>& AgentRegistry() {
       MakeAgentEntry<Sac, SacConfig>(
           "sac", "SAC, twin Q with automatic entropy (Box only)",
           {"buffer_size=256", "batch_size=8", "learning_starts=16", "net.hidden=[8]"}),
+      MakeAgentEntry<Reinforce, ReinforceConfig>(
+          "reinforce", "REINFORCE, Monte-Carlo returns over whole episodes (Discrete or Box)",
+          {"episodes_per_update=2", "net.hidden=[8]"}),
   };
   return entries;
 }

@@ -244,7 +244,7 @@ void Trainer::Run() {
     IterationTiming timing;
     if (agent_.ReadyToUpdate()) {
       // learned rewards fit first, so the agent learns from the current reward
-      const std::vector<double> reward_metrics = reward_.Fit(global_step_);
+      const std::vector<double> reward_metrics = reward_.Fit(global_step_, agent_.Oracle());
       MetricValues metrics = Update();
       metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);

@@ -9,7 +9,8 @@
 // - off-policy GAIL: Learned(); Fit trains the discriminator on `recent` against its expert
 //   demonstrations; SAC relabels every sampled minibatch through Compute;
 // - BARFI: Learned(); Fit updates the reward parameters from FitContext::oracle, the agent's
-//   policy-gradient oracle (agents/agent.h), and Params() exposes them to checkpoints and sliders;
+//   policy-gradient oracle (rewards/policy_gradient_oracle.h, served by Agent::Oracle()), and
+//   Params() exposes them to checkpoints and sliders;
 // - novelty bonuses (reward-free exploration, RND): Learned(); Fit trains on `recent`.
 #ifndef REWARDLAB_REWARDS_REWARD_MODULE_H_
 #define REWARDLAB_REWARDS_REWARD_MODULE_H_

@@ -18,6 +18,7 @@
 #include "nn/distributions.h"
 #include "nn/mlp.h"
 #include "nn/running_stats.h"
+#include "rewards/policy_gradient_oracle.h"
 
 namespace rl {
 
@@ -42,8 +43,11 @@ class Ppo : public Agent {
   void StateValues(const Mat& obs, Vec& values) override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
+  // The policy-gradient oracle over the complete rollout (ppo_oracle.cc).
+  PolicyGradientOracle* Oracle() override;
 
  private:
+  friend class PpoOracle;
   // Scratch of one sampling act: Act's own, and one per rollout shard (they act concurrently).
   struct ActScratch {
     MatF raw, norm;         // (obs_dim x B) s as given and as the networks see it
@@ -65,6 +69,8 @@ class Ppo : public Agent {
   void LabelRewards(const RewardPipeline& reward, MatF& rewards);
   // V(s') of every transition: V(s_{t+1}) within an episode, V(final obs) where it ended.
   void NextValues(MatF& next_values);
+  // The rollout's raw transitions, as the reward pipeline labels them (ppo_oracle.cc).
+  RewardBatch RolloutBatch() const;
   // One gradient step on the minibatch idx[begin, end); writes its statistics into `stats`.
   void TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
                       std::vector<double>& stats);
@@ -109,6 +115,7 @@ class Ppo : public Agent {
   MatF head_, norm_scratch_, raw_scratch_, value_head_;
   Eigen::VectorXi index_scratch_;
   VecF value_scratch_;
+  std::unique_ptr<PolicyGradientOracle> oracle_;  // built by the first Oracle()
 };
 
 }  // namespace rl

@@ -1,0 +1,172 @@
+// REINFORCE's policy-gradient oracle over the completed episodes (the objective in reinforce.h).
+#include <cmath>
+#include <string>
+
+#include "agents/reinforce/reinforce.h"
+#include "core/error.h"
+
+namespace rl {
+
+RewardBatch Reinforce::Batch() const {
+  const int t = done_.steps;
+  return {Eigen::Map<const MatF>(done_.obs.data(), obs_dim_, t),
+          Eigen::Map<const MatF>(done_.env_actions.data(), act_dim_, t),
+          Eigen::Map<const MatF>(done_.next_obs.data(), obs_dim_, t),
+          Eigen::Map<const VecF>(done_.rewards.data(), t),
+          Eigen::Map<const MatF>(done_.terms.data(), num_terms_, t),
+          done_.terminated.data(),
+          done_.truncated.data()};
+}
+
+void Reinforce::EvaluateBatch() {
+  if (done_.steps == 0) {
+    throw UserError(
+        "REINFORCE oracle: no completed episode in the batch yet (call it between "
+        "ReadyToUpdate() and Update())");
+  }
+  const Eigen::Map<const MatF> obs(done_.obs.data(), obs_dim_, done_.steps);
+  const Eigen::Map<const MatF> actions(done_.actions.data(), act_dim_, done_.steps);
+  Policy().Evaluate(obs, actions, eval_);
+}
+
+void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::VectorXd& adv,
+                           Eigen::VectorXd& ret) {
+  const int steps = done_.steps;
+  if (rewards.size() != steps) {
+    throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
+                    " rewards for a batch of " + std::to_string(steps) + " steps");
+  }
+  // bootstrap values V(final obs) of truncated episodes, with the value baseline
+  const bool bootstrap = value_ && config_.bootstrap_truncated;
+  ret.resize(steps);
+  int begin = 0;
+  for (const int end : episode_ends_) {
+    double g = 0.0;
+    if (bootstrap && done_.truncated[end - 1] && !done_.terminated[end - 1]) {
+      MatF v;
+      value_->Forward(
+          Eigen::Map<const MatF>(done_.next_obs.data() + (end - 1) * obs_dim_, obs_dim_, 1), v);
+      g = v(0, 0);
+    }
+    for (int t = end - 1; t >= begin; --t) {
+      g = rewards[t] + gamma * g;
+      ret[t] = g;
+    }
+    begin = end;
+  }
+  adv = ret;
+  if (config_.baseline == "mean") adv.array() -= ret.mean();
+  if (value_) {
+    MatF v;
+    value_->Forward(Eigen::Map<const MatF>(done_.obs.data(), obs_dim_, steps), v);
+    adv -= v.row(0).transpose().cast<double>();
+  }
+}
+
+void Reinforce::ObjectiveWeights(const OracleVec& rewards, double gamma, VecF& w, VecF& c) {
+  Eigen::VectorXd adv, ret;
+  Advantages(rewards, gamma, adv, ret);
+  const double episodes = static_cast<double>(episode_ends_.size());
+  w = (adv / episodes).cast<float>();
+  c = VecF::Constant(done_.steps, static_cast<float>(config_.ent_coef / episodes));
+}
+
+double Reinforce::Objective(const OracleVec& rewards, double gamma) {
+  VecF w, c;
+  ObjectiveWeights(rewards, gamma, w, c);
+  EvaluateBatch();
+  return eval_.logp.cast<double>().dot(w.cast<double>()) +
+         eval_.entropy.cast<double>().dot(c.cast<double>());
+}
+
+void Reinforce::ScoreDots(const OracleVec& u, Eigen::VectorXd& out) {
+  EvaluateBatch();
+  Policy().ScoreDots(eval_, u, out);
+}
+
+void Reinforce::Gradient(const OracleVec& rewards, double gamma, Eigen::VectorXd& grad) {
+  VecF w, c, g;
+  ObjectiveWeights(rewards, gamma, w, c);
+  EvaluateBatch();
+  Policy().Gradient(eval_, w, c, g);
+  grad = g.cast<double>();
+}
+
+void Reinforce::HessianVector(const OracleVec& rewards, double gamma, const OracleVec& v,
+                              Eigen::VectorXd& hv) {
+  if (AnalyticHessian()) {
+    HessianVectorLinearSoftmax(rewards, gamma, v, hv);
+  } else {
+    HessianVectorFd(rewards, gamma, v, hv);
+  }
+}
+
+void Reinforce::HessianVectorFd(const OracleVec& rewards, double gamma, const OracleVec& v,
+                                Eigen::VectorXd& hv) {
+  FiniteDifferenceHvp(
+      Policy(), [&](Eigen::VectorXd& grad) { Gradient(rewards, gamma, grad); }, v, hv);
+}
+
+void Reinforce::HessianVectorLinearSoftmax(const OracleVec& rewards, double gamma,
+                                           const OracleVec& v, Eigen::VectorXd& hv) {
+  // logits z_t = W s_t + b; ż_t = V_W s_t + v_b; Hv = Σ_t [∂z_t/∂θ]ᵀ (∇²_z j_t) ż_t with
+  //   ∇²_z log p_a = −(diag p − p pᵀ),
+  //   ∇²_z H = −p_j (δ_jk − p_k)(l_j + H + 1) − p_j ∂H/∂z_k,  ∂H/∂z_k = −p_k (l_k + H)
+  VecF w, c;
+  ObjectiveWeights(rewards, gamma, w, c);
+  const int steps = done_.steps, classes = spec_.action.n;
+  const Eigen::Map<const MatF> obs_f(done_.obs.data(), obs_dim_, steps);
+  const Eigen::MatrixXd obs = obs_f.cast<double>();
+  const Eigen::MatrixXd weight = policy_.Weight(0).cast<double>();
+  const Eigen::VectorXd bias = policy_.Bias(0).cast<double>();
+  const Eigen::Map<const Eigen::MatrixXd> v_w(v.data(), classes, obs_dim_);
+  const auto v_b = v.segment(classes * obs_dim_, classes);
+  Eigen::MatrixXd dz(classes, steps);
+  for (int t = 0; t < steps; ++t) {
+    const Eigen::VectorXd z = weight * obs.col(t) + bias;
+    const double zmax = z.maxCoeff();
+    const double lse = zmax + std::log((z.array() - zmax).exp().sum());
+    const Eigen::VectorXd logp = z.array() - lse;
+    const Eigen::VectorXd p = logp.array().exp();
+    const double h = -(p.array() * logp.array()).sum();
+    const Eigen::VectorXd zdot = v_w * obs.col(t) + v_b;
+    const double pz = p.dot(zdot);
+    const Eigen::VectorXd dh = -(p.array() * (logp.array() + h));  // ∂H/∂z
+    const Eigen::VectorXd hess_logp = -(p.array() * (zdot.array() - pz));
+    const Eigen::VectorXd hess_h =
+        -(p.array() * (logp.array() + h + 1.0) * (zdot.array() - pz)) - p.array() * dh.dot(zdot);
+    dz.col(t) = w[t] * hess_logp + c[t] * hess_h;
+  }
+  hv.resize(NumParams());
+  Eigen::Map<Eigen::MatrixXd>(hv.data(), classes, obs_dim_) = dz * obs.transpose();
+  hv.segment(classes * obs_dim_, classes) = dz.rowwise().sum();
+}
+
+void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, const OracleVec& u,
+                                    Eigen::VectorXd& out) {
+  // ⟨∇J, u⟩ = (1/E) Σ_t s_t (G_t − b_t) + entropy terms, s_t = g_t·u, G = L r within episodes:
+  // ∂/∂r_k = (1/E) [(Lᵀ s)_k − (mean baseline) (Σ_t s_t)(Lᵀ 1)_k / T]
+  const int steps = done_.steps;
+  if (rewards.size() != steps) {
+    throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
+                    " rewards for a batch of " + std::to_string(steps) + " steps");
+  }
+  Eigen::VectorXd s;
+  ScoreDots(u, s);
+  const bool mean = config_.baseline == "mean";
+  const double s_sum = s.sum();
+  out.resize(steps);
+  int begin = 0;
+  for (const int end : episode_ends_) {
+    double acc = 0.0, ones = 0.0;
+    for (int k = begin; k < end; ++k) {
+      acc = gamma * acc + s[k];
+      ones = gamma * ones + 1.0;
+      out[k] = acc - (mean ? s_sum * ones / steps : 0.0);
+    }
+    begin = end;
+  }
+  out /= static_cast<double>(episode_ends_.size());
+}
+
+}  // namespace rl

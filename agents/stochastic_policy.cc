@@ -1,0 +1,133 @@
+#include "agents/stochastic_policy.h"
+
+namespace rl {
+
+int StochasticPolicy::NumParams() const {
+  return net->NumParams() + (discrete ? 0 : static_cast<int>(log_std->size()));
+}
+
+void StochasticPolicy::Params(Eigen::VectorXd& theta) const {
+  const int n = net->NumParams();
+  theta.resize(NumParams());
+  theta.head(n) = net->Params().cast<double>();
+  if (!discrete) theta.tail(log_std->size()) = log_std->cast<double>();
+}
+
+void StochasticPolicy::SetParams(const Eigen::Ref<const Eigen::VectorXd>& theta) const {
+  const int n = net->NumParams();
+  net->Params() = theta.head(n).cast<float>();
+  if (!discrete) *log_std = theta.tail(log_std->size()).cast<float>();
+}
+
+void StochasticPolicy::Step(const Eigen::Ref<const Eigen::VectorXd>& direction,
+                            double alpha) const {
+  Eigen::VectorXd theta;
+  Params(theta);
+  theta += alpha * direction;
+  SetParams(theta);
+}
+
+void StochasticPolicy::Evaluate(const Eigen::Ref<const MatF>& obs,
+                                const Eigen::Ref<const MatF>& actions, PolicyEval& e) const {
+  const int n = static_cast<int>(obs.cols());
+  net->Forward(obs, e.cache);
+  e.actions = actions;
+  e.logp.resize(n);
+  e.entropy.resize(n);
+  if (discrete) {
+    e.categorical.SetLogits(e.cache.Output());
+    e.classes = actions.row(0).transpose().cast<int>();
+    e.categorical.LogProb(e.classes, e.logp);
+    e.categorical.Entropy(e.entropy);
+  } else {
+    e.gaussian.Set(e.cache.Output(), *log_std);
+    e.gaussian.LogProb(actions, e.logp);
+    e.entropy.setConstant(e.gaussian.Entropy());
+  }
+}
+
+void StochasticPolicy::Gradient(PolicyEval& e, const Eigen::Ref<const VecF>& w,
+                                const Eigen::Ref<const VecF>& c, VecF& grad) const {
+  grad.setZero(NumParams());
+  const int n = net->NumParams();
+  e.dhead.resize(e.cache.Output().rows(), e.cache.Output().cols());
+  if (discrete) {
+    e.categorical.Backward(e.classes, w, c, e.dhead);
+  } else {
+    e.gaussian.Backward(e.actions, w, c, e.dhead, grad.tail(log_std->size()));
+  }
+  net->Backward(e.cache, e.dhead, grad.head(n));
+}
+
+void StochasticPolicy::ScoreDots(PolicyEval& e, const Eigen::Ref<const Eigen::VectorXd>& u,
+                                 Eigen::VectorXd& out) const {
+  // tangent forward: ż_l = U_l a_l + W_l ȧ_l + u_b, ȧ_{l+1} = act'(z_l) ⊙ ż_l, ȧ_0 = 0
+  const VecF uf = u.cast<float>();
+  const int layers = net->NumLayers();
+  const int batch = static_cast<int>(e.cache.acts[0].cols());
+  for (int l = 0; l < layers; ++l) {
+    const int in = net->Sizes()[l], out_dim = net->Sizes()[l + 1];
+    const Eigen::Map<const MatF> du(uf.data() + net->Offset(l), out_dim, in);
+    const Eigen::Map<const VecF> db(uf.data() + net->Offset(l) + out_dim * in, out_dim);
+    e.next_tangent.noalias() = du * e.cache.acts[l];
+    if (l > 0) e.next_tangent.noalias() += net->Weight(l) * e.tangent;
+    e.next_tangent.colwise() += db;
+    if (l + 1 < layers) {
+      const auto y = e.cache.acts[l + 1].array();
+      if (net->GetActivation() == nn::Activation::kTanh) {
+        e.next_tangent.array() *= 1.0f - y.square();
+      } else {
+        e.next_tangent.array() *= (y > 0.0f).cast<float>();
+      }
+    }
+    std::swap(e.tangent, e.next_tangent);
+  }
+
+  // the head's derivative of log π, dotted with the head's tangent
+  out.resize(batch);
+  const MatF& head = e.cache.Output();
+  if (discrete) {
+    const MatF& p = e.categorical.Probs();
+    for (int t = 0; t < batch; ++t) {
+      out[t] = e.tangent(e.classes[t], t) - p.col(t).dot(e.tangent.col(t));
+    }
+    return;
+  }
+  const int d = static_cast<int>(log_std->size());
+  const auto u_log_std = u.tail(d);
+  const VecF inv_std = (-log_std->array()).exp();
+  for (int t = 0; t < batch; ++t) {
+    const VecF z = (e.actions.col(t) - head.col(t)).cwiseProduct(inv_std);
+    double s = 0.0;
+    for (int i = 0; i < d; ++i) {
+      s += static_cast<double>(e.tangent(i, t)) * z[i] * inv_std[i];
+      s += u_log_std[i] * (static_cast<double>(z[i]) * z[i] - 1.0);
+    }
+    out[t] = s;
+  }
+}
+
+void FiniteDifferenceHvp(const StochasticPolicy& policy,
+                         const std::function<void(Eigen::VectorXd&)>& gradient,
+                         const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::VectorXd& hv) {
+  const double norm = v.norm();
+  hv.setZero(policy.NumParams());
+  if (norm == 0.0) return;
+  const double eps = kHvpStep / norm;
+  const VecF saved_net = policy.net->Params();
+  const VecF saved_log_std = policy.discrete ? VecF() : *policy.log_std;
+  const auto restore = [&] {
+    policy.net->Params() = saved_net;
+    if (!policy.discrete) *policy.log_std = saved_log_std;
+  };
+  Eigen::VectorXd plus, minus;
+  policy.Step(v, eps);
+  gradient(plus);
+  restore();
+  policy.Step(v, -eps);
+  gradient(minus);
+  restore();
+  hv = (plus - minus) / (2.0 * eps);
+}
+
+}  // namespace rl

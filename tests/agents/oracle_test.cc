@@ -1,0 +1,351 @@
+// The policy-gradient oracle (rewards/policy_gradient_oracle.h) of REINFORCE and PPO on tiny
+// policies: score dot products, gradients and Hessian-vector products against finite differences,
+// the mixed product against the objective's linearity in the rewards, the analytic linear-softmax
+// Hessian, and the implicit gradient on the quadratic toy of algorithms.md §2.8.
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/registry.h"
+#include "agents/reinforce/reinforce.h"
+#include "agents/stochastic_policy.h"
+#include "core/trainer.h"
+#include "envs/vec_env.h"
+#include "experiments/experiment_config.h"
+#include "rewards/policy_gradient_oracle.h"
+#include "tests/support/agent_checks.h"
+
+namespace rl {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+// A standard normal vector of n entries from `seed`.
+VectorXd RandomVec(int n, uint64_t seed) { return testing::ProbeObs(n, 1, 1.0, seed).col(0); }
+
+// An agent of a tiny config, driven with exploring actions until its batch is complete.
+struct Rig {
+  explicit Rig(const std::vector<std::string>& sets)
+      : config(LoadExperimentConfig("", sets)), env(MakeVecEnv(config.env, 7)) {
+    agent = FindAgent(config.agent.Find("type")->scalar)
+                .make(config.agent, env->Spec(), config.env.num_envs, 3);
+    Mat obs, action;
+    VecStep step;
+    env->ResizeFor(step);
+    env->Reset(obs);
+    for (int i = 0; !agent->ReadyToUpdate(); ++i) {
+      REQUIRE(i < 10000);
+      agent->Act(obs, ActMode::kExplore, action);
+      env->Step(action, step);
+      agent->Observe(obs, action, step);
+      obs = step.obs;
+    }
+    oracle = agent->Oracle();
+    REQUIRE(oracle != nullptr);
+  }
+
+  ExperimentConfig config;
+  std::unique_ptr<VecEnv> env;
+  std::unique_ptr<Agent> agent;
+  PolicyGradientOracle* oracle = nullptr;
+};
+
+// Tiny configs: REINFORCE discrete/Gaussian x linear/MLP, PPO discrete/Gaussian; Pendulum
+// episodes of 12 steps so that truncations fall inside every batch.
+std::vector<std::string> TinyConfig(const std::string& which) {
+  const std::vector<std::string> cartpole = {"env.id=CartPole-v1", "env.num_envs=2"};
+  const std::vector<std::string> pendulum = {"env.id=Pendulum-v1", "env.num_envs=2",
+                                             "env.max_episode_steps=12"};
+  std::vector<std::string> sets;
+  const bool box = which.find("gauss") != std::string::npos;
+  sets = box ? pendulum : cartpole;
+  if (which.rfind("reinforce", 0) == 0) {
+    sets.insert(sets.end(), {"agent.type=reinforce", "agent.episodes_per_update=3",
+                             "agent.ent_coef=0.05", "agent.log_std_init=-0.3"});
+    if (which.find("linear") != std::string::npos) sets.push_back("agent.policy=linear");
+    if (which.find("mlp") != std::string::npos) {
+      sets.insert(sets.end(), {"agent.policy=mlp", "agent.net.hidden=[6, 5]"});
+    }
+    if (which.find("relu") != std::string::npos) sets.push_back("agent.net.activation=relu");
+    if (which.find("value") != std::string::npos) sets.push_back("agent.baseline=value");
+    if (which.find("none") != std::string::npos) sets.push_back("agent.baseline=none");
+  } else {
+    sets.insert(sets.end(), {"agent.type=ppo", "agent.num_steps=16", "agent.net.hidden=[6]",
+                             "agent.ent_coef=0.05", "agent.log_std_init=-0.3"});
+  }
+  return sets;
+}
+
+const char* const kRigs[] = {"reinforce_discrete_linear",
+                             "reinforce_discrete_mlp_value",
+                             "reinforce_gauss_linear_none",
+                             "reinforce_gauss_mlp_relu_value",
+                             "ppo_discrete",
+                             "ppo_gauss"};
+
+// (J(θ + h d) − J(θ − h d)) / 2h through Step; θ is moved back afterwards.
+double DirectionalFd(PolicyGradientOracle& o, const VectorXd& r, double gamma, const VectorXd& d,
+                     double h) {
+  o.Step(d, h);
+  const double plus = o.Objective(r, gamma);
+  o.Step(d, -2 * h);
+  const double minus = o.Objective(r, gamma);
+  o.Step(d, h);
+  return (plus - minus) / (2 * h);
+}
+
+TEST_CASE("StochasticPolicy score dots match finite differences of log pi", "[unit]") {
+  for (const bool discrete : {true, false}) {
+    for (const std::vector<int>& sizes : {std::vector<int>{3, 4}, std::vector<int>{3, 7, 5, 4}}) {
+      for (const auto act : {nn::Activation::kTanh, nn::Activation::kRelu}) {
+        INFO("discrete " << discrete << ", layers " << sizes.size() - 1 << ", relu "
+                         << (act == nn::Activation::kRelu));
+        Rng rng(11);
+        nn::Mlp net(sizes, act, 1.0f, rng);
+        VecF log_std = VecF::Constant(4, -0.2f);
+        const StochasticPolicy policy{&net, &log_std, discrete};
+        const int batch = 9;
+        const MatF obs = testing::ProbeObs(3, batch, 1.0, 12).cast<float>();
+        MatF actions = testing::ProbeObs(4, batch, 1.0, 13).cast<float>();
+        if (discrete) {
+          actions.resize(1, batch);
+          for (int t = 0; t < batch; ++t) actions(0, t) = static_cast<float>(t % 4);
+        }
+        const VectorXd u = RandomVec(policy.NumParams(), 14).normalized();
+        PolicyEval e;
+        policy.Evaluate(obs, actions, e);
+        VectorXd dots;
+        policy.ScoreDots(e, u, dots);
+        // central differences of each log π(a_t|s_t) along u
+        const double h = 1e-2;
+        policy.Step(u, h);
+        policy.Evaluate(obs, actions, e);
+        const VecF plus = e.logp;
+        policy.Step(u, -2 * h);
+        policy.Evaluate(obs, actions, e);
+        const VecF minus = e.logp;
+        for (int t = 0; t < batch; ++t) {
+          const double fd = (plus[t] - minus[t]) / (2 * h);
+          CHECK(dots[t] == Approx(fd).margin(2e-3).epsilon(2e-3));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("oracle: gradient, score dots and mixed product against finite differences", "[unit]") {
+  const std::string which = GENERATE(from_range(std::begin(kRigs), std::end(kRigs)));
+  INFO(which);
+  Rig rig(TinyConfig(which));
+  PolicyGradientOracle& o = *rig.oracle;
+  const int steps = o.BatchSize(), params = o.NumParams();
+  REQUIRE(steps > 10);
+  REQUIRE(o.Batch().Size() == steps);
+  const double gamma = 0.9;
+  const VectorXd r = RandomVec(steps, 21), u = RandomVec(params, 22).normalized();
+
+  SECTION("the gradient is the derivative of the objective") {
+    VectorXd grad;
+    o.Gradient(r, gamma, grad);
+    REQUIRE(grad.size() == params);
+    const double fd = DirectionalFd(o, r, gamma, u, 1e-2);
+    CHECK(grad.dot(u) == Approx(fd).margin(1e-3 * grad.norm()).epsilon(1e-3));
+  }
+  SECTION("the objective is linear in r and the mixed product is its r-derivative") {
+    VectorXd g_r, g_0, mixed;
+    o.Gradient(r, gamma, g_r);
+    o.Gradient(VectorXd::Zero(steps), gamma, g_0);
+    o.RewardGradientOfDot(r, gamma, u, mixed);
+    REQUIRE(mixed.size() == steps);
+    const double scale = g_r.norm() + g_0.norm();
+    CHECK((g_r - g_0).dot(u) == Approx(mixed.dot(r)).margin(1e-4 * scale));
+    // one reward at a time
+    for (const int k : {0, steps / 2, steps - 1}) {
+      VectorXd g_k;
+      o.Gradient(VectorXd::Unit(steps, k), gamma, g_k);
+      CHECK((g_k - g_0).dot(u) == Approx(mixed[k]).margin(1e-5 + 1e-4 * scale));
+    }
+  }
+  SECTION("score dots are the per-step derivatives of log pi (REINFORCE, no baseline)") {
+    if (which.find("none") == std::string::npos) return;
+    // J = (1/E) Σ_t r_t log π_t with γ = 0, no baseline; ent_coef enters through J(0)
+    VectorXd dots, g_r, g_0;
+    o.ScoreDots(u, dots);
+    o.Gradient(r, 0.0, g_r);
+    o.Gradient(VectorXd::Zero(steps), 0.0, g_0);
+    const RewardBatch batch = o.Batch();
+    double episodes = 0.0;  // every episode of the batch is complete: count their ends
+    for (int t = 0; t < steps; ++t) episodes += batch.terminated[t] || batch.truncated[t];
+    CHECK((g_r - g_0).dot(u) == Approx(dots.dot(r) / episodes).margin(1e-4 * g_r.norm()));
+  }
+  SECTION("a step moves theta along d") {
+    VectorXd before, after;
+    o.Params(before);
+    o.Step(u, 0.25);
+    o.Params(after);
+    CHECK((after - before - 0.25 * u).cwiseAbs().maxCoeff() < 1e-6);
+  }
+}
+
+TEST_CASE("oracle: Hessian-vector products", "[unit]") {
+  const std::string which = GENERATE(from_range(std::begin(kRigs), std::end(kRigs)));
+  INFO(which);
+  Rig rig(TinyConfig(which));
+  PolicyGradientOracle& o = *rig.oracle;
+  const int steps = o.BatchSize(), params = o.NumParams();
+  const double gamma = 0.95;
+  const VectorXd r = RandomVec(steps, 31);
+  const VectorXd v = RandomVec(params, 32).normalized(), w = RandomVec(params, 33).normalized();
+  VectorXd theta, theta_after, hv, hw;
+  o.Params(theta);
+  o.HessianVector(r, gamma, v, hv);
+  o.HessianVector(r, gamma, w, hw);
+  o.Params(theta_after);
+  REQUIRE(hv.size() == params);
+  CHECK(testing::SameBits(Mat(theta), Mat(theta_after)));
+  // symmetric, and vᵀHv is the second directional derivative of the objective
+  const double scale = hv.norm() + hw.norm();
+  CHECK(w.dot(hv) == Approx(v.dot(hw)).margin(2e-3 * scale));
+  const double h = 5e-2, j0 = o.Objective(r, gamma);
+  o.Step(v, h);
+  const double jp = o.Objective(r, gamma);
+  o.Step(v, -2 * h);
+  const double jm = o.Objective(r, gamma);
+  o.Step(v, h);
+  CHECK(v.dot(hv) == Approx((jp - 2 * j0 + jm) / (h * h)).margin(1e-2 * scale));
+}
+
+TEST_CASE("oracle: the analytic linear-softmax HVP equals central differences", "[unit]") {
+  Rig rig(TinyConfig("reinforce_discrete_linear"));
+  auto& agent = dynamic_cast<Reinforce&>(*rig.agent);
+  REQUIRE(agent.AnalyticHessian());
+  const int steps = agent.BatchSize();
+  const VectorXd r = RandomVec(steps, 41), v = RandomVec(agent.NumParams(), 42);
+  VectorXd analytic, fd;
+  agent.HessianVector(r, 0.97, v, analytic);
+  agent.HessianVectorFd(r, 0.97, v, fd);
+  INFO("analytic " << analytic.transpose() << "\nfd " << fd.transpose());
+  CHECK((analytic - fd).norm() < 1e-3 * analytic.norm());
+  CHECK(analytic.norm() > 0.0);
+}
+
+// The quadratic toy of algorithms.md §2.8 behind the oracle interface: J_φ(θ) = −½θᵀAθ + θᵀBφ
+// with the "rewards" r = φ (so J is linear in r, as the agents' objectives are).
+class QuadraticOracle : public PolicyGradientOracle {
+ public:
+  QuadraticOracle(MatrixXd a, MatrixXd b) : a_(std::move(a)), b_(std::move(b)) {
+    theta_ = VectorXd::Zero(a_.rows());
+  }
+  int NumParams() const override { return static_cast<int>(a_.rows()); }
+  int BatchSize() const override { return static_cast<int>(b_.cols()); }
+  RewardBatch Batch() const override { throw UserError("the toy has no transitions"); }
+  void Params(VectorXd& theta) const override { theta = theta_; }
+  double Objective(const OracleVec& phi, double) override {
+    return -0.5 * theta_.dot(a_ * theta_) + theta_.dot(b_ * phi);
+  }
+  // the linear-in-r part of the gradient is Σ_t B_t r_t, so g_t = B_t
+  void ScoreDots(const OracleVec& u, VectorXd& out) override { out = b_.transpose() * u; }
+  void Gradient(const OracleVec& phi, double, VectorXd& grad) override {
+    grad = -a_ * theta_ + b_ * phi;
+  }
+  void HessianVector(const OracleVec&, double, const OracleVec& v, VectorXd& hv) override {
+    hv = -a_ * v;
+  }
+  void RewardGradientOfDot(const OracleVec&, double, const OracleVec& u, VectorXd& out) override {
+    out = b_.transpose() * u;
+  }
+  void Step(const OracleVec& d, double alpha) override { theta_ += alpha * d; }
+
+ private:
+  MatrixXd a_, b_;
+  VectorXd theta_;
+};
+
+TEST_CASE("implicit gradient on the quadratic toy equals B^T A^-1 c", "[unit]") {
+  // A symmetric positive definite (eigenvalues in [1, 3]), B and c arbitrary
+  const int n = 4, m = 3;
+  const MatrixXd q = MatrixXd(testing::ProbeObs(n, n, 1.0, 51)).householderQr().householderQ();
+  const VectorXd eig = (VectorXd(n) << 1.0, 1.5, 2.2, 3.0).finished();
+  const MatrixXd a = q * eig.asDiagonal() * q.transpose();
+  const MatrixXd b = testing::ProbeObs(n, m, 1.0, 52);
+  const VectorXd c = RandomVec(n, 53), phi = RandomVec(m, 54);
+  QuadraticOracle o(a, b);
+  const VectorXd expected = b.transpose() * a.ldlt().solve(c);
+
+  SECTION("inner optimum through Step, then the implicit gradient by Neumann series") {
+    // inner loop: ascent steps to θ*(φ) = A⁻¹Bφ
+    VectorXd grad, theta;
+    for (int i = 0; i < 400; ++i) {
+      o.Gradient(phi, 0.0, grad);
+      o.Step(grad, 0.3);
+    }
+    o.Params(theta);
+    CHECK((theta - a.ldlt().solve(b * phi)).norm() < 1e-9);
+    // outer: ∇θ J_p = c; α·λmax = 0.3·3 < 2, 200 terms leave (1 − 0.3)^200 of the series
+    VectorXd implicit;
+    ImplicitRewardGradient(o, phi, 0.0, c, {200, 0.3}, implicit);
+    CHECK((implicit - expected).norm() < 1e-9 * expected.norm());
+    // and it is the derivative of J_p(θ*(φ)) = cᵀA⁻¹Bφ
+    for (int k = 0; k < m; ++k) {
+      const VectorXd dphi = 1e-4 * VectorXd::Unit(m, k);
+      const double fd =
+          (c.dot(a.ldlt().solve(b * (phi + dphi))) - c.dot(a.ldlt().solve(b * (phi - dphi)))) /
+          2e-4;
+      CHECK(implicit[k] == Approx(fd).epsilon(1e-6));
+    }
+  }
+  SECTION("the first-order variant (H^-1 = -I) gives B^T c") {
+    VectorXd first;
+    ImplicitRewardGradient(o, phi, 0.0, c, {0, 0.0}, first);
+    CHECK((first - b.transpose() * c).norm() < 1e-12);
+  }
+  SECTION("a short series converges towards the exact answer") {
+    VectorXd k5, k50;
+    ImplicitRewardGradient(o, phi, 0.0, c, {5, 0.3}, k5);
+    ImplicitRewardGradient(o, phi, 0.0, c, {50, 0.3}, k50);
+    CHECK((k50 - expected).norm() < (k5 - expected).norm());
+  }
+}
+
+// A learned module that records what the trainer hands its Fit.
+class OracleProbe : public RewardModule {
+ public:
+  void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override {
+    out = batch.env_reward;
+  }
+  bool Learned() const override { return true; }
+  std::vector<double> Fit(const FitContext& context) override {
+    if (context.oracle == nullptr) return {};
+    ++fits;
+    batch_sizes.push_back(context.oracle->BatchSize());
+    return {};
+  }
+  int fits = 0;
+  std::vector<int> batch_sizes;
+};
+
+TEST_CASE("the trainer hands the agent's oracle to learned reward modules", "[unit]") {
+  for (const std::string which : {"reinforce_discrete_linear", "ppo_discrete"}) {
+    INFO(which);
+    const ExperimentConfig config = LoadExperimentConfig("", TinyConfig(which));
+    std::unique_ptr<VecEnv> env = MakeVecEnv(config.env, 1);
+    std::unique_ptr<Agent> agent = FindAgent(config.agent.Find("type")->scalar)
+                                       .make(config.agent, env->Spec(), config.env.num_envs, 2);
+    std::vector<WeightedModule> modules;
+    auto probe = std::make_unique<OracleProbe>();
+    OracleProbe* seen = probe.get();
+    modules.push_back({"probe", 1.0, std::move(probe)});
+    const EnvSpec& spec = env->Spec();
+    RewardPipeline reward(std::move(modules), spec.observation.Dim(), spec.action.Dim(),
+                          static_cast<int>(spec.reward_terms.size()));
+    Trainer trainer({600, 0, 1, 0, 0}, *env, nullptr, *agent, reward);
+    trainer.Run();
+    REQUIRE(seen->fits > 2);
+    for (const int size : seen->batch_sizes) CHECK(size > 0);
+  }
+}
+
+}  // namespace
+}  // namespace rl
