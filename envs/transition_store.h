@@ -67,17 +67,27 @@ class TransitionStore {
   // Bytes of the whole store.
   int64_t Bytes() const;
 
-  // Storage, capacity columns; the first Size() are filled (in logical order only while Column(0)
-  // is 0, e.g. a PPO rollout).
+  // The storage, `capacity` columns each; the first Size() are filled (in logical order only
+  // while Column(0) is 0, as in a PPO rollout).
+  // s of every column (obs_dim x capacity).
   const Eigen::MatrixXf& Obs() const { return obs_; }
+  // a as the env received it (act_dim x capacity).
   const Eigen::MatrixXf& Actions() const { return action_; }
+  // The true s' (obs_dim x capacity).
   const Eigen::MatrixXf& NextObs() const { return next_obs_; }
+  // The env reward (capacity).
   const Eigen::VectorXf& EnvRewards() const { return env_reward_; }
+  // The env's reward terms (num_terms x capacity).
   const Eigen::MatrixXf& Terms() const { return terms_; }
+  // 1 where s' is terminal (capacity).
   const std::vector<uint8_t>& Terminated() const { return terminated_; }
+  // 1 where the episode was cut after s' (capacity).
   const std::vector<uint8_t>& Truncated() const { return truncated_; }
+  // The VecEnv slot of each column (capacity).
   const std::vector<int32_t>& EnvSlots() const { return env_slot_; }
+  // The episode id of each column (capacity).
   const std::vector<int64_t>& Episodes() const { return episode_; }
+  // The 0-based step within its episode of each column (capacity).
   const std::vector<int32_t>& EpisodeSteps() const { return episode_step_; }
 
   // Draws `batch` storage columns uniformly with replacement (one rng.UniformInt(Size()) each, in

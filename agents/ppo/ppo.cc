@@ -214,7 +214,8 @@ void Ppo::NextValues(MatF& next_values) {
   const int steps = config_.num_steps, n = num_envs_;
   next_values.resize(steps, n);
   // V(final obs) where an episode ended and after the last step; V(s_{t+1}) elsewhere
-  const std::vector<uint8_t>&terminated = rollout_.Terminated(), &truncated = rollout_.Truncated();
+  const std::vector<uint8_t>& terminated = rollout_.Terminated();
+  const std::vector<uint8_t>& truncated = rollout_.Truncated();
   std::vector<int> cols;
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < n; ++i) {
