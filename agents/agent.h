@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/h5.h"
+#include "envs/transition_store.h"
 #include "envs/vec_env.h"
 #include "rewards/reward_pipeline.h"
 
@@ -74,6 +75,9 @@ class Agent {
     (void)obs, (void)values;
     throw UserError("this agent type has no state-value function (use a PPO run)");
   }
+  // The raw transitions the agent keeps (SAC's replay buffer, PPO's rollout), for reward modules
+  // that fit on the policy's data; null when it keeps none.
+  virtual const TransitionStore* Transitions() const { return nullptr; }
   // The discount of the agent's targets (potential-based shaping must use the same).
   virtual double Gamma() const = 0;
   // The agent's policy-gradient oracle over its current batch (rewards/policy_gradient_oracle.h),

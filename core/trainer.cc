@@ -50,7 +50,7 @@ void Trainer::RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& s
   reward_.Outputs(batch, module_out_, optimized_f_);
   const std::string bad = reward_.DescribeNonFinite(batch, optimized_f_, "env");
   if (!bad.empty()) throw NonFiniteError("step " + std::to_string(global_step_) + ": " + bad);
-  reward_.Track(batch);
+  reward_.Track(obs, action, step);
 
   // accumulate, and report the episodes that ended here
   const int num_env_terms = static_cast<int>(step.terms.rows());
@@ -244,7 +244,8 @@ void Trainer::Run() {
     IterationTiming timing;
     if (agent_.ReadyToUpdate()) {
       // learned rewards fit first, so the agent learns from the current reward
-      const std::vector<double> reward_metrics = reward_.Fit(global_step_, agent_.Oracle());
+      const std::vector<double> reward_metrics =
+          reward_.Fit(global_step_, agent_.Oracle(), agent_.Transitions());
       MetricValues metrics = Update();
       metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);

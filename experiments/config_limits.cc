@@ -12,6 +12,7 @@
 #include "agents/ppo/ppo_config.h"
 #include "agents/sac/sac_config.h"
 #include "core/error.h"
+#include "envs/transition_store.h"
 #include "rewards/rnd/rnd.h"
 
 namespace rl {
@@ -89,9 +90,12 @@ void AddPpo(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
             std::to_string(static_cast<int64_t>(columns)) +
             " rollout steps; at most 2147483647, lower num_steps or env.num_envs");
   }
-  // the rollout (3 obs, 2 actions, terms, 6 per-step floats, 2 flag bytes), then a minibatch
+  // the rollout (a transition store, normalised obs, draws, 5 per-step floats), then a minibatch
   // with the networks' caches
-  const double rollout = columns * (kFloat * (3 * obs + 2 * act + terms + 6) + 2);
+  const double rollout =
+      columns * (static_cast<double>(TransitionStore::BytesPerTransition(
+                     static_cast<int>(obs), static_cast<int>(act), static_cast<int>(terms))) +
+                 kFloat * (obs + act + 5));
   const double minibatch = std::ceil(columns / ppo.num_minibatches);
   const double caches = CacheFloats(obs, ppo.net.hidden, out) + CacheFloats(obs, ppo.net.hidden, 1);
   items.push_back({"agent.num_steps",
@@ -113,8 +117,9 @@ void AddSac(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
   items.push_back({"agent.net.hidden", "the actor and twin critics (with targets and Adam)",
                    kFloat * (6 * actor + 2 * 5 * critic), ""});
 
-  // a transition: s, a, s', reward, terms as floats and two flag bytes
-  const double transition = kFloat * (2 * obs + act + 1 + terms) + 2;
+  // a transition of the replay buffer's store (envs/transition_store.h)
+  const double transition = static_cast<double>(TransitionStore::BytesPerTransition(
+      static_cast<int>(obs), static_cast<int>(act), static_cast<int>(terms)));
   items.push_back({"agent.buffer_size",
                    std::to_string(sac.buffer_size) + " transitions of " + spec.id,
                    static_cast<double>(sac.buffer_size) * transition, ""});

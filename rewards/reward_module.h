@@ -4,10 +4,11 @@
 //
 // How the reward methods map onto it (algorithms.md §8):
 // - fixed rewards (env reward, potential-based shaping): Compute only;
-// - HERON: Learned(); Fit trains its reward model on FitContext::recent (the window of the last
-//   WindowSize() transitions, env reward terms included as the ranked factors);
-// - off-policy GAIL: Learned(); Fit trains the discriminator on `recent` against its expert
-//   demonstrations; SAC relabels every sampled minibatch through Compute;
+// - HERON: Learned(); Fit trains its reward model on FitContext::window (the last WindowSize()
+//   transitions in time order, with env slots and episode ids for trajectory segments; env reward
+//   terms included as the ranked factors);
+// - off-policy GAIL: Learned(); Fit trains the discriminator on minibatches sampled from `window`
+//   against its expert demonstrations; SAC relabels every sampled minibatch through Compute;
 // - BARFI: Learned(); Fit updates the reward parameters from FitContext::oracle, the agent's
 //   policy-gradient oracle (rewards/policy_gradient_oracle.h, served by Agent::Oracle()), and
 //   Params() exposes them to checkpoints and sliders;
@@ -22,6 +23,7 @@
 
 #include "core/error.h"
 #include "core/h5.h"
+#include "envs/transition_store.h"
 
 namespace rl {
 
@@ -40,11 +42,34 @@ struct RewardBatch {
   int Size() const { return static_cast<int>(env_reward.size()); }
 };
 
+// The transitions gathered in `batch` (a minibatch, a segment, an episode), viewed for rewards.
+inline RewardBatch ToRewardBatch(const TransitionBatch& batch) {
+  return {batch.obs,
+          batch.action,
+          batch.next_obs,
+          batch.env_reward,
+          batch.terms,
+          batch.terminated.data(),
+          batch.truncated.data()};
+}
+
+// Every transition of `store`, viewed in storage order (its first Size() columns; time order only
+// while store.Column(0) is 0, as in a PPO rollout).
+inline RewardBatch ToRewardBatch(const TransitionStore& store) {
+  const int64_t n = store.Size();
+  return {store.Obs().leftCols(n),    store.Actions().leftCols(n), store.NextObs().leftCols(n),
+          store.EnvRewards().head(n), store.Terms().leftCols(n),   store.Terminated().data(),
+          store.Truncated().data()};
+}
+
 // What a learned module may use when it fits, between agent updates.
 struct FitContext {
-  int64_t step = 0;                        // env steps so far
-  const RewardBatch* recent = nullptr;     // the last transitions (window order not kept)
-  PolicyGradientOracle* oracle = nullptr;  // the agent's, for bi-level rewards; may be null
+  int64_t step = 0;                         // env steps so far
+  const RewardBatch* recent = nullptr;      // the last transitions (window order not kept)
+  PolicyGradientOracle* oracle = nullptr;   // the agent's, for bi-level rewards; may be null
+  const TransitionStore* window = nullptr;  // `recent` in time order, with slots and episode ids
+  const TransitionStore* agent_store = nullptr;  // the agent's (SAC's replay buffer, PPO's
+                                                 // rollout): policy minibatches; may be null
 };
 
 // One named, tunable parameter of a module (YAML and viewer sliders).

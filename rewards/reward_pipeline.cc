@@ -96,16 +96,17 @@ std::vector<double> RewardPipeline::Weights() const {
   return w;
 }
 
-void RewardPipeline::Track(const RewardBatch& batch) {
-  if (window_) window_->Push(batch);
+void RewardPipeline::Track(const Mat& obs, const Mat& action, const VecStep& step) {
+  if (window_) window_->Add(obs, action, step);
 }
 
-std::vector<double> RewardPipeline::Fit(int64_t step, PolicyGradientOracle* oracle) {
+std::vector<double> RewardPipeline::Fit(int64_t step, PolicyGradientOracle* oracle,
+                                        const TransitionStore* agent_store) {
   std::vector<double> metrics;
   if (!learned_) return metrics;
   std::optional<RewardBatch> recent;
-  if (window_) recent.emplace(window_->View());
-  const FitContext context{step, recent ? &*recent : nullptr, oracle};
+  if (window_) recent.emplace(ToRewardBatch(*window_));
+  const FitContext context{step, recent ? &*recent : nullptr, oracle, Window(), agent_store};
   for (WeightedModule& m : modules_) {
     if (!m.module->Learned()) continue;
     const std::vector<double> values = m.module->Fit(context);

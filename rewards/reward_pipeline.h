@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "core/h5.h"
+#include "envs/transition_store.h"
+#include "envs/vec_env.h"
 #include "rewards/reward_module.h"
-#include "rewards/transition_window.h"
 
 namespace rl {
 
@@ -59,10 +60,15 @@ class RewardPipeline {
 
   // Whether any module learns (Fit must run before agent updates).
   bool Learned() const { return learned_; }
-  // Records the transitions of one env step in the fitting window (if any module wants one).
-  void Track(const RewardBatch& batch);
-  // Fits the learned modules; returns MetricNames()' values.
-  std::vector<double> Fit(int64_t step, PolicyGradientOracle* oracle = nullptr);
+  // Records the transitions of one env step (s = obs, a = action) in the fitting window (if any
+  // module wants one).
+  void Track(const Mat& obs, const Mat& action, const VecStep& step);
+  // The fitting window (the last WindowSize() transitions), or null when no module wants one.
+  const TransitionStore* Window() const { return window_ ? &*window_ : nullptr; }
+  // Fits the learned modules, with the agent's policy-gradient oracle and transition store where it
+  // has them; returns MetricNames()' values.
+  std::vector<double> Fit(int64_t step, PolicyGradientOracle* oracle = nullptr,
+                          const TransitionStore* agent_store = nullptr);
   // Every learned module's metric names, in module order.
   std::vector<std::string> MetricNames() const;
 
@@ -75,7 +81,7 @@ class RewardPipeline {
   std::vector<WeightedModule> modules_;
   std::vector<std::string> names_;
   bool learned_ = false;
-  std::optional<TransitionWindow> window_;
+  std::optional<TransitionStore> window_;
   mutable Eigen::VectorXf scratch_;
 };
 

@@ -47,21 +47,16 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
       log_std_(VecF::Constant(discrete_ ? 0 : act_dim_, static_cast<float>(config.log_std_init))),
       actor_opt_(actor_.NumParams(), {config.lr, 0.9, 0.999, config.adam_eps}),
       critic_opt_(critic_.NumParams(), actor_opt_.Options()),
-      log_std_opt_(static_cast<int>(log_std_.size()), actor_opt_.Options()) {
+      log_std_opt_(static_cast<int>(log_std_.size()), actor_opt_.Options()),
+      rollout_(static_cast<int64_t>(config.num_steps) * num_envs, obs_dim_, act_dim_,
+               static_cast<int>(spec.reward_terms.size())) {
   if (config.normalize_obs) obs_stats_.emplace(obs_dim_, 1e-4, config.clip_obs);
   if (config.normalize_reward) reward_scaler_.emplace(num_envs, config.gamma);
   const int batch = config.num_steps * num_envs;
   obs_norm_.resize(obs_dim_, batch);
-  obs_raw_.resize(obs_dim_, batch);
-  final_raw_.resize(obs_dim_, batch);
   actions_.resize(act_dim_, batch);
-  env_actions_.resize(act_dim_, batch);
-  terms_.resize(static_cast<int>(spec.reward_terms.size()), batch);
   logp_.resize(batch);
   values_.resize(batch);
-  env_rewards_.resize(batch);
-  terminated_.assign(batch, 0);
-  truncated_.assign(batch, 0);
   shards_.resize(config.grad_shards);
   if (config.rollout_shards > num_envs) {
     throw UserError("agent.rollout_shards: " + std::to_string(config.rollout_shards) +
@@ -173,8 +168,7 @@ void Ppo::Sample(ActScratch& s, Rng& rng, int col, Eigen::Ref<Mat> action) {
   }
   if (col < 0) return;
 
-  // exploration keeps s, a, log π(a|s), V(s) for the rollout
-  obs_raw_.middleCols(col, n) = s.raw;
+  // exploration keeps the normalised s, a, log π(a|s), V(s) for the rollout (Observe stores s)
   obs_norm_.middleCols(col, n) = s.norm;
   critic_.Forward(s.norm, s.critic);
   values_.segment(col, n) = s.critic.Output().row(0).transpose();
@@ -187,23 +181,18 @@ void Ppo::Sample(ActScratch& s, Rng& rng, int col, Eigen::Ref<Mat> action) {
   }
 }
 
-void Ppo::Observe(const Mat& /*obs*/, const Mat& action, const VecStep& step) {
+void Ppo::Observe(const Mat& obs, const Mat& action, const VecStep& step) {
   if (t_ == 0) rollout_progress_ = progress_;
-  const int col = t_ * num_envs_;
-  env_actions_.middleCols(col, num_envs_) = action.cast<float>();
-  final_raw_.middleCols(col, num_envs_) = step.final_obs.cast<float>();
-  env_rewards_.segment(col, num_envs_) = step.reward.cast<float>();
-  terms_.middleCols(col, num_envs_) = step.terms.cast<float>();
-  std::copy(step.terminated.begin(), step.terminated.end(), terminated_.begin() + col);
-  std::copy(step.truncated.begin(), step.truncated.end(), truncated_.begin() + col);
+  // the store's column t*N + n: the rollout is cleared every update, so it never wraps early
+  rollout_.Add(obs, action, step);
   ++t_;
 }
 
 void Ppo::LabelRewards(const RewardPipeline& reward, MatF& rewards) {
   const int steps = config_.num_steps, n = num_envs_;
   VecF flat(steps * n);
-  const RewardBatch batch{obs_raw_, env_actions_,       final_raw_,       env_rewards_,
-                          terms_,   terminated_.data(), truncated_.data()};
+  const RewardBatch batch = ToRewardBatch(rollout_);
+  const std::vector<uint8_t>& terminated = rollout_.Terminated();
   reward.Label(batch, flat);
   const std::string bad = reward.DescribeNonFinite(batch, flat, "rollout transition");
   if (!bad.empty()) throw NonFiniteError("PPO update: " + bad);
@@ -211,7 +200,7 @@ void Ppo::LabelRewards(const RewardPipeline& reward, MatF& rewards) {
     Eigen::VectorXd r(n), scaled(n);
     for (int t = 0; t < steps; ++t) {
       r = flat.segment(t * n, n).cast<double>();
-      reward_scaler_->Normalize(r, std::span<const uint8_t>(terminated_.data() + t * n, n), scaled);
+      reward_scaler_->Normalize(r, std::span<const uint8_t>(terminated.data() + t * n, n), scaled);
       const double c = config_.clip_reward;
       flat.segment(t * n, n) = scaled.cwiseMax(-c).cwiseMin(c).cast<float>();
     }
@@ -223,18 +212,20 @@ void Ppo::NextValues(MatF& next_values) {
   const int steps = config_.num_steps, n = num_envs_;
   next_values.resize(steps, n);
   // V(final obs) where an episode ended and after the last step; V(s_{t+1}) elsewhere
+  const std::vector<uint8_t>& terminated = rollout_.Terminated();
+  const std::vector<uint8_t>& truncated = rollout_.Truncated();
   std::vector<int> cols;
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < n; ++i) {
       const int c = t * n + i;
-      if (t == steps - 1 || terminated_[c] || truncated_[c])
+      if (t == steps - 1 || terminated[c] || truncated[c])
         cols.push_back(c);
       else
         next_values(t, i) = values_[c + n];
     }
   }
   MatF raw(obs_dim_, cols.size()), norm;
-  for (size_t k = 0; k < cols.size(); ++k) raw.col(k) = final_raw_.col(cols[k]);
+  for (size_t k = 0; k < cols.size(); ++k) raw.col(k) = rollout_.NextObs().col(cols[k]);
   NormalizeObs(raw, false, norm);
   VecF v;
   Values(norm, v);
@@ -252,8 +243,8 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   MatU8 terminated(steps, n), truncated(steps, n);
   for (int t = 0; t < steps; ++t) {
     for (int i = 0; i < n; ++i) {
-      terminated(t, i) = terminated_[t * n + i];
-      truncated(t, i) = truncated_[t * n + i];
+      terminated(t, i) = rollout_.Terminated()[t * n + i];
+      truncated(t, i) = rollout_.Truncated()[t * n + i];
     }
   }
   ComputeGae({rewards, values, next_values, terminated, truncated},
@@ -297,7 +288,8 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   const double var_resid = (resid.array() - resid.mean()).square().mean();
   const double explained = var_ret == 0 ? std::nan("") : 1.0 - var_resid / var_ret;
   // a sharded rollout acted with the normaliser frozen: it learns from the whole rollout now
-  if (config_.rollout_shards > 0 && obs_stats_) obs_stats_->Update(obs_raw_);
+  if (config_.rollout_shards > 0 && obs_stats_) obs_stats_->Update(rollout_.Obs());
+  rollout_.Clear();
   t_ = 0;
   return {lr,         stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl],
           stats[kKl], stats[kClipFrac],  explained};
@@ -425,16 +417,10 @@ void Ppo::Save(const h5::Group& g) const {
   r.WriteIntAttr("t", t_);
   r.WriteDoubleAttr("progress", rollout_progress_);
   ckpt::Write(r, "obs_norm", obs_norm_);
-  ckpt::Write(r, "obs_raw", obs_raw_);
-  ckpt::Write(r, "final_raw", final_raw_);
   ckpt::Write(r, "actions", actions_);
-  ckpt::Write(r, "env_actions", env_actions_);
   ckpt::Write(r, "logp", logp_);
   ckpt::Write(r, "values", values_);
-  ckpt::Write(r, "env_rewards", env_rewards_);
-  ckpt::Write(r, "terms", terms_);
-  r.Write<uint8_t>("terminated", terminated_);
-  r.Write<uint8_t>("truncated", truncated_);
+  rollout_.Save(r.CreateGroup("transitions"));
 }
 
 void Ppo::Load(const h5::Group& g) {
@@ -458,19 +444,18 @@ void Ppo::Load(const h5::Group& g) {
   const h5::Group r = g.OpenGroup("rollout");
   t_ = static_cast<int>(r.ReadIntAttr("t"));
   rollout_progress_ = r.ReadDoubleAttr("progress");
+  if (!r.Has("transitions")) {
+    throw UserError(g.FilePath() +
+                    ": the PPO rollout was written by an older rewardlab without "
+                    "the transition store; resume with the binary that wrote it");
+  }
+  rollout_.Load(r.OpenGroup("transitions"));
   ckpt::Read(r, "obs_norm", obs_norm_);
-  ckpt::Read(r, "obs_raw", obs_raw_);
-  ckpt::Read(r, "final_raw", final_raw_);
   ckpt::Read(r, "actions", actions_);
-  ckpt::Read(r, "env_actions", env_actions_);
   ckpt::ReadInto(r, "logp", logp_);
   ckpt::ReadInto(r, "values", values_);
-  ckpt::ReadInto(r, "env_rewards", env_rewards_);
-  ckpt::Read(r, "terms", terms_);
-  terminated_ = r.Read<uint8_t>("terminated");
-  truncated_ = r.Read<uint8_t>("truncated");
-  if (obs_raw_.cols() != static_cast<int64_t>(terminated_.size()) ||
-      terms_.cols() != obs_raw_.cols() || t_ > config_.num_steps) {
+  if (obs_norm_.cols() != rollout_.Capacity() || actions_.cols() != rollout_.Capacity() ||
+      t_ > config_.num_steps || rollout_.Size() != static_cast<int64_t>(t_) * num_envs_) {
     throw UserError(g.FilePath() + ": the PPO rollout does not fit agent.num_steps / env.num_envs");
   }
 }

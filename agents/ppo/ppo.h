@@ -14,6 +14,7 @@
 #include "agents/ppo/ppo_config.h"
 #include "agents/ppo/ppo_loss.h"
 #include "core/thread_pool.h"
+#include "envs/transition_store.h"
 #include "nn/adam.h"
 #include "nn/distributions.h"
 #include "nn/mlp.h"
@@ -39,6 +40,7 @@ class Ppo : public Agent {
   void ActShard(int shard, int t, int first, const Eigen::Ref<const Mat>& obs,
                 Eigen::Ref<Mat> action) override;
   void SetProgress(double fraction) override { progress_ = fraction; }
+  const TransitionStore* Transitions() const override { return &rollout_; }
   double Gamma() const override { return config_.gamma; }
   void StateValues(const Mat& obs, Vec& values) override;
   void Save(const h5::Group& g) const override;
@@ -58,8 +60,8 @@ class Ppo : public Agent {
     nn::DiagGaussian gaussian;
   };
 
-  // Samples a ~ π(·|s.norm) with `rng` into `action` (env units); with col >= 0 it also keeps s,
-  // a, log π(a|s) and V(s) in the rollout columns [col, col + B).
+  // Samples a ~ π(·|s.norm) with `rng` into `action` (env units); with col >= 0 it also keeps the
+  // normalised s, the draw, log π(a|s) and V(s) in the rollout columns [col, col + B).
   void Sample(ActScratch& s, Rng& rng, int col, Eigen::Ref<Mat> action);
   // Normalises (and, when exploring, first updates the statistics with) raw obs into out.
   void NormalizeObs(const Eigen::Ref<const MatF>& raw, bool update, MatF& out);
@@ -95,16 +97,15 @@ class Ppo : public Agent {
   std::optional<nn::RunningMeanStd> obs_stats_;
   std::optional<nn::ReturnNormalizer> reward_scaler_;
 
-  // the rollout, column t*N + n holds env n at step t
+  // the rollout, column t*N + n holds env n at step t: the raw transitions (s, a as the env got
+  // it, true s', env reward and terms, flags, episode ids) in a store of T*N cleared every
+  // update, PPO's own per-step values beside it (ActShard writes those concurrently, each shard
+  // its own columns; the store is written by Observe alone)
   int t_ = 0;
-  MatF obs_norm_;     // (obs_dim x T*N) normalised s, as the networks saw it
-  MatF obs_raw_;      // (obs_dim x T*N) raw s
-  MatF final_raw_;    // (obs_dim x T*N) raw true s'
-  MatF actions_;      // (act_dim x T*N) sampled actions (indices, or unclipped Gaussian draws)
-  MatF env_actions_;  // (act_dim x T*N) actions as the env received them (clipped)
-  MatF terms_;        // (num_terms x T*N) the env's named reward terms
-  VecF logp_, values_, env_rewards_;             // (T*N)
-  std::vector<uint8_t> terminated_, truncated_;  // (T*N)
+  TransitionStore rollout_;  // (T*N) raw transitions, in column order
+  MatF obs_norm_;            // (obs_dim x T*N) normalised s, as the networks saw it
+  MatF actions_;             // (act_dim x T*N) sampled actions (indices, or unclipped draws)
+  VecF logp_, values_;       // (T*N)
 
   // update: the gathered minibatch, its gradient shards (run on pool_) and their sum
   VecF advantages_, returns_;  // (T*N)

@@ -167,8 +167,7 @@ PolicyGradientOracle* Ppo::Oracle() {
 }
 
 RewardBatch Ppo::RolloutBatch() const {
-  return {obs_raw_, env_actions_,       final_raw_,       env_rewards_,
-          terms_,   terminated_.data(), truncated_.data()};
+  return ToRewardBatch(rollout_);
 }
 
 }  // namespace rl

@@ -242,8 +242,9 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   ++updates_;
   buffer_.Sample(config_.batch_size, sample_rng_, batch_);
   rewards_.resize(config_.batch_size);
-  reward.Label(batch_.Batch(), rewards_);
-  const std::string bad = reward.DescribeNonFinite(batch_.Batch(), rewards_, "sampled transition");
+  const RewardBatch batch = ToRewardBatch(batch_);
+  reward.Label(batch, rewards_);
+  const std::string bad = reward.DescribeNonFinite(batch, rewards_, "sampled transition");
   if (!bad.empty()) throw NonFiniteError("SAC update: " + bad);
   last_critic_ = UpdateCritics(rewards_);
 
@@ -296,18 +297,7 @@ void Sac::Save(const h5::Group& g) const {
   g.WriteDoubleAttr("last_actor_loss", last_actor_[0]);
   g.WriteDoubleAttr("last_alpha_loss", last_actor_[1]);
 
-  // the replay buffer: the filled columns, in storage order, with the write cursor
-  ReplayBuffer& b = const_cast<ReplayBuffer&>(buffer_);
-  const h5::Group rb = g.CreateGroup("replay");
-  const int64_t n = b.Size();
-  ckpt::Write(rb, "obs", Eigen::MatrixXf(b.Obs().leftCols(n)));
-  ckpt::Write(rb, "actions", Eigen::MatrixXf(b.Actions().leftCols(n)));
-  ckpt::Write(rb, "next_obs", Eigen::MatrixXf(b.NextObs().leftCols(n)));
-  ckpt::Write(rb, "rewards", Eigen::VectorXf(b.Rewards().head(n)));
-  ckpt::Write(rb, "terms", Eigen::MatrixXf(b.Terms().leftCols(n)));
-  rb.Write<uint8_t>("terminated", std::span<const uint8_t>(b.Terminated().data(), n));
-  rb.Write<uint8_t>("truncated", std::span<const uint8_t>(b.Truncated().data(), n));
-  rb.WriteIntAttr("cursor", b.Cursor());
+  buffer_.Save(g.CreateGroup("replay"));
 }
 
 void Sac::Load(const h5::Group& g) {
@@ -328,31 +318,7 @@ void Sac::Load(const h5::Group& g) {
   last_actor_[0] = g.ReadDoubleAttr("last_actor_loss");
   last_actor_[1] = g.ReadDoubleAttr("last_alpha_loss");
 
-  const h5::Group rb = g.OpenGroup("replay");
-  Eigen::MatrixXf m;
-  Eigen::VectorXf v;
-  ckpt::Read(rb, "obs", m);
-  const int64_t n = m.cols();
-  if (n > buffer_.Capacity() || m.rows() != obs_dim_) {
-    throw UserError(g.FilePath() + ": the replay buffer does not fit agent.buffer_size / the env");
-  }
-  buffer_.Obs().leftCols(n) = m;
-  ckpt::Read(rb, "actions", m);
-  buffer_.Actions().leftCols(n) = m;
-  ckpt::Read(rb, "next_obs", m);
-  buffer_.NextObs().leftCols(n) = m;
-  ckpt::Read(rb, "rewards", v);
-  buffer_.Rewards().head(n) = v;
-  ckpt::Read(rb, "terms", m);
-  if (m.rows() != buffer_.Terms().rows() || m.cols() != n) {
-    throw UserError(g.FilePath() + ": the replay buffer's reward terms do not fit the env");
-  }
-  buffer_.Terms().leftCols(n) = m;
-  const auto term = rb.Read<uint8_t>("terminated");
-  const auto trunc = rb.Read<uint8_t>("truncated");
-  std::copy(term.begin(), term.end(), buffer_.Terminated().begin());
-  std::copy(trunc.begin(), trunc.end(), buffer_.Truncated().begin());
-  buffer_.SetCursor(rb.ReadIntAttr("cursor"), n);
+  buffer_.Load(g.OpenGroup("replay"));
 }
 
 }  // namespace rl

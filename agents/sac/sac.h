@@ -12,9 +12,9 @@
 #include <utility>
 
 #include "agents/agent.h"
-#include "agents/buffers/replay_buffer.h"
 #include "agents/sac/sac_config.h"
 #include "core/thread_pool.h"
+#include "envs/transition_store.h"
 #include "nn/adam.h"
 #include "nn/distributions.h"
 #include "nn/mlp.h"
@@ -35,6 +35,7 @@ class Sac : public Agent {
   MetricValues Update(const RewardPipeline& reward) override;
   std::vector<std::string> MetricNames() const override;
   std::string NonFinite(const MetricValues& values) const override;
+  const TransitionStore* Transitions() const override { return &buffer_; }
   double Gamma() const override { return config_.gamma; }
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
@@ -70,13 +71,13 @@ class Sac : public Agent {
   Eigen::VectorXf log_alpha_;  // (1)
   float target_entropy_;
   nn::TanhGaussian policy_, next_policy_;
-  ReplayBuffer buffer_;
+  TransitionStore buffer_;  // the replay buffer
 
   std::unique_ptr<ThreadPool> pool_;  // present when the critics run on two threads
 
   // update scratch; the arrays hold one entry per critic or per actor shard, touched only by
   // its own thread
-  ReplaySample batch_;
+  TransitionBatch batch_;
   std::array<nn::MlpCache, 2> actor_cache_, q_cache_;
   std::array<Eigen::MatrixXf, 2> q_out_, dq_, dx_;  // (1 x B), (1 x B), (obs+act x B)
   std::array<Eigen::VectorXf, 2> grad_q_, grad_actor_shard_;

@@ -1,13 +1,12 @@
 // SAC: bit-for-bit determinism (serial and threaded envs, critics and actor shards), checkpoint
-// round trips, refusal of Discrete action spaces, and the replay buffer's storage of raw
-// transitions.
+// round trips and refusal of Discrete action spaces (its replay buffer, a TransitionStore, is
+// tested in tests/envs/transition_store_test.cc).
 #include "agents/sac/sac.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "agents/buffers/replay_buffer.h"
 #include "core/error.h"
 #include "tests/support/agent_checks.h"
 #include "tests/support/training.h"
@@ -109,75 +108,6 @@ TEST_CASE("SAC refuses a Discrete action space with a UserError naming it", "[un
                     Contains("Discrete(2)") && Contains("CartPole-v1") && Contains("sac"));
   // the same through the config: rejected while resolving
   CHECK_THROWS_WITH(LoadExperimentConfig("", {"agent.type=sac"}), Contains("Discrete(2)"));
-}
-
-// A hand-made vector step of 3 slots: slot 0 terminates, slot 1 is truncated, slot 2 goes on;
-// where an episode ended, obs already belongs to the next episode and final_obs is the true s'.
-VecStep HandStep(double base) {
-  VecStep step;
-  step.obs = Mat::Constant(2, 3, -100.0);
-  step.final_obs.resize(2, 3);
-  step.final_obs << base + 1, base + 2, base + 3, base + 4, base + 5, base + 6;
-  step.obs.col(2) = step.final_obs.col(2);
-  step.reward = Vec::LinSpaced(3, base, base + 2);
-  step.terms = step.reward.transpose();
-  step.terminated = {1, 0, 0};
-  step.truncated = {0, 1, 0};
-  step.episode_length = {7, 9, 0};
-  return step;
-}
-
-TEST_CASE("replay buffer keeps terminated and truncated apart and stores the true s'", "[unit]") {
-  ReplayBuffer buffer(4, 2, 1, 1);
-  Mat obs(2, 3), action(1, 3);
-  obs << 0.5, 1.5, 2.5, -0.5, -1.5, -2.5;
-  action << 0.25, -0.75, 1.0;
-  const VecStep step = HandStep(10.0);
-  buffer.Add(obs, action, step);
-  REQUIRE(buffer.Size() == 3);
-  CHECK(buffer.Terminated()[0] == 1);
-  CHECK(buffer.Truncated()[0] == 0);
-  CHECK(buffer.Terminated()[1] == 0);
-  CHECK(buffer.Truncated()[1] == 1);
-  CHECK(buffer.Terminated()[2] == 0);
-  CHECK(buffer.Truncated()[2] == 0);
-  for (int i = 0; i < 3; ++i) {
-    INFO("slot " << i);
-    CHECK(buffer.NextObs().col(i) == step.final_obs.col(i).cast<float>());
-    CHECK(buffer.Obs().col(i) == obs.col(i).cast<float>());
-    CHECK(buffer.Actions()(0, i) == static_cast<float>(action(0, i)));
-    CHECK(buffer.Rewards()[i] == static_cast<float>(step.reward[i]));
-  }
-
-  // every sample is one stored transition, whole, with only `terminated` stopping a bootstrap
-  Rng rng(3);
-  ReplaySample sample;
-  buffer.Sample(64, rng, sample);
-  int seen[3] = {0, 0, 0};
-  for (int b = 0; b < 64; ++b) {
-    const int i = static_cast<int>(sample.env_reward[b] - 10.0f);
-    REQUIRE(i >= 0);
-    REQUIRE(i < 3);
-    ++seen[i];
-    CHECK(sample.next_obs.col(b) == step.final_obs.col(i).cast<float>());
-    CHECK(sample.obs.col(b) == obs.col(i).cast<float>());
-    CHECK(sample.action(0, b) == static_cast<float>(action(0, i)));
-    CHECK(sample.terminated[b] == (i == 0 ? 1 : 0));
-    CHECK(sample.truncated[b] == (i == 1 ? 1 : 0));
-    CHECK(sample.terms(0, b) == static_cast<float>(step.terms(0, i)));
-  }
-  CHECK(seen[0] > 0);
-  CHECK(seen[1] > 0);
-  CHECK(seen[2] > 0);
-
-  // a second step wraps around the ring: the oldest two transitions are overwritten
-  buffer.Add(obs, action, HandStep(20.0));
-  CHECK(buffer.Size() == 4);
-  CHECK(buffer.Cursor() == 2);
-  CHECK(buffer.Rewards()[3] == 20.0f);
-  CHECK(buffer.Rewards()[0] == 21.0f);
-  CHECK(buffer.Truncated()[0] == 1);
-  CHECK(buffer.Rewards()[2] == 12.0f);
 }
 
 }  // namespace
