@@ -128,7 +128,17 @@ RewardPipeline Make(const ModuleCase& c, uint64_t seed) {
 
 // Feeds the transitions to the fitting window in steps of `num_envs`, as the trainer does.
 void TrackAll(RewardPipeline& p, const Transitions& t, int num_envs) {
-  for (int c = 0; c < t.reward.size(); c += num_envs) p.Track(t.Batch(c, num_envs));
+  VecStep step;
+  for (int c = 0; c < t.reward.size(); c += num_envs) {
+    const Mat obs = t.obs.middleCols(c, num_envs).cast<double>();
+    const Mat action = t.action.middleCols(c, num_envs).cast<double>();
+    step.final_obs = t.next_obs.middleCols(c, num_envs).cast<double>();
+    step.reward = t.reward.segment(c, num_envs).cast<double>();
+    step.terms = t.terms.middleCols(c, num_envs).cast<double>();
+    step.terminated.assign(t.terminated.begin() + c, t.terminated.begin() + c + num_envs);
+    step.truncated.assign(t.truncated.begin() + c, t.truncated.begin() + c + num_envs);
+    p.Track(obs, action, step);
+  }
 }
 
 // Module outputs (modules x n) and optimised rewards (n) of all transitions, checked finite.

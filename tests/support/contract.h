@@ -28,8 +28,9 @@ inline ConfigNode SmallSection(const std::string& type, const std::vector<std::s
   return section;
 }
 
-// A validated experiment: `agent` made small on `env_id` (2 envs) with the reward list `reward`
-// (null: the default), `total_steps` steps and one evaluation episode at the end. Throws
+// A validated experiment: `agent` made small on `env_id` (2 envs, episodes cut at 16 steps so
+// episode-based agents update) with the reward list `reward` (null: the default), `total_steps`
+// steps and one evaluation episode at the end. Throws
 // UserError where the agent or a module does not fit the env.
 inline ExperimentConfig SmallExperiment(const std::string& env_id, const AgentEntry& agent,
                                         const ConfigNode& reward, uint64_t seed,
@@ -38,9 +39,9 @@ inline ExperimentConfig SmallExperiment(const std::string& env_id, const AgentEn
   root.Set("agent", SmallSection(agent.type, agent.small));
   if (!reward.IsNull()) root.Set("reward", reward);
   return ResolveExperimentConfig(
-      root, {"env.id=" + env_id, "env.num_envs=2", "seed=" + std::to_string(seed),
-             "total_steps=" + std::to_string(total_steps), "eval.every_steps=0", "eval.episodes=1",
-             "checkpoint.every_steps=0"});
+      root, {"env.id=" + env_id, "env.num_envs=2", "env.max_episode_steps=16",
+             "seed=" + std::to_string(seed), "total_steps=" + std::to_string(total_steps),
+             "eval.every_steps=0", "eval.episodes=1", "checkpoint.every_steps=0"});
 }
 
 }  // namespace rl::testing
