@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "core/trainer.h"
 #include "envs/vec_env.h"
+#include "loop/trainer.h"
 #include "rewards/reward_pipeline.h"
 
 namespace rl {

@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
-#include "core/checkpointer.h"
 #include "core/error.h"
 #include "envs/registry.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 

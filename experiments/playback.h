@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "core/config_node.h"
-#include "core/recorded_episode.h"
 #include "envs/env.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
+#include "loop/recorded_episode.h"
 
 namespace rl {
 

@@ -1,11 +1,11 @@
 #include "rewards/potential_shaping/potential.h"
 
 #include "agents/registry.h"
-#include "core/checkpointer.h"
 #include "envs/grid/tabular.h"
 #include "envs/grid/value_iteration.h"
 #include "experiments/experiment_config.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 namespace {
