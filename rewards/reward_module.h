@@ -23,6 +23,7 @@
 
 namespace rl {
 
+class Env;
 class PolicyGradientOracle;
 
 // A batch of raw transitions, as an agent stores them (float32, columns = transitions).
@@ -75,6 +76,14 @@ class RewardModule {
   virtual void Save(const h5::Group& g) const { (void)g; }
   // Restores what Save wrote; throws UserError when it does not fit.
   virtual void Load(const h5::Group& g) { (void)g; }
+};
+
+// What a module may depend on when it is built (handed to its registry factory).
+struct RewardContext {
+  const Env* env = nullptr;  // an instance of the training env (e.g. a gridworld's layout)
+  double gamma = 0.99;       // the agent's discount
+  uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
+  int index = 0;             // the module's position in the list (its RNG stream index)
 };
 
 }  // namespace rl

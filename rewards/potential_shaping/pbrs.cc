@@ -1,6 +1,6 @@
 #include "rewards/potential_shaping/pbrs.h"
 
-#include "rewards/registry.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 

@@ -17,8 +17,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `pbrs` module.
 struct PbrsConfig {
   std::string type = "pbrs";

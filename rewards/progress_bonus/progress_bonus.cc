@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "rewards/registry.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 

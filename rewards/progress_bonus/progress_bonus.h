@@ -15,8 +15,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `progress_bonus` module.
 struct ProgressBonusConfig {
   std::string type = "progress_bonus";

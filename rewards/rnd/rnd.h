@@ -28,8 +28,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `rnd` module.
 struct RndConfig {
   std::string type = "rnd";
