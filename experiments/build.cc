@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agents/registry.h"
+#include "experiments/value_function.h"
 #include "rewards/registry.h"
 
 namespace rl {
@@ -16,8 +17,8 @@ Experiment BuildExperiment(const ExperimentConfig& config) {
   e.eval_env = MakeVecEnv(eval_config, config.seed, RngStream::kEvalEnv);
   e.agent = FindAgent(config.agent.Find("type")->scalar)
                 .make(config.agent, e.env->Spec(), config.env.num_envs, config.seed);
-  e.reward = std::make_unique<RewardPipeline>(
-      MakeRewardPipeline(config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0}));
+  e.reward = std::make_unique<RewardPipeline>(MakeRewardPipeline(
+      config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0, LoadStateValues}));
   e.trainer = std::make_unique<Trainer>(
       TrainerSettings{config.total_steps, config.eval.every_steps, config.eval.episodes,
                       config.seed, config.eval.record_episodes},

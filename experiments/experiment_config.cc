@@ -5,6 +5,7 @@
 #include "agents/registry.h"
 #include "envs/registry.h"
 #include "experiments/config_limits.h"
+#include "experiments/value_function.h"
 #include "rewards/registry.h"
 
 namespace rl {
@@ -76,7 +77,8 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   config.agent = agent.resolve(config.agent);
 
   // the reward modules are checked by their types' config structs, and against env and agent
-  MakeRewardPipeline(config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0});
+  MakeRewardPipeline(config.reward,
+                     {env_probe.get(), agent_probe->Gamma(), config.seed, 0, LoadStateValues});
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   return config;
