@@ -14,7 +14,6 @@
 #include "default_config.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
-#include "experiments/live_channel.h"
 #include "experiments/run_dir.h"
 #include "loop/checkpointer.h"
 #include "loop/progress.h"
@@ -22,6 +21,7 @@
 #include "loop/trainer.h"
 #include "loop/transition_recorder.h"
 #include "nn/blas.h"
+#include "viewer/support/live_channel.h"
 #ifdef REWARDLAB_HAVE_VIEWER
 #include "viewer/live_viewer.h"
 #endif

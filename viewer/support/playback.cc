@@ -1,4 +1,4 @@
-#include "experiments/playback.h"
+#include "viewer/support/playback.h"
 
 #include <filesystem>
 
