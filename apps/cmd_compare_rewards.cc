@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "envs/grid/grid_world.h"
 #include "envs/registry.h"
+#include "experiments/value_function.h"
 #include "rewards/starc/reward_spec.h"
 #include "rewards/starc/starc.h"
 
@@ -89,7 +90,7 @@ void RunCompare(const CompareArgs& args) {
   const TabularMdp mdp = ExportTabular(*grid);
   std::vector<TransitionRewardTable> tables;
   for (const std::string& spec : args.rewards) {
-    tables.push_back(LoadRewardSpec(spec, *grid, {args.gamma}));
+    tables.push_back(LoadRewardSpec(spec, *grid, {args.gamma, LoadStateValues}));
   }
 
   StarcOptions options;

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "core/checkpointer.h"
 #include "core/error.h"
 #include "experiments/build.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 namespace {

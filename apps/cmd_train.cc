@@ -11,17 +11,17 @@
 #include <thread>
 
 #include "apps/commands.h"
-#include "core/checkpointer.h"
-#include "core/progress.h"
-#include "core/run_logger.h"
-#include "core/trainer.h"
-#include "core/transition_recorder.h"
 #include "default_config.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
-#include "experiments/live_channel.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
+#include "loop/progress.h"
+#include "loop/run_logger.h"
+#include "loop/trainer.h"
+#include "loop/transition_recorder.h"
 #include "nn/blas.h"
+#include "viewer/support/live_channel.h"
 #ifdef REWARDLAB_HAVE_VIEWER
 #include "viewer/live_viewer.h"
 #endif

@@ -14,6 +14,8 @@
 #ifndef REWARDLAB_CORE_RUN_FILE_H_
 #define REWARDLAB_CORE_RUN_FILE_H_
 
+#include <Eigen/Core>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -21,8 +23,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/recorded_episode.h"
 
 namespace rl {
 
@@ -64,6 +64,23 @@ struct EpisodeRow {
   double optimized_return = 0;    // return of the reward the agent optimised
   bool terminated = false;        // false = truncated
   std::span<const double> terms;  // [term_names.size()] per-episode sums
+};
+
+// One recorded evaluation episode, step by step (a row of /rollouts): where it started and what
+// the agent did, enough to replay it exactly (loop/recorded_episode.h records and restores it).
+struct RecordedEpisode {
+  int64_t step = 0;               // env steps (all envs) at the evaluation
+  int64_t episode = 0;            // its index in the evaluation (the column of /eval/returns)
+  Eigen::VectorXd start_state;    // the env's SnapshotState() before the first step
+  std::array<uint64_t, 4> rng{};  // the env's generator state before the first step
+  Eigen::MatrixXd actions;        // (act_dim x length) the actions as the env received them
+  Eigen::VectorXd rewards;        // (length) env reward of each step
+  Eigen::MatrixXd terms;          // (num_terms x length) env reward terms of each step
+  bool terminated = false;        // how it ended; false = truncated
+  // Steps in the episode.
+  int64_t Length() const { return rewards.size(); }
+  // The undiscounted env return, summed in step order as the evaluation sums it.
+  double Return() const;
 };
 
 // Rows in each appendable group; a checkpoint stores them so a resume can truncate to them.

@@ -8,6 +8,13 @@
 #include "core/run_file_internal.h"
 
 namespace rl {
+
+double RecordedEpisode::Return() const {
+  double sum = 0.0;
+  for (int t = 0; t < rewards.size(); ++t) sum += rewards[t];
+  return sum;
+}
+
 namespace run_file_internal {
 
 void RolloutColumns::Bind(const h5::File& file, const RolloutLayout& layout, bool create) {
@@ -128,15 +135,15 @@ RecordedEpisode ReadRecordedEpisode(const std::string& path, int64_t index) {
   e.episode = d.rollout_episode[k];
   e.terminated = d.rollout_terminated[k] != 0;
   const std::vector<double> state = r.ReadRows<double>("start_state", k, 1);
-  e.start_state = Eigen::Map<const Vec>(state.data(), w.state_dim);
+  e.start_state = Eigen::Map<const Eigen::VectorXd>(state.data(), w.state_dim);
   const std::vector<int64_t> rng = r.ReadRows<int64_t>("start_rng", k, 1);
   for (int i = 0; i < 4; ++i) e.rng[i] = static_cast<uint64_t>(rng[i]);
   const std::vector<double> actions = r.ReadRows<double>("action", first, n);
   const std::vector<double> rewards = r.ReadRows<double>("reward", first, n);
   const std::vector<double> terms = r.ReadRows<double>("terms", first, n);
-  e.actions = Eigen::Map<const Mat>(actions.data(), w.action_dim, n);
-  e.rewards = Eigen::Map<const Vec>(rewards.data(), n);
-  e.terms = Eigen::Map<const Mat>(terms.data(), w.num_terms, n);
+  e.actions = Eigen::Map<const Eigen::MatrixXd>(actions.data(), w.action_dim, n);
+  e.rewards = Eigen::Map<const Eigen::VectorXd>(rewards.data(), n);
+  e.terms = Eigen::Map<const Eigen::MatrixXd>(terms.data(), w.num_terms, n);
   return e;
 }
 

@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "agents/agent.h"
-#include "core/trainer.h"
 #include "envs/vec_env.h"
 #include "experiments/experiment_config.h"
+#include "loop/trainer.h"
 #include "rewards/reward_pipeline.h"
 
 namespace rl {

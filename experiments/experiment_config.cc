@@ -5,6 +5,7 @@
 #include "agents/registry.h"
 #include "envs/registry.h"
 #include "experiments/config_limits.h"
+#include "experiments/value_function.h"
 #include "rewards/registry.h"
 
 namespace rl {
@@ -81,8 +82,8 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   config.agent = agent.resolve(config.agent);
 
   // the reward modules are checked by their types' config structs, and against env and agent
-  auto reward = std::make_unique<RewardPipeline>(
-      MakeRewardPipeline(config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0}));
+  auto reward = std::make_unique<RewardPipeline>(MakeRewardPipeline(
+      config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0, LoadStateValues}));
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   // what was built is what the run uses (the resolved sections read back to the same values)

@@ -16,14 +16,6 @@
 
 namespace rl {
 
-// What a module may depend on when it is built.
-struct RewardContext {
-  const Env* env = nullptr;  // an instance of the training env (e.g. a gridworld's layout)
-  double gamma = 0.99;       // the agent's discount
-  uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
-  int index = 0;             // the module's position in the list (its RNG stream index)
-};
-
 // One registered module type.
 struct RewardEntry {
   std::string type;     // the YAML `type`

@@ -18,6 +18,8 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@
 
 namespace rl {
 
+class Env;
 class PolicyGradientOracle;
 
 // A batch of raw transitions, as an agent stores them (float32, columns = transitions).
@@ -125,6 +128,32 @@ class RewardModule {
                       std::to_string(phi.size()) + " values for φ");
     }
   }
+};
+
+// A trained critic handed to a module: V(s) of raw observations (e.g. a PPO run's, which
+// experiments/ loads for the `value_function` potential).
+class StateValueFunction {
+ public:
+  virtual ~StateValueFunction() = default;
+  // V of every observation column (obs_dim x B) into out (B).
+  virtual void Evaluate(const Eigen::Ref<const Eigen::MatrixXf>& obs,
+                        Eigen::Ref<Eigen::VectorXf> out) const = 0;
+  // The discount the critic was trained with.
+  virtual double Gamma() const = 0;
+};
+
+// Loads the critic of trained run folder `run` for `env`; `key` is the config key naming the
+// folder, for errors. Throws UserError when the run has none or trained on another env.
+using StateValueLoader = std::function<std::unique_ptr<StateValueFunction>(
+    const std::string& run, const std::string& key, const Env& env)>;
+
+// What a module may depend on when it is built (handed to its registry factory).
+struct RewardContext {
+  const Env* env = nullptr;  // an instance of the training env (e.g. a gridworld's layout)
+  double gamma = 0.99;       // the agent's discount
+  uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
+  int index = 0;             // the module's position in the list (its RNG stream index)
+  StateValueLoader load_state_values;  // experiments/LoadStateValues; empty where none is loaded
 };
 
 }  // namespace rl

@@ -1,8 +1,8 @@
 // `rewardlab train CONFIG --view`: the window of a run that is training. The trainer runs on a
-// worker thread and publishes snapshots (experiments/live_channel.h); the viewer draws the newest
-// one on the main thread — env slot 0 in the scene, progress and the eval curve, the reward terms
-// of slot 0's episode — and queues the changes made with its reward sliders. This header includes
-// no GL, GLFW or ImGui (DESIGN §1 rule 7).
+// worker thread and publishes snapshots (viewer/support/live_channel.h); the viewer draws the
+// newest one on the main thread — env slot 0 in the scene, progress and the eval curve, the reward
+// terms of slot 0's episode — and queues the changes made with its reward sliders. This header
+// includes no GL, GLFW or ImGui (DESIGN §1 rule 7).
 #ifndef REWARDLAB_VIEWER_LIVE_VIEWER_H_
 #define REWARDLAB_VIEWER_LIVE_VIEWER_H_
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "experiments/experiment_config.h"
-#include "experiments/live_channel.h"
+#include "viewer/support/live_channel.h"
 
 namespace rl {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/run_file.h"
-#include "experiments/playback.h"
+#include "viewer/support/playback.h"
 
 namespace rl::viewer {
 

@@ -11,10 +11,10 @@
 
 #include "core/error.h"
 #include "core/run_file.h"
-#include "experiments/playback.h"
-#include "experiments/playback_controls.h"
 #include "viewer/env_scene.h"
 #include "viewer/panels.h"
+#include "viewer/support/playback.h"
+#include "viewer/support/playback_controls.h"
 #include "viewer/video.h"
 #include "viewer/window.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/playback_controls.h"
+#include "viewer/support/playback_controls.h"
 
 struct GLFWwindow;
 

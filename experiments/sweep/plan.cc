@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "core/checkpointer.h"
 #include "core/error.h"
 #include "core/run_file.h"
 #include "experiments/experiment_config.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 namespace fs = std::filesystem;

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "rewards/registry.h"
+#include "envs/env.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 

@@ -50,8 +50,6 @@ class EnvReward : public RewardModule {
   std::vector<float> term_weights_;  // empty = the env reward as reported
 };
 
-struct RewardContext;
-
 // Builds the module for `context.env`; throws UserError naming `key` for an unknown term.
 std::unique_ptr<RewardModule> MakeEnvReward(const EnvRewardConfig& config, const std::string& key,
                                             const RewardContext& context);

@@ -1,6 +1,6 @@
 #include "rewards/potential_shaping/pbrs.h"
 
-#include "rewards/registry.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 
@@ -26,7 +26,8 @@ std::unique_ptr<RewardModule> MakePbrs(const PbrsConfig& config, const std::stri
                                        const RewardContext& context) {
   const double gamma = config.gamma < 0 ? context.gamma : config.gamma;
   return std::make_unique<PotentialShaping>(
-      MakePotential(config.potential, key, *context.env, gamma), gamma, config.zero_on_truncation);
+      MakePotential(config.potential, key, *context.env, gamma, context.load_state_values), gamma,
+      config.zero_on_truncation);
 }
 
 }  // namespace rl

@@ -18,8 +18,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `pbrs` module.
 struct PbrsConfig : ModuleConfig<PbrsConfig> {
   static constexpr const char* kType = "pbrs";  // the YAML `type`

@@ -1,11 +1,7 @@
 #include "rewards/potential_shaping/potential.h"
 
-#include "agents/registry.h"
-#include "core/checkpointer.h"
 #include "envs/grid/tabular.h"
 #include "envs/grid/value_iteration.h"
-#include "experiments/experiment_config.h"
-#include "experiments/run_dir.h"
 
 namespace rl {
 namespace {
@@ -44,21 +40,18 @@ class LinearPotential : public Potential {
   float bias_;
 };
 
-// V(s) of a trained PPO agent, restored from a run's newest checkpoint.
+// V(s) of a trained critic (experiments/ restores it from a run's newest checkpoint).
 class ValueFunctionPotential : public Potential {
  public:
-  explicit ValueFunctionPotential(std::unique_ptr<Agent> agent) : agent_(std::move(agent)) {}
+  explicit ValueFunctionPotential(std::unique_ptr<StateValueFunction> values)
+      : values_(std::move(values)) {}
   void Evaluate(const Eigen::Ref<const Eigen::MatrixXf>& obs,
                 Eigen::Ref<Eigen::VectorXf> out) const override {
-    obs_ = obs.cast<double>();
-    agent_->StateValues(obs_, values_);
-    out = values_.cast<float>();
+    values_->Evaluate(obs, out);
   }
 
  private:
-  std::unique_ptr<Agent> agent_;
-  mutable Mat obs_;
-  mutable Vec values_;
+  std::unique_ptr<StateValueFunction> values_;
 };
 
 // Multiplies another potential by a constant.
@@ -111,28 +104,23 @@ std::unique_ptr<Potential> MakeLinear(const PotentialConfig& c, const std::strin
 }
 
 std::unique_ptr<Potential> MakeValueFunction(const PotentialConfig& c, const std::string& key,
-                                             const Env& env) {
+                                             const Env& env, const StateValueLoader& load) {
   if (c.run.empty()) {
     throw UserError("key '" + key + ".potential.run': value_function needs the run folder of a " +
                     "trained PPO agent");
   }
-  const ExperimentConfig run = LoadRunConfig(c.run);
-  const std::string latest = Checkpointer::Latest(c.run + "/checkpoints");
-  if (latest.empty()) throw UserError(c.run + ": no checkpoint to take a value function from");
-  if (run.env.id != env.Spec().id) {
-    throw UserError("key '" + key + ".potential.run': " + c.run + " trained on " + run.env.id +
-                    ", not on " + env.Spec().id);
+  if (!load) {
+    throw UserError("key '" + key + ".potential.run': value_function potentials are loaded by " +
+                    "`rewardlab train` and `eval`; this command cannot load " + c.run);
   }
-  std::unique_ptr<Agent> agent = FindAgent(run.agent.Find("type")->scalar)
-                                     .make(run.agent, env.Spec(), run.env.num_envs, run.seed);
-  Checkpointer::RestoreAgent(latest, *agent);
-  return std::make_unique<ValueFunctionPotential>(std::move(agent));
+  return std::make_unique<ValueFunctionPotential>(load(c.run, key + ".potential.run", env));
 }
 
 }  // namespace
 
 std::unique_ptr<Potential> MakePotential(const PotentialConfig& c, const std::string& key,
-                                         const Env& env, double gamma) {
+                                         const Env& env, double gamma,
+                                         const StateValueLoader& load_state_values) {
   std::unique_ptr<Potential> phi;
   if (c.type == "grid_distance") {
     const GridWorld& grid = NeedGrid(env, key, c.type);
@@ -143,7 +131,7 @@ std::unique_ptr<Potential> MakePotential(const PotentialConfig& c, const std::st
   } else if (c.type == "linear") {
     phi = MakeLinear(c, key, env);
   } else {
-    phi = MakeValueFunction(c, key, env);
+    phi = MakeValueFunction(c, key, env, load_state_values);
   }
   return std::make_unique<ScaledPotential>(std::move(phi), static_cast<float>(c.scale));
 }

@@ -17,6 +17,7 @@
 
 #include "core/config.h"
 #include "envs/env.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 
@@ -50,10 +51,12 @@ class Potential {
                         Eigen::Ref<Eigen::VectorXf> out) const = 0;
 };
 
-// Builds the potential for `env`; `gamma` is the shaping discount (optimal_value plans with it).
+// Builds the potential for `env`; `gamma` is the shaping discount (optimal_value plans with it),
+// `load_state_values` loads value_function's critic (RewardContext::load_state_values).
 // Throws UserError naming `key` when the potential does not fit the env.
 std::unique_ptr<Potential> MakePotential(const PotentialConfig& config, const std::string& key,
-                                         const Env& env, double gamma);
+                                         const Env& env, double gamma,
+                                         const StateValueLoader& load_state_values = {});
 
 }  // namespace rl
 

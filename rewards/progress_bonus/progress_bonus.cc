@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "rewards/registry.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 
@@ -43,7 +43,8 @@ std::unique_ptr<RewardModule> MakeProgressBonus(const ProgressBonusConfig& confi
                                                 const std::string& key,
                                                 const RewardContext& context) {
   return std::make_unique<ProgressBonus>(
-      MakePotential(config.progress, key, *context.env, context.gamma), config.bonus);
+      MakePotential(config.progress, key, *context.env, context.gamma, context.load_state_values),
+      config.bonus);
 }
 
 }  // namespace rl

@@ -16,8 +16,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `progress_bonus` module.
 struct ProgressBonusConfig : ModuleConfig<ProgressBonusConfig> {
   static constexpr const char* kType = "progress_bonus";  // the YAML `type`

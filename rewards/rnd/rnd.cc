@@ -5,8 +5,9 @@
 #include <numeric>
 
 #include "core/checkpoint.h"
+#include "envs/env.h"
 #include "nn/serialize.h"
-#include "rewards/registry.h"
+#include "rewards/reward_module.h"
 
 namespace rl {
 namespace {

@@ -29,8 +29,6 @@
 
 namespace rl {
 
-struct RewardContext;
-
 // Options of the `rnd` module.
 struct RndConfig : ModuleConfig<RndConfig> {
   static constexpr const char* kType = "rnd";  // the YAML `type`

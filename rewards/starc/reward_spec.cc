@@ -108,7 +108,8 @@ TransitionRewardTable LoadRewardSpec(const std::string& spec, const GridWorld& e
       ConfigNode list = *node.Find("reward");  // copied first: assigning a child to its parent
       node = std::move(list);
     }
-    const RewardPipeline pipeline = MakeRewardPipeline(node, {&env, options.gamma, 0, 0});
+    const RewardPipeline pipeline =
+        MakeRewardPipeline(node, {&env, options.gamma, 0, 0, options.load_state_values});
     return TabulateReward(pipeline, env);
   }
   throw UserError("unknown reward spec '" + spec + "'; expected " + RewardSpecHelp());

@@ -18,13 +18,15 @@
 
 #include "envs/grid/grid_world.h"
 #include "envs/grid/tabular.h"
+#include "rewards/reward_module.h"
 #include "rewards/starc/starc.h"
 
 namespace rl {
 
 // What a spec may depend on besides the env.
 struct RewardSpecOptions {
-  double gamma = 0.99;  // discount of the shaping in shaped:* specs
+  double gamma = 0.99;                 // discount of the shaping in shaped:* specs
+  StateValueLoader load_state_values;  // pipeline specs: a value_function potential's loader
 };
 
 // One line listing the accepted spec forms, for help texts and errors.

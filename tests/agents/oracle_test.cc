@@ -10,7 +10,7 @@
 #include "agents/registry.h"
 #include "agents/reinforce/reinforce.h"
 #include "agents/stochastic_policy.h"
-#include "core/trainer.h"
+#include "loop/trainer.h"
 #include "envs/vec_env.h"
 #include "experiments/experiment_config.h"
 #include "rewards/policy_gradient_oracle.h"

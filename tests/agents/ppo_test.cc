@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/trainer.h"
+#include "loop/trainer.h"
 #include "tests/support/agent_checks.h"
 #include "tests/support/training.h"
 

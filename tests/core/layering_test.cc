@@ -1,8 +1,9 @@
 // DESIGN §1 rule 7: nothing outside viewer/ includes ImGui, GLFW, OpenGL or EGL, so the project
-// builds and tests without a display.
+// builds and tests without a display. DESIGN §2: includes point down only.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,8 @@ const std::vector<std::string> kDisplayHeaders = {"<imgui", "<backends/imgui", "
 TEST_CASE("only viewer/ includes display libraries", "[unit]") {
   std::vector<std::string> offenders;
   int files = 0;
-  for (const char* dir :
-       {"core", "nn", "envs", "agents", "rewards", "experiments", "apps", "bench"}) {
+  for (const char* dir : {"core", "nn", "envs", "agents", "rewards", "loop", "experiments",
+                          "viewer/support", "apps", "bench", "fuzz"}) {
     const fs::path root = fs::path(REWARDLAB_SOURCE_DIR) / dir;
     if (!fs::exists(root)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
@@ -38,6 +39,43 @@ TEST_CASE("only viewer/ includes display libraries", "[unit]") {
   }
   CHECK(files > 100);
   CHECK(offenders.empty());
+}
+
+// the layers of DESIGN §2, bottom first: a folder may include its own files and those of lower
+// layers; nn/ and envs/ are siblings (neither includes the other), and so are the tools on top
+const std::map<std::string, int> kLayers = {
+    {"core", 0},        {"nn", 1},     {"envs", 1}, {"rewards", 2}, {"agents", 3}, {"loop", 4},
+    {"experiments", 5}, {"viewer", 6}, {"apps", 7}, {"bench", 7},   {"fuzz", 7}};
+
+TEST_CASE("includes point down the layers only", "[unit]") {
+  std::vector<std::string> arrows;
+  int files = 0;
+  for (const auto& [dir, layer] : kLayers) {
+    const fs::path root = fs::path(REWARDLAB_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      const std::string ext = entry.path().extension().string();
+      if (ext != ".h" && ext != ".cc") continue;
+      ++files;
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int line_no = 1; std::getline(in, line); ++line_no) {
+        if (line.rfind("#include \"", 0) != 0) continue;
+        // generated headers (default_config.h, git_commit.h) have no folder
+        const std::string path = line.substr(10, line.find('"', 10) - 10);
+        const size_t slash = path.find('/');
+        if (slash == std::string::npos) continue;
+        const std::string target = path.substr(0, slash);
+        const auto to = kLayers.find(target);
+        if (target == dir || (to != kLayers.end() && to->second < layer)) continue;
+        arrows.push_back(fs::relative(entry.path(), REWARDLAB_SOURCE_DIR).string() + ":" +
+                         std::to_string(line_no) + ": " + dir + "/ -> " + target + "/");
+      }
+    }
+  }
+  CHECK(files > 100);
+  for (const std::string& arrow : arrows) UNSCOPED_INFO("forbidden include " << arrow);
+  CHECK(arrows.empty());
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ RunLayout KillLayout() {
 RecordedEpisode Rollout(int64_t e) {
   RecordedEpisode r;
   r.step = e * 1000;
-  r.start_state = Vec::Constant(3, e + 0.5);
+  r.start_state = Eigen::VectorXd::Constant(3, e + 0.5);
   r.rng = {static_cast<uint64_t>(e), ~uint64_t{0}, 3, 4};
   const int n = static_cast<int>(e % 7 + 1);
   r.actions.resize(2, n);

@@ -1,7 +1,7 @@
 """Prints a rewardlab transitions file as JSON, read the documented way with h5py (docs/transitions.md):
 shapes, attributes, and the env return and length of every finished episode, in the order they ended.
 
-Used by tests/core/transition_recorder_test.cc; run with the Debian interpreter: /usr/bin/python3.
+Used by tests/loop/transition_recorder_test.cc; run with the Debian interpreter: /usr/bin/python3.
 """
 import json
 import sys

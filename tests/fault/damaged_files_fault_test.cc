@@ -9,7 +9,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "core/checkpointer.h"
+#include "loop/checkpointer.h"
 #include "tests/fault/files_fault_support.h"
 #include "tests/support/temp_dir.h"
 

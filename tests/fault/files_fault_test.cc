@@ -9,12 +9,12 @@
 #include <sstream>
 
 #include "core/checkpoint.h"
-#include "core/checkpointer.h"
 #include "core/error.h"
 #include "core/h5.h"
 #include "core/run_file.h"
 #include "envs/action_file.h"
 #include "envs/registry.h"
+#include "loop/checkpointer.h"
 #include "tests/fault/files_fault_support.h"
 #include "tests/support/temp_dir.h"
 

@@ -7,11 +7,11 @@
 #include <sstream>
 #include <string>
 
-#include "core/checkpointer.h"
 #include "core/h5.h"
 #include "core/run_file.h"
 #include "experiments/build.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
 #include "tests/support/cli.h"
 #include "tests/support/temp_dir.h"
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "agents/registry.h"
-#include "core/trainer.h"
 #include "envs/vec_env.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
+#include "loop/trainer.h"
 #include "rewards/reward_pipeline.h"
 
 namespace rl::testing {

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <string>
 
-#include "core/recorded_episode.h"
 #include "core/run_file.h"
 #include "envs/grid/grid_world.h"
 #include "envs/registry.h"
 #include "experiments/run_dir.h"
+#include "loop/recorded_episode.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/viewer.h"
 #include "viewer/layout.h"

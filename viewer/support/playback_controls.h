@@ -1,10 +1,10 @@
 // The viewer's keys as in MuJoCo's `simulate` (docs/viewer.md), independent of the window system:
 // the GLFW layer in viewer/ maps key codes to ViewerKey and calls Press, so the semantics are
 // tested without a keyboard or a display.
-#ifndef REWARDLAB_EXPERIMENTS_PLAYBACK_CONTROLS_H_
-#define REWARDLAB_EXPERIMENTS_PLAYBACK_CONTROLS_H_
+#ifndef REWARDLAB_VIEWER_SUPPORT_PLAYBACK_CONTROLS_H_
+#define REWARDLAB_VIEWER_SUPPORT_PLAYBACK_CONTROLS_H_
 
-#include "experiments/playback.h"
+#include "viewer/support/playback.h"
 
 namespace rl {
 
@@ -43,4 +43,4 @@ struct PlaybackControls {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_EXPERIMENTS_PLAYBACK_CONTROLS_H_
+#endif  // REWARDLAB_VIEWER_SUPPORT_PLAYBACK_CONTROLS_H_

@@ -2,15 +2,15 @@
 // evaluation into the run file, and an env restored to a recording's start and driven by its
 // actions reproduces its rewards and its end bit for bit (a gridworld with slip and lava, where
 // the env's generator decides the path, and a MuJoCo env).
-#include "core/recorded_episode.h"
+#include "loop/recorded_episode.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "core/run_file.h"
-#include "core/run_logger.h"
 #include "envs/registry.h"
+#include "loop/run_logger.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/training.h"
 

@@ -1,4 +1,4 @@
-#include "core/checkpointer.h"
+#include "loop/checkpointer.h"
 
 #include <fcntl.h>
 #include <unistd.h>

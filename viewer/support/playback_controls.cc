@@ -1,4 +1,4 @@
-#include "experiments/playback_controls.h"
+#include "viewer/support/playback_controls.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // `train --view` without a window: reward changes queued by the viewer reach the trainer between
 // two steps (and are logged), snapshots carry env slot 0 and the run's progress, and publishing
 // never waits for a viewer that holds the snapshot.
-#include "experiments/live_channel.h"
+#include "viewer/support/live_channel.h"
 
 #include <catch2/catch.hpp>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "core/progress.h"
+#include "loop/progress.h"
 
 #include <unistd.h>
 

@@ -7,8 +7,8 @@
 // e.g. by the checkpointer before it records the trainer's step); the file is written with SWMR,
 // so h5py (swmr=True) reads every flushed row while the run goes on and after a kill. A resumed
 // run truncates the file to the checkpoint's global step and continues the episode numbering.
-#ifndef REWARDLAB_CORE_TRANSITION_RECORDER_H_
-#define REWARDLAB_CORE_TRANSITION_RECORDER_H_
+#ifndef REWARDLAB_LOOP_TRANSITION_RECORDER_H_
+#define REWARDLAB_LOOP_TRANSITION_RECORDER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/h5.h"
-#include "core/trainer.h"
 #include "envs/env.h"
+#include "loop/trainer.h"
 
 namespace rl {
 
@@ -76,4 +76,4 @@ class TransitionRecorder : public TrainerHook {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_CORE_TRANSITION_RECORDER_H_
+#endif  // REWARDLAB_LOOP_TRANSITION_RECORDER_H_

@@ -1,12 +1,6 @@
-#include "core/recorded_episode.h"
+#include "loop/recorded_episode.h"
 
 namespace rl {
-
-double RecordedEpisode::Return() const {
-  double sum = 0.0;
-  for (int t = 0; t < rewards.size(); ++t) sum += rewards[t];
-  return sum;
-}
 
 void EpisodeTape::Start(const Env& env) {
   start_state_ = env.SnapshotState();

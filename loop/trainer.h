@@ -1,7 +1,7 @@
 // The training loop (DESIGN §1 rule 4): the one owner of act / step / observe / update, calling
 // hooks at fixed points — HDF5 logger, evaluator, checkpointer, progress line, viewer snapshot.
-#ifndef REWARDLAB_CORE_TRAINER_H_
-#define REWARDLAB_CORE_TRAINER_H_
+#ifndef REWARDLAB_LOOP_TRAINER_H_
+#define REWARDLAB_LOOP_TRAINER_H_
 
 #include <atomic>
 #include <cstdint>
@@ -10,8 +10,8 @@
 
 #include "agents/agent.h"
 #include "core/h5.h"
-#include "core/recorded_episode.h"
 #include "envs/vec_env.h"
+#include "loop/recorded_episode.h"
 #include "rewards/reward_pipeline.h"
 
 namespace rl {
@@ -176,4 +176,4 @@ class Trainer {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_CORE_TRAINER_H_
+#endif  // REWARDLAB_LOOP_TRAINER_H_

@@ -3,8 +3,8 @@
 // queues, between two env steps. One mutex guards both; the trainer only try-locks it for a
 // snapshot (skipping one when the viewer is copying) and publishes at most every kPublishPeriod,
 // so drawing never makes a step wait. No display code here: viewer/ reads the snapshots.
-#ifndef REWARDLAB_EXPERIMENTS_LIVE_CHANNEL_H_
-#define REWARDLAB_EXPERIMENTS_LIVE_CHANNEL_H_
+#ifndef REWARDLAB_VIEWER_SUPPORT_LIVE_CHANNEL_H_
+#define REWARDLAB_VIEWER_SUPPORT_LIVE_CHANNEL_H_
 
 #include <atomic>
 #include <chrono>
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "core/trainer.h"
 #include "envs/vec_env.h"
+#include "loop/trainer.h"
 #include "rewards/reward_pipeline.h"
 
 namespace rl {
@@ -120,4 +120,4 @@ class LiveHook : public TrainerHook {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_EXPERIMENTS_LIVE_CHANNEL_H_
+#endif  // REWARDLAB_VIEWER_SUPPORT_LIVE_CHANNEL_H_

@@ -1,4 +1,4 @@
-#include "experiments/live_channel.h"
+#include "viewer/support/live_channel.h"
 
 #include <algorithm>
 #include <cmath>

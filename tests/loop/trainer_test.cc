@@ -1,6 +1,6 @@
 // The trainer loop with a scripted agent: evaluation splits episodes over slots as SB3 does, and
 // episode records agree with what the env reported.
-#include "core/trainer.h"
+#include "loop/trainer.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

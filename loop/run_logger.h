@@ -1,15 +1,15 @@
 // The trainer hook that writes the run file: episodes, evaluations and metrics as they happen,
 // flushed at most once a second (and whenever Flush() is called, e.g. before a checkpoint) so a
 // live reader follows the run and a killed run keeps every flushed row.
-#ifndef REWARDLAB_CORE_RUN_LOGGER_H_
-#define REWARDLAB_CORE_RUN_LOGGER_H_
+#ifndef REWARDLAB_LOOP_RUN_LOGGER_H_
+#define REWARDLAB_LOOP_RUN_LOGGER_H_
 
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "core/run_file.h"
-#include "core/trainer.h"
+#include "loop/trainer.h"
 
 namespace rl {
 
@@ -56,4 +56,4 @@ RunLayout MakeRunLayout(const Trainer& trainer, int eval_episodes);
 
 }  // namespace rl
 
-#endif  // REWARDLAB_CORE_RUN_LOGGER_H_
+#endif  // REWARDLAB_LOOP_RUN_LOGGER_H_

@@ -1,6 +1,6 @@
 // Playback (the viewer's display-free half): a config's policy stepping through episodes, with
 // every reward term traced per step.
-#include "experiments/playback.h"
+#include "viewer/support/playback.h"
 
 #include <catch2/catch.hpp>
 #include <numeric>

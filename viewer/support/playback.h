@@ -4,8 +4,8 @@
 // replay a recorded evaluation episode of the run file, checking the replayed rewards against the
 // recorded ones. Every step records the env's reward terms and each reward module's unweighted
 // output, as the trainer labels them.
-#ifndef REWARDLAB_EXPERIMENTS_PLAYBACK_H_
-#define REWARDLAB_EXPERIMENTS_PLAYBACK_H_
+#ifndef REWARDLAB_VIEWER_SUPPORT_PLAYBACK_H_
+#define REWARDLAB_VIEWER_SUPPORT_PLAYBACK_H_
 
 #include <cstdint>
 #include <deque>
@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "core/config_node.h"
-#include "core/recorded_episode.h"
 #include "envs/env.h"
 #include "experiments/build.h"
 #include "experiments/experiment_config.h"
+#include "loop/recorded_episode.h"
 
 namespace rl {
 
@@ -127,4 +127,4 @@ class Playback {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_EXPERIMENTS_PLAYBACK_H_
+#endif  // REWARDLAB_VIEWER_SUPPORT_PLAYBACK_H_

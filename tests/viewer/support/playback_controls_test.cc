@@ -1,6 +1,6 @@
 // The viewer's keys (Space, →, ←, Backspace, +, −, N) on a gridworld, pressed without a keyboard:
 // the GLFW layer only maps key codes to ViewerKey, so these are the semantics users get.
-#include "experiments/playback_controls.h"
+#include "viewer/support/playback_controls.h"
 
 #include <catch2/catch.hpp>
 

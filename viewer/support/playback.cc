@@ -1,11 +1,11 @@
-#include "experiments/playback.h"
+#include "viewer/support/playback.h"
 
 #include <filesystem>
 
-#include "core/checkpointer.h"
 #include "core/error.h"
 #include "envs/registry.h"
 #include "experiments/run_dir.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 

@@ -1,4 +1,4 @@
-#include "core/transition_recorder.h"
+#include "loop/transition_recorder.h"
 
 #include <filesystem>
 

@@ -1,12 +1,12 @@
 // The progress line on the terminal: env steps, steps/s, ETA and the recent training return.
-#ifndef REWARDLAB_CORE_PROGRESS_H_
-#define REWARDLAB_CORE_PROGRESS_H_
+#ifndef REWARDLAB_LOOP_PROGRESS_H_
+#define REWARDLAB_LOOP_PROGRESS_H_
 
 #include <chrono>
 #include <cstdio>
 #include <deque>
 
-#include "core/trainer.h"
+#include "loop/trainer.h"
 
 namespace rl {
 
@@ -39,4 +39,4 @@ class ProgressHook : public TrainerHook {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_CORE_PROGRESS_H_
+#endif  // REWARDLAB_LOOP_PROGRESS_H_

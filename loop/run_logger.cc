@@ -1,4 +1,4 @@
-#include "core/run_logger.h"
+#include "loop/run_logger.h"
 
 #include <cmath>
 #include <limits>

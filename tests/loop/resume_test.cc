@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "core/checkpointer.h"
 #include "core/run_file.h"
-#include "core/run_logger.h"
-#include "core/transition_recorder.h"
+#include "loop/checkpointer.h"
+#include "loop/run_logger.h"
+#include "loop/transition_recorder.h"
 #include "tests/support/run_data_checks.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/training.h"

@@ -2,16 +2,16 @@
 // the agent, the run file's row counts and a payload checksum, written through a temporary file
 // that is verified before a rename (a kill or a full disk never costs the last good checkpoint),
 // older ones deleted after it. Every load verifies the checksum.
-#ifndef REWARDLAB_CORE_CHECKPOINTER_H_
-#define REWARDLAB_CORE_CHECKPOINTER_H_
+#ifndef REWARDLAB_LOOP_CHECKPOINTER_H_
+#define REWARDLAB_LOOP_CHECKPOINTER_H_
 
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "core/run_file.h"
-#include "core/run_logger.h"
-#include "core/trainer.h"
+#include "loop/run_logger.h"
+#include "loop/trainer.h"
 
 namespace rl {
 
@@ -56,4 +56,4 @@ class Checkpointer : public TrainerHook {
 
 }  // namespace rl
 
-#endif  // REWARDLAB_CORE_CHECKPOINTER_H_
+#endif  // REWARDLAB_LOOP_CHECKPOINTER_H_

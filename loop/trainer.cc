@@ -1,4 +1,4 @@
-#include "core/trainer.h"
+#include "loop/trainer.h"
 
 #include <algorithm>
 #include <chrono>
