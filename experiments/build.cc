@@ -19,11 +19,11 @@ Experiment BuildExperiment(const ExperimentConfig& config, ValidatedParts parts)
                         : FindAgent(config.agent.Find("type")->scalar)
                               .make(config.agent, e.env->Spec(), config.env.num_envs, config.seed);
   // a validated pipeline refers to the validated env, now slot 0
-  e.reward = parts.reward
-                 ? std::move(parts.reward)
-                 : std::make_unique<RewardPipeline>(MakeRewardPipeline(
-                       config.reward,
-                       {&e.env->At(0), e.agent->Gamma(), config.seed, 0, LoadStateValues}));
+  e.reward =
+      parts.reward
+          ? std::move(parts.reward)
+          : std::make_unique<RewardPipeline>(MakeRewardPipeline(
+                config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0, LoadStateValues}));
   e.trainer = std::make_unique<Trainer>(
       TrainerSettings{config.total_steps, config.eval.every_steps, config.eval.episodes,
                       config.seed, config.eval.record_episodes},

@@ -166,8 +166,6 @@ PolicyGradientOracle* Ppo::Oracle() {
   return oracle_.get();
 }
 
-RewardBatch Ppo::RolloutBatch() const {
-  return ToRewardBatch(rollout_);
-}
+RewardBatch Ppo::RolloutBatch() const { return ToRewardBatch(rollout_); }
 
 }  // namespace rl

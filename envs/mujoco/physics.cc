@@ -58,9 +58,8 @@ std::shared_ptr<const mjModel> LoadMujocoModel(const std::string& name) {
   char error[1000] = "";
   mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
   if (!m) throw UserError("MuJoCo could not load " + path + ": " + error);
-  std::shared_ptr<const mjModel> model(m, [](const mjModel* p) {
-    mj_deleteModel(const_cast<mjModel*>(p));
-  });
+  std::shared_ptr<const mjModel> model(
+      m, [](const mjModel* p) { mj_deleteModel(const_cast<mjModel*>(p)); });
   cache.emplace(name, model);
   return model;
 }

@@ -10,9 +10,9 @@
 #include "agents/registry.h"
 #include "agents/reinforce/reinforce.h"
 #include "agents/stochastic_policy.h"
-#include "loop/trainer.h"
 #include "envs/vec_env.h"
 #include "experiments/experiment_config.h"
+#include "loop/trainer.h"
 #include "rewards/policy_gradient_oracle.h"
 #include "tests/support/agent_checks.h"
 
