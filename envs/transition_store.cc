@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/error.h"
+
 namespace rl {
 
 TransitionStore::TransitionStore(int64_t capacity, int obs_dim, int act_dim, int num_terms)
@@ -38,8 +40,9 @@ void TransitionStore::Add(const Mat& obs, const Mat& action, const VecStep& step
     slot_episode_.assign(n, -1);
     slot_step_.assign(n, 0);
   } else if (n != NumSlots()) {
-    throw std::logic_error("TransitionStore::Add: " + std::to_string(n) + " slots after " +
-                           std::to_string(NumSlots()));
+    throw UserError("transition store: a step of " + std::to_string(n) +
+                    " env slots after steps of " + std::to_string(NumSlots()) +
+                    " (was env.num_envs changed since the checkpoint? resume with the same value)");
   }
   for (int i = 0; i < n; ++i) {
     const int64_t c = cursor_;

@@ -19,7 +19,6 @@ class AgentStateValues : public StateValueFunction {
     agent_->StateValues(obs_, values_);
     out = values_.cast<float>();
   }
-  double Gamma() const override { return agent_->Gamma(); }
 
  private:
   std::unique_ptr<Agent> agent_;

@@ -12,7 +12,7 @@
 // - BARFI: Learned(); Fit updates the reward parameters from FitContext::oracle, the agent's
 //   policy-gradient oracle (rewards/policy_gradient_oracle.h, served by Agent::Oracle()), and
 //   Params() exposes them to checkpoints and sliders;
-// - novelty bonuses (reward-free exploration, RND): Learned(); Fit trains on `recent`.
+// - novelty bonuses (reward-free exploration, RND): Learned(); Fit trains on all of `window`.
 #ifndef REWARDLAB_REWARDS_REWARD_MODULE_H_
 #define REWARDLAB_REWARDS_REWARD_MODULE_H_
 
@@ -68,9 +68,10 @@ inline RewardBatch ToRewardBatch(const TransitionStore& store) {
 // What a learned module may use when it fits, between agent updates.
 struct FitContext {
   int64_t step = 0;                         // env steps so far
-  const RewardBatch* recent = nullptr;      // the last transitions (window order not kept)
   PolicyGradientOracle* oracle = nullptr;   // the agent's, for bi-level rewards; may be null
-  const TransitionStore* window = nullptr;  // `recent` in time order, with slots and episode ids
+  // the last WindowSize() transitions, with slots and episode ids (ToRewardBatch views them
+  // all at once); null when no module asked for a window
+  const TransitionStore* window = nullptr;
   const TransitionStore* agent_store = nullptr;  // the agent's (SAC's replay buffer, PPO's
                                                  // rollout): policy minibatches; may be null
 };
@@ -90,7 +91,7 @@ class RewardModule {
   virtual void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const = 0;
   // Whether the module learns (then the trainer calls Fit before every agent update).
   virtual bool Learned() const { return false; }
-  // How many recent transitions Fit wants in FitContext::recent; 0 = none.
+  // How many recent transitions Fit wants in FitContext::window; 0 = none.
   virtual int WindowSize() const { return 0; }
   // Trains on `context`; returns MetricNames()' values.
   virtual std::vector<double> Fit(const FitContext& context) {
@@ -138,8 +139,6 @@ class StateValueFunction {
   // V of every observation column (obs_dim x B) into out (B).
   virtual void Evaluate(const Eigen::Ref<const Eigen::MatrixXf>& obs,
                         Eigen::Ref<Eigen::VectorXf> out) const = 0;
-  // The discount the critic was trained with.
-  virtual double Gamma() const = 0;
 };
 
 // Loads the critic of trained run folder `run` for `env`; `key` is the config key naming the

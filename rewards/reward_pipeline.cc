@@ -16,7 +16,8 @@ std::vector<WeightedModule> EnvRewardAlone() {
 }
 
 // reward = sum_k weight_k * module_k, and each module's unweighted output into row k of
-// `outputs` when given (sized num_modules x B); allocates nothing after `scratch` has grown
+// `outputs` when given (sized num_modules x B); allocates only while `scratch` grows to the
+// largest batch seen
 void WeightedSum(const std::vector<WeightedModule>& modules, const RewardBatch& batch,
                  Eigen::VectorXf& scratch, Eigen::Ref<Eigen::VectorXf> reward,
                  Eigen::MatrixXf* outputs) {
@@ -29,10 +30,11 @@ void WeightedSum(const std::vector<WeightedModule>& modules, const RewardBatch& 
       if (outputs) outputs->row(0) = reward.transpose();
       if (w != 1.0f) reward *= w;
     } else {
-      scratch.resize(batch.Size());
-      modules[k].module->Compute(batch, scratch);
-      if (outputs) outputs->row(k) = scratch.transpose();
-      reward += w * scratch;
+      if (scratch.size() < batch.Size()) scratch.resize(batch.Size());
+      auto out = scratch.head(batch.Size());
+      modules[k].module->Compute(batch, out);
+      if (outputs) outputs->row(k) = out.transpose();
+      reward += w * out;
     }
   }
 }
@@ -104,9 +106,7 @@ std::vector<double> RewardPipeline::Fit(int64_t step, PolicyGradientOracle* orac
                                         const TransitionStore* agent_store) {
   std::vector<double> metrics;
   if (!learned_) return metrics;
-  std::optional<RewardBatch> recent;
-  if (window_) recent.emplace(ToRewardBatch(*window_));
-  const FitContext context{step, recent ? &*recent : nullptr, oracle, Window(), agent_store};
+  const FitContext context{step, oracle, Window(), agent_store};
   for (WeightedModule& m : modules_) {
     if (!m.module->Learned()) continue;
     const std::vector<double> values = m.module->Fit(context);

@@ -59,8 +59,9 @@ void Rnd::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) con
 
 std::vector<double> Rnd::Fit(const FitContext& context) {
   constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-  if (!context.recent || context.recent->Size() == 0) return {kNan, kNan, kNan};
-  const Eigen::Ref<const Eigen::MatrixXf>& next_obs = context.recent->next_obs;
+  if (!context.window || context.window->Size() == 0) return {kNan, kNan, kNan};
+  const RewardBatch recent = ToRewardBatch(*context.window);
+  const Eigen::Ref<const Eigen::MatrixXf>& next_obs = recent.next_obs;
   const int w = static_cast<int>(next_obs.cols());
 
   // inputs and fixed targets of the whole window

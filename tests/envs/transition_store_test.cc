@@ -178,7 +178,7 @@ TEST_CASE("transition store numbers episodes by start across slots, autoresets a
   CHECK(store.EpisodeSteps()[5] == 0);
   // episode 2 ended after the Clear but began before it: partial, so not complete
   CHECK(store.CompleteEpisodes().empty());
-  CHECK_THROWS_AS(AddNumbered(store, 2, added), std::logic_error);
+  CHECK_THROWS_AS(AddNumbered(store, 2, added), UserError);
 }
 
 TEST_CASE("transition store episodes of a wrapped ring are partial where the start is gone",

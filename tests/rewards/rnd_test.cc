@@ -19,22 +19,22 @@
 namespace rl {
 namespace {
 
-// A window of `n` copies of the next observation `s` (all other fields zero).
+// A fitting window of `n` copies of the next observation `s` (all other fields zero), kept in a
+// TransitionStore as the reward pipeline keeps it.
 struct Window {
-  Window(const Eigen::VectorXf& s, int n)
-      : obs(Eigen::MatrixXf::Zero(s.size(), n)),
-        action(Eigen::MatrixXf::Zero(1, n)),
-        next_obs(s.replicate(1, n)),
-        env_reward(Eigen::VectorXf::Zero(n)),
-        terms(Eigen::MatrixXf::Zero(1, n)),
-        flags(n, 0) {}
-  RewardBatch Batch() const {
-    return {obs, action, next_obs, env_reward, terms, flags.data(), flags.data()};
+  Window(const Eigen::VectorXf& s, int n) : store(n, static_cast<int>(s.size()), 1, 1) {
+    VecStep step;
+    step.final_obs = s.cast<double>();
+    step.reward = Vec::Zero(1);
+    step.terms = Mat::Zero(1, 1);
+    step.terminated = {0};
+    step.truncated = {0};
+    const Mat obs = Mat::Zero(s.size(), 1), action = Mat::Zero(1, 1);
+    for (int i = 0; i < n; ++i) store.Add(obs, action, step);
   }
-  Eigen::MatrixXf obs, action, next_obs;
-  Eigen::VectorXf env_reward;
-  Eigen::MatrixXf terms;
-  std::vector<uint8_t> flags;
+  // What Fit receives at env step `step`.
+  FitContext Context(int64_t step) const { return {step, nullptr, &store, nullptr}; }
+  TransitionStore store;
 };
 
 // A dynamic-size 4-vector.
@@ -66,9 +66,8 @@ TEST_CASE("rnd bonus of a trained state shrinks while a distant unseen state sta
   const float seen_before = Bonus(rnd, seen), unseen_before = Bonus(rnd, unseen);
   REQUIRE(seen_before > 0.0f);
   const Window window(seen, 256);
-  const RewardBatch batch = window.Batch();
   std::vector<double> metrics;
-  for (int i = 0; i < 100; ++i) metrics = rnd.Fit({i, &batch, nullptr});
+  for (int i = 0; i < 100; ++i) metrics = rnd.Fit(window.Context(i));
   const float seen_after = Bonus(rnd, seen), unseen_after = Bonus(rnd, unseen);
   CHECK(seen_after < 0.01f * seen_before);
   CHECK(unseen_after > 0.3f * unseen_before);
@@ -83,17 +82,17 @@ TEST_CASE("rnd is deterministic and its checkpoint state resumes it exactly", "[
   Eigen::MatrixXf states(4, 2);
   states << a, b;
   const Window first(a, 300), second(b, 300);
-  const RewardBatch batch_a = first.Batch(), batch_b = second.Batch();
   RndConfig config;
   config.batch_size = 64;
   Rnd one(config, 4, "rnd", Rng(5, RngStream::kReward, 0));
   Rnd two(config, 4, "rnd", Rng(5, RngStream::kReward, 0));
   Rnd other(config, 4, "rnd", Rng(5, RngStream::kReward, 1));
-  for (Rnd* rnd : {&one, &two, &other}) rnd->Fit({0, &batch_a, nullptr});
+  for (Rnd* rnd : {&one, &two, &other}) rnd->Fit(first.Context(0));
   const Window both(a, 2);
   Eigen::VectorXf out_one(2), out_two(2), out_other(2);
-  const RewardBatch pair{both.obs,   both.action,       states,           both.env_reward,
-                         both.terms, both.flags.data(), both.flags.data()};
+  const RewardBatch zeros = ToRewardBatch(both.store);
+  const RewardBatch pair{zeros.obs,   zeros.action,     states,         zeros.env_reward,
+                         zeros.terms, zeros.terminated, zeros.truncated};
   one.Compute(pair, out_one);
   two.Compute(pair, out_two);
   other.Compute(pair, out_other);
@@ -107,8 +106,8 @@ TEST_CASE("rnd is deterministic and its checkpoint state resumes it exactly", "[
     one.Save(f.CreateGroup("rnd"));
   }
   other.Load(h5::File::OpenReadOnly((dir.Path() / "rnd.h5").string()).OpenGroup("rnd"));
-  const std::vector<double> m_one = one.Fit({1, &batch_b, nullptr});
-  const std::vector<double> m_other = other.Fit({1, &batch_b, nullptr});
+  const std::vector<double> m_one = one.Fit(second.Context(1));
+  const std::vector<double> m_other = other.Fit(second.Context(1));
   CHECK(m_one == m_other);
   one.Compute(pair, out_one);
   other.Compute(pair, out_other);
