@@ -270,6 +270,34 @@ TEST_CASE("oracle: Hessian-vector products", "[unit]") {
   CHECK(v.dot(hv) == Approx((jp - 2 * j0 + jm) / (h * h)).margin(1e-2 * scale));
 }
 
+TEST_CASE("PPO oracle: its per-rollout critic cache follows a new rollout", "[unit]") {
+  Rig rig(TinyConfig("ppo_gauss"));
+  const int steps = rig.oracle->BatchSize();
+  const VectorXd r = RandomVec(steps, 61);
+  VectorXd first, again, fresh;
+  rig.oracle->Gradient(r, 0.9, first);  // fills the cache on the first rollout
+  // update, then collect the next rollout from a fresh reset
+  rig.agent->Update(RewardPipeline());
+  Mat obs, action;
+  VecStep step;
+  rig.env->ResizeFor(step);
+  rig.env->Reset(obs);
+  for (int i = 0; !rig.agent->ReadyToUpdate(); ++i) {
+    REQUIRE(i < 10000);
+    rig.agent->Act(obs, ActMode::kExplore, action);
+    rig.env->Step(action, step);
+    rig.agent->Observe(obs, action, step);
+    obs = step.obs;
+  }
+  rig.oracle->Gradient(r, 0.9, again);
+  // a reloaded copy's oracle starts with no cache: the same gradient, bit for bit
+  const std::unique_ptr<Agent> copy =
+      testing::SaveAndReload(rig.config, rig.env->Spec(), *rig.agent);
+  copy->Oracle()->Gradient(r, 0.9, fresh);
+  CHECK(testing::SameBits(Mat(again), Mat(fresh)));
+  CHECK_FALSE(testing::SameBits(Mat(first), Mat(again)));
+}
+
 TEST_CASE("oracle: the analytic linear-softmax HVP equals central differences", "[unit]") {
   Rig rig(TinyConfig("reinforce_discrete_linear"));
   auto& agent = dynamic_cast<Reinforce&>(*rig.agent);
