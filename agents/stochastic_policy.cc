@@ -1,5 +1,7 @@
 #include "agents/stochastic_policy.h"
 
+#include "core/error.h"
+
 namespace rl {
 
 int StochasticPolicy::NumParams() const {
@@ -61,6 +63,12 @@ void StochasticPolicy::Gradient(PolicyEval& e, const Eigen::Ref<const VecF>& w,
 
 void StochasticPolicy::ScoreDots(PolicyEval& e, const Eigen::Ref<const Eigen::VectorXd>& u,
                                  Eigen::VectorXd& out) const {
+  // the tangent below differentiates W_l, not W_l/σ(W_l)
+  if (net->SpectralNorm()) {
+    throw UserError(
+        "policy score dots: the policy network is spectrally normalised, which the "
+        "policy-gradient oracle does not support; turn spectral_norm off for the policy");
+  }
   // tangent forward: ż_l = U_l a_l + W_l ȧ_l + u_b, ȧ_{l+1} = act'(z_l) ⊙ ż_l, ȧ_0 = 0
   const VecF uf = u.cast<float>();
   const int layers = net->NumLayers();
@@ -72,14 +80,7 @@ void StochasticPolicy::ScoreDots(PolicyEval& e, const Eigen::Ref<const Eigen::Ve
     e.next_tangent.noalias() = du * e.cache.acts[l];
     if (l > 0) e.next_tangent.noalias() += net->Weight(l) * e.tangent;
     e.next_tangent.colwise() += db;
-    if (l + 1 < layers) {
-      const auto y = e.cache.acts[l + 1].array();
-      if (net->GetActivation() == nn::Activation::kTanh) {
-        e.next_tangent.array() *= 1.0f - y.square();
-      } else {
-        e.next_tangent.array() *= (y > 0.0f).cast<float>();
-      }
-    }
+    if (l + 1 < layers) net->ApplyDerivative(e.cache.acts[l + 1], e.next_tangent);
     std::swap(e.tangent, e.next_tangent);
   }
 
@@ -107,6 +108,32 @@ void StochasticPolicy::ScoreDots(PolicyEval& e, const Eigen::Ref<const Eigen::Ve
   }
 }
 
+namespace {
+
+// Saves a policy's θ and writes it back on Restore() and on destruction.
+class ParamsGuard {
+ public:
+  explicit ParamsGuard(const StochasticPolicy& policy)
+      : policy_(policy),
+        net_(policy.net->Params()),
+        log_std_(policy.discrete ? VecF() : *policy.log_std) {}
+  ParamsGuard(const ParamsGuard&) = delete;
+  ParamsGuard& operator=(const ParamsGuard&) = delete;
+  ~ParamsGuard() { Restore(); }
+
+  // Writes the saved θ back.
+  void Restore() const {
+    policy_.net->Params() = net_;
+    if (!policy_.discrete) *policy_.log_std = log_std_;
+  }
+
+ private:
+  const StochasticPolicy& policy_;
+  const VecF net_, log_std_;
+};
+
+}  // namespace
+
 void FiniteDifferenceHvp(const StochasticPolicy& policy,
                          const std::function<void(Eigen::VectorXd&)>& gradient,
                          const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::VectorXd& hv) {
@@ -114,19 +141,15 @@ void FiniteDifferenceHvp(const StochasticPolicy& policy,
   hv.setZero(policy.NumParams());
   if (norm == 0.0) return;
   const double eps = kHvpStep / norm;
-  const VecF saved_net = policy.net->Params();
-  const VecF saved_log_std = policy.discrete ? VecF() : *policy.log_std;
-  const auto restore = [&] {
-    policy.net->Params() = saved_net;
-    if (!policy.discrete) *policy.log_std = saved_log_std;
-  };
+  // θ comes back bit for bit on every exit, also when `gradient` throws
+  const ParamsGuard guard(policy);
   Eigen::VectorXd plus, minus;
   policy.Step(v, eps);
   gradient(plus);
-  restore();
+  guard.Restore();
   policy.Step(v, -eps);
   gradient(minus);
-  restore();
+  guard.Restore();
   hv = (plus - minus) / (2.0 * eps);
 }
 

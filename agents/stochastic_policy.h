@@ -19,9 +19,9 @@ namespace rl {
 
 // What one evaluation of the policy on a batch leaves behind (reused across calls).
 struct PolicyEval {
-  nn::MlpCache cache;  // the network's activations
-  nn::Categorical categorical;
-  nn::DiagGaussian gaussian;
+  nn::MlpCache cache;                 // the network's activations
+  nn::Categorical categorical;        // the softmax over the logits (discrete policies)
+  nn::DiagGaussian gaussian;          // N(means, exp(log_std)²) (continuous policies)
   Eigen::VectorXi classes;            // (T) actions as class indices (discrete)
   MatF actions;                       // (act_dim x T) the actions evaluated
   VecF logp;                          // (T) log π(a_t|s_t)
@@ -50,7 +50,8 @@ struct StochasticPolicy {
   // grad (P) = ∇θ Σ_t [w_t log π(a_t|s_t) + c_t H(π(·|s_t))] at the last Evaluate.
   void Gradient(PolicyEval& e, const Eigen::Ref<const VecF>& w, const Eigen::Ref<const VecF>& c,
                 VecF& grad) const;
-  // out (T) = g_t·u at the last Evaluate.
+  // out (T) = g_t·u at the last Evaluate; any hidden activation; throws UserError when the
+  // network is spectrally normalised.
   void ScoreDots(PolicyEval& e, const Eigen::Ref<const Eigen::VectorXd>& u,
                  Eigen::VectorXd& out) const;
 };

@@ -153,13 +153,12 @@ class Mlp {
   // input_grad if non-null, returns P. Where ‖g_b‖ = 0 its term's gradient is taken as 0.
   double GradientPenalty(MlpCache& cache, float target, PenaltyForm form, float weight,
                          Eigen::Ref<VectorXf> grad, MatrixXf* input_grad = nullptr) const;
+  // d (out x B) ⊙= act'(z) of a hidden layer, read from its output a = act(z) (out x B), in place.
+  void ApplyDerivative(const MatrixXf& a, Eigen::Ref<MatrixXf> d) const;
 
  private:
   // Applies the hidden nonlinearity in place.
   void Activate(Eigen::Ref<MatrixXf> z) const;
-  // Multiplies d (out x B), a gradient w.r.t. the activation output a (out x B) of a hidden
-  // layer, by the activation's derivative there, in place.
-  void ApplyDerivative(const MatrixXf& a, Eigen::Ref<MatrixXf> d) const;
   // The weight layer l computes with in a training pass: W_l, or W_l/σ_l from cache.spectral.
   Eigen::Map<const MatrixXf> CachedWeight(const MlpCache& cache, int l) const;
   // The weight of layer l in an inference pass: W_l, or W_l/σ_l from the stored u, v.
@@ -186,10 +185,10 @@ class Mlp {
 
   std::vector<int> sizes_;
   Activation activation_;
-  float leaky_slope_;
-  bool spectral_norm_;
-  mutable std::vector<VectorXf> sn_u_;        // (out_l) per hidden layer, spectral norm only
-  mutable std::vector<VectorXf> sn_v_;        // (in_l) per hidden layer, spectral norm only
+  float leaky_slope_;                   // kLeakyRelu: y = leaky_slope_ * z for z <= 0
+  bool spectral_norm_;                  // hidden layers compute with W/σ(W) (not the output layer)
+  mutable std::vector<VectorXf> sn_u_;  // (out_l) per hidden layer, spectral norm only
+  mutable std::vector<VectorXf> sn_v_;  // (in_l) per hidden layer, spectral norm only
   mutable std::vector<MatrixXf> sn_weights_;  // (out_l x in_l) W/σ of the last inference pass
   std::vector<int> offsets_;                  // weight offset of each layer
   VectorXf params_;

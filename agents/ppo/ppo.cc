@@ -291,6 +291,7 @@ MetricValues Ppo::Update(const RewardPipeline& reward) {
   if (config_.rollout_shards > 0 && obs_stats_) obs_stats_->Update(rollout_.Obs());
   rollout_.Clear();
   t_ = 0;
+  ++rollout_version_;
   return {lr,         stats[kValueLoss], stats[kPolicyLoss], stats[kEntropy], stats[kOldKl],
           stats[kKl], stats[kClipFrac],  explained};
 }
@@ -450,6 +451,7 @@ void Ppo::Load(const h5::Group& g) {
                     "the transition store; resume with the binary that wrote it");
   }
   rollout_.Load(r.OpenGroup("transitions"));
+  ++rollout_version_;
   ckpt::Read(r, "obs_norm", obs_norm_);
   ckpt::Read(r, "actions", actions_);
   ckpt::ReadInto(r, "logp", logp_);

@@ -6,6 +6,7 @@
 #ifndef REWARDLAB_AGENTS_PPO_PPO_H_
 #define REWARDLAB_AGENTS_PPO_PPO_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -71,8 +72,6 @@ class Ppo : public Agent {
   void LabelRewards(const RewardPipeline& reward, MatF& rewards);
   // V(s') of every transition: V(s_{t+1}) within an episode, V(final obs) where it ended.
   void NextValues(MatF& next_values);
-  // The rollout's raw transitions, as the reward pipeline labels them (ppo_oracle.cc).
-  RewardBatch RolloutBatch() const;
   // One gradient step on the minibatch idx[begin, end); writes its statistics into `stats`.
   void TrainMinibatch(const std::vector<int>& idx, int begin, int end, float clip,
                       std::vector<double>& stats);
@@ -102,10 +101,12 @@ class Ppo : public Agent {
   // update, PPO's own per-step values beside it (ActShard writes those concurrently, each shard
   // its own columns; the store is written by Observe alone)
   int t_ = 0;
-  TransitionStore rollout_;  // (T*N) raw transitions, in column order
-  MatF obs_norm_;            // (obs_dim x T*N) normalised s, as the networks saw it
-  MatF actions_;             // (act_dim x T*N) sampled actions (indices, or unclipped draws)
-  VecF logp_, values_;       // (T*N)
+  uint64_t rollout_version_ = 0;  // bumped when the rollout is replaced (Update, Load): the
+                                  // key of the oracle's per-rollout cache
+  TransitionStore rollout_;       // (T*N) raw transitions, in column order
+  MatF obs_norm_;                 // (obs_dim x T*N) normalised s, as the networks saw it
+  MatF actions_;                  // (act_dim x T*N) sampled actions (indices, or unclipped draws)
+  VecF logp_, values_;            // (T*N)
 
   // update: the gathered minibatch, its gradient shards (run on pool_) and their sum
   VecF advantages_, returns_;  // (T*N)

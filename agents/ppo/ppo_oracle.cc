@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agents/ppo/ppo.h"
@@ -32,7 +33,7 @@ class PpoOracle : public PolicyGradientOracle {
   }
   RewardBatch Batch() const override {
     Require();
-    return ppo_.RolloutBatch();
+    return ToRewardBatch(ppo_.rollout_);
   }
   void Params(Eigen::VectorXd& theta) const override { Policy().Params(theta); }
 
@@ -82,15 +83,14 @@ class PpoOracle : public PolicyGradientOracle {
     ScoreDots(u, s);
     SurrogateWeights(VecF::Ones(adv.size()), w, &adv);
     const int steps = ppo_.config_.num_steps, n = ppo_.num_envs_, total = steps * n;
-    const RewardBatch batch = ppo_.RolloutBatch();
+    const Rollout& rollout = CachedRollout();
     const double decay = gamma * ppo_.config_.gae_lambda;
     out.resize(total);
     for (int i = 0; i < n; ++i) {
       double acc = 0.0;
       for (int t = 0; t < steps; ++t) {
         const int k = t * n + i;
-        const int prev = k - n;
-        const bool reset = t == 0 || batch.terminated[prev] || batch.truncated[prev];
+        const bool reset = t == 0 || rollout.terminated(t - 1, i) || rollout.truncated(t - 1, i);
         acc = (reset ? 0.0 : decay * acc) + w[k] * s[k] / total;
         out[k] = acc;
       }
@@ -100,6 +100,13 @@ class PpoOracle : public PolicyGradientOracle {
   void Step(const OracleVec& direction, double alpha) override { Policy().Step(direction, alpha); }
 
  private:
+  // What the fixed critic says about one rollout.
+  struct Rollout {
+    std::optional<uint64_t> version;  // Ppo::rollout_version_ it was computed at; none yet
+    MatF values, next_values;         // (T x N) V(s_t) as stored, V(s'_t)
+    MatU8 terminated, truncated;      // (T x N) episode ends
+  };
+
   StochasticPolicy Policy() const { return {&ppo_.actor_, &ppo_.log_std_, ppo_.discrete_}; }
 
   void Require() const {
@@ -116,6 +123,28 @@ class PpoOracle : public PolicyGradientOracle {
     Policy().Evaluate(ppo_.obs_norm_, ppo_.actions_, eval_);
   }
 
+  // The critic's values and the episode flags of the current rollout, (T x N) each: computed
+  // once per rollout (V(s') is a critic forward over all of it), keyed on rollout_version_.
+  const Rollout& CachedRollout() {
+    if (rollout_cache_.version == ppo_.rollout_version_) return rollout_cache_;
+    const int steps = ppo_.config_.num_steps, n = ppo_.num_envs_;
+    Rollout& c = rollout_cache_;
+    c.values.resize(steps, n);
+    c.terminated.resize(steps, n);
+    c.truncated.resize(steps, n);
+    for (int t = 0; t < steps; ++t) {
+      for (int i = 0; i < n; ++i) {
+        const int k = t * n + i;
+        c.values(t, i) = ppo_.values_[k];
+        c.terminated(t, i) = ppo_.rollout_.Terminated()[k];
+        c.truncated(t, i) = ppo_.rollout_.Truncated()[k];
+      }
+    }
+    ppo_.NextValues(c.next_values);
+    c.version = ppo_.rollout_version_;
+    return c;
+  }
+
   // GAE advantages (T*N, time-major like the rollout) of `rewards` over the stored critic values.
   void Advantages(const OracleVec& rewards, double gamma, VecF& adv) {
     Require();
@@ -124,22 +153,14 @@ class PpoOracle : public PolicyGradientOracle {
       throw UserError("PPO oracle: " + std::to_string(rewards.size()) +
                       " rewards for a rollout of " + std::to_string(steps * n) + " transitions");
     }
-    const RewardBatch batch = ppo_.RolloutBatch();
-    MatF r(steps, n), values(steps, n), next_values, a, ret;
-    MatU8 terminated(steps, n), truncated(steps, n);
+    const Rollout& rollout = CachedRollout();
+    MatF r(steps, n), a, ret;
     for (int t = 0; t < steps; ++t) {
-      for (int i = 0; i < n; ++i) {
-        const int k = t * n + i;
-        r(t, i) = static_cast<float>(rewards[k]);
-        values(t, i) = ppo_.values_[k];
-        terminated(t, i) = batch.terminated[k];
-        truncated(t, i) = batch.truncated[k];
-      }
+      for (int i = 0; i < n; ++i) r(t, i) = static_cast<float>(rewards[t * n + i]);
     }
-    ppo_.NextValues(next_values);
-    ComputeGae({r, values, next_values, terminated, truncated}, static_cast<float>(gamma),
-               static_cast<float>(ppo_.config_.gae_lambda), ppo_.config_.bootstrap_truncated, a,
-               ret);
+    ComputeGae({r, rollout.values, rollout.next_values, rollout.terminated, rollout.truncated},
+               static_cast<float>(gamma), static_cast<float>(ppo_.config_.gae_lambda),
+               ppo_.config_.bootstrap_truncated, a, ret);
     adv = Eigen::Map<const VecF>(MatF(a.transpose()).data(), steps * n);
   }
 
@@ -159,13 +180,12 @@ class PpoOracle : public PolicyGradientOracle {
 
   Ppo& ppo_;
   PolicyEval eval_;
+  Rollout rollout_cache_;
 };
 
 PolicyGradientOracle* Ppo::Oracle() {
   if (!oracle_) oracle_ = std::make_unique<PpoOracle>(*this);
   return oracle_.get();
 }
-
-RewardBatch Ppo::RolloutBatch() const { return ToRewardBatch(rollout_); }
 
 }  // namespace rl
