@@ -152,7 +152,7 @@ struct RewardContext {
   double gamma = 0.99;       // the agent's discount
   uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
   int index = 0;             // the module's position in the list (its RNG stream index)
-  StateValueLoader load_state_values;  // experiments/LoadStateValues; empty where none is loaded
+  StateValueLoader load_state_values = nullptr;  // experiments/LoadStateValues; none: empty
 };
 
 }  // namespace rl

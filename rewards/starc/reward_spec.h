@@ -26,7 +26,7 @@ namespace rl {
 // What a spec may depend on besides the env.
 struct RewardSpecOptions {
   double gamma = 0.99;                 // discount of the shaping in shaped:* specs
-  StateValueLoader load_state_values;  // pipeline specs: a value_function potential's loader
+  StateValueLoader load_state_values = nullptr;  // pipeline specs: value_function loader
 };
 
 // One line listing the accepted spec forms, for help texts and errors.
