@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "agents/ppo/ppo_config.h"
+#include "agents/reinforce/reinforce_config.h"
 #include "agents/sac/sac_config.h"
 #include "core/error.h"
 #include "envs/transition_store.h"
@@ -130,6 +131,33 @@ void AddSac(const ExperimentConfig& config, const ConfigNode& root, const EnvSpe
        sac.batch_size * (transition + kFloat * (caches + 4 * (obs + act) + 12 * act)), ""});
 }
 
+void AddReinforce(const ExperimentConfig& config, const ConfigNode& root, const EnvSpec& spec,
+                  std::vector<MemoryItem>& items) {
+  const ReinforceConfig rf = ReadConfig<ReinforceConfig>(config.agent, "agent");
+  const double obs = spec.observation.Dim(), act = spec.action.Dim();
+  const double out = spec.action.IsDiscrete() ? spec.action.n : act;
+  const double terms = static_cast<double>(spec.reward_terms.size());
+  const std::vector<int> hidden = rf.policy == "linear" ? std::vector<int>{} : rf.net.hidden;
+  const double policy = NetParams(obs, hidden, out), value = NetParams(obs, rf.net.hidden, 1);
+  RequireIntParams(root, std::max(policy, value), "each network");
+  // parameters, gradient and two Adam moments per network
+  items.push_back({"agent.net.hidden", "the policy and value networks (with Adam and gradients)",
+                   kFloat * 4 * (policy + (rf.baseline == "value" ? value : 0)), ""});
+
+  // the store with the draws beside it, and the batch gathered from it with the networks' caches
+  const double capacity =
+      static_cast<double>(ReinforceStoreCapacity(rf, config.env.num_envs, spec.max_episode_steps));
+  const double transition =
+      static_cast<double>(TransitionStore::BytesPerTransition(
+          static_cast<int>(obs), static_cast<int>(act), static_cast<int>(terms))) +
+      kFloat * act;
+  const double caches = CacheFloats(obs, hidden, out) + CacheFloats(obs, rf.net.hidden, 1);
+  items.push_back({rf.max_stored_steps > 0 ? "agent.max_stored_steps" : "agent.episodes_per_update",
+                   "a transition store of " + std::to_string(static_cast<int64_t>(capacity)) +
+                       " steps of " + spec.id,
+                   capacity * (2 * transition + kFloat * (caches + 8)), ""});
+}
+
 // Random network distillation modules: target and predictor networks, window and minibatches.
 void AddRnd(const ExperimentConfig& config, const EnvSpec& spec, std::vector<MemoryItem>& items) {
   if (!config.reward.IsSeq()) return;
@@ -175,6 +203,7 @@ std::vector<MemoryItem> EstimateMemory(const ExperimentConfig& config, const Con
   const ConfigNode* type = config.agent.Find("type");
   if (type != nullptr && type->scalar == "ppo") AddPpo(config, root, spec, items);
   if (type != nullptr && type->scalar == "sac") AddSac(config, root, spec, items);
+  if (type != nullptr && type->scalar == "reinforce") AddReinforce(config, root, spec, items);
   AddRnd(config, spec, items);
   std::stable_sort(items.begin(), items.end(),
                    [](const MemoryItem& a, const MemoryItem& b) { return a.bytes > b.bytes; });

@@ -1,5 +1,6 @@
 #include "agents/reinforce/reinforce.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/checkpoint.h"
@@ -15,34 +16,12 @@ std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
   return sizes;
 }
 
-nn::Activation ActivationOf(const std::string& name) {
-  return name == "relu" ? nn::Activation::kRelu : nn::Activation::kTanh;
-}
-
-// Appends `n` floats from `src` to `dst`.
-void Put(std::vector<float>& dst, const float* src, int n) { dst.insert(dst.end(), src, src + n); }
-
-// Writes a float or byte vector as a 1-D dataset (possibly empty).
-template <class T>
-void WriteVector(const h5::Group& g, const std::string& name, const std::vector<T>& v) {
-  g.Write<T>(name, std::span<const T>(v.data(), v.size()));
+// Writes an int64 vector as a 1-D dataset (possibly empty).
+void WriteIds(const h5::Group& g, const std::string& name, const std::vector<int64_t>& v) {
+  g.Write<int64_t>(name, std::span<const int64_t>(v.data(), v.size()));
 }
 
 }  // namespace
-
-void EpisodeColumns::Append(const EpisodeColumns& o) {
-  obs.insert(obs.end(), o.obs.begin(), o.obs.end());
-  actions.insert(actions.end(), o.actions.begin(), o.actions.end());
-  env_actions.insert(env_actions.end(), o.env_actions.begin(), o.env_actions.end());
-  next_obs.insert(next_obs.end(), o.next_obs.begin(), o.next_obs.end());
-  rewards.insert(rewards.end(), o.rewards.begin(), o.rewards.end());
-  terms.insert(terms.end(), o.terms.begin(), o.terms.end());
-  terminated.insert(terminated.end(), o.terminated.begin(), o.terminated.end());
-  truncated.insert(truncated.end(), o.truncated.begin(), o.truncated.end());
-  steps += o.steps;
-}
-
-void EpisodeColumns::Clear() { *this = EpisodeColumns(); }
 
 Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num_envs,
                      uint64_t seed)
@@ -52,23 +31,31 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
       discrete_(spec.action.IsDiscrete()),
       obs_dim_(spec.observation.Dim()),
       act_dim_(spec.action.Dim()),
-      num_terms_(static_cast<int>(spec.reward_terms.size())),
       explore_rng_(seed, RngStream::kAgent, 1),
       policy_([&] {
         Rng init(seed, RngStream::kAgent, 0);
         const std::vector<int> hidden =
             config.policy == "linear" ? std::vector<int>{} : config.net.hidden;
         return nn::Mlp(Sizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
-                       ActivationOf(config.net.activation), 0.01f, init);
+                       nn::ActivationFromName(config.net.activation), 0.01f, init,
+                       config.net.Options());
       }()),
       log_std_(VecF::Constant(discrete_ ? 0 : act_dim_, static_cast<float>(config.log_std_init))),
       policy_opt_(policy_.NumParams(), {config.lr, 0.9, 0.999, config.adam_eps}),
       log_std_opt_(static_cast<int>(log_std_.size()), policy_opt_.Options()),
-      open_(num_envs) {
+      store_(ReinforceStoreCapacity(config, num_envs, spec.max_episode_steps), obs_dim_, act_dim_,
+             static_cast<int>(spec.reward_terms.size())),
+      draws_(MatF::Zero(act_dim_, store_.Capacity())),
+      running_(num_envs, -1) {
+  if (store_.Capacity() < num_envs) {
+    throw UserError("agent.max_stored_steps = " + std::to_string(store_.Capacity()) +
+                    " is below env.num_envs = " + std::to_string(num_envs) +
+                    "; raise it (0 sizes it from the env's time limit)");
+  }
   if (config.baseline == "value") {
     Rng init(seed, RngStream::kAgent, 3);
-    value_.emplace(Sizes(obs_dim_, config.net.hidden, 1), ActivationOf(config.net.activation), 1.0f,
-                   init);
+    value_.emplace(Sizes(obs_dim_, config.net.hidden, 1),
+                   nn::ActivationFromName(config.net.activation), 1.0f, init, config.net.Options());
     value_opt_.emplace(value_->NumParams(),
                        nn::AdamOptions{config.value_lr, 0.9, 0.999, config.adam_eps});
   }
@@ -91,7 +78,7 @@ std::string Reinforce::NonFinite(const MetricValues& values) const {
 }
 
 bool Reinforce::ReadyToUpdate() const {
-  return static_cast<int>(episode_ends_.size()) >= config_.episodes_per_update;
+  return static_cast<int>(batch_.size()) >= config_.episodes_per_update;
 }
 
 void Reinforce::StateValues(const Mat& obs, Vec& values) {
@@ -132,31 +119,55 @@ void Reinforce::Act(const Mat& obs, ActMode mode, Mat& action) {
   if (mode == ActMode::kExplore) last_actions_ = draw;
 }
 
+bool Reinforce::Needed(int64_t id) const {
+  return std::find(batch_.begin(), batch_.end(), id) != batch_.end() ||
+         std::find(running_.begin(), running_.end(), id) != running_.end();
+}
+
 void Reinforce::Observe(const Mat& obs, const Mat& action, const VecStep& step) {
-  const MatF obs_f = obs.cast<float>(), env_act = action.cast<float>();
-  const MatF next = step.final_obs.cast<float>(), terms = step.terms.cast<float>();
+  // slot i goes to storage column Column(size + i) (taken before the Add moves the ring); past the
+  // capacity that overwrites the oldest transition, which must be one already learned from
+  const int64_t size = store_.Size();
+  std::vector<int64_t> columns(num_envs_);
   for (int i = 0; i < num_envs_; ++i) {
-    EpisodeColumns& e = open_[i];
-    Put(e.obs, obs_f.col(i).data(), obs_dim_);
-    Put(e.actions, last_actions_.col(i).data(), act_dim_);
-    Put(e.env_actions, env_act.col(i).data(), act_dim_);
-    Put(e.next_obs, next.col(i).data(), obs_dim_);
-    e.rewards.push_back(static_cast<float>(step.reward[i]));
-    Put(e.terms, terms.col(i).data(), num_terms_);
-    e.terminated.push_back(step.terminated[i]);
-    e.truncated.push_back(step.truncated[i]);
-    ++e.steps;
-    // a finished episode joins the batch
-    if (step.terminated[i] || step.truncated[i]) {
-      done_.Append(e);
-      episode_ends_.push_back(done_.steps);
-      e.Clear();
+    columns[i] = store_.Column(size + i);
+    if (size + i >= store_.Capacity() && Needed(store_.Episodes()[columns[i]])) {
+      throw UserError("REINFORCE: the batch and running episodes need more than agent." +
+                      std::string("max_stored_steps = ") + std::to_string(store_.Capacity()) +
+                      " transitions; raise it or set env.max_episode_steps");
     }
+  }
+  store_.Add(obs, action, step);
+  gathered_ = false;
+  for (int i = 0; i < num_envs_; ++i) {
+    draws_.col(columns[i]) = last_actions_.col(i);
+    // a finished episode joins the batch
+    const int64_t id = store_.Episodes()[columns[i]];
+    const bool ends = step.terminated[i] || step.truncated[i];
+    running_[i] = ends ? -1 : id;
+    if (ends) batch_.push_back(id);
   }
 }
 
+const TransitionBatch& Reinforce::Gathered() const {
+  if (gathered_) return batch_data_;
+  // each episode's columns in time order, episodes in completion order
+  std::vector<int64_t> columns;
+  episode_ends_.clear();
+  for (const int64_t id : batch_) {
+    const std::vector<int64_t> episode = store_.EpisodeColumns(id);
+    columns.insert(columns.end(), episode.begin(), episode.end());
+    episode_ends_.push_back(static_cast<int>(columns.size()));
+  }
+  store_.Gather(columns, batch_data_);
+  batch_draws_.resize(act_dim_, static_cast<int>(columns.size()));
+  for (size_t k = 0; k < columns.size(); ++k) batch_draws_.col(k) = draws_.col(columns[k]);
+  gathered_ = true;
+  return batch_data_;
+}
+
 MetricValues Reinforce::Update(const RewardPipeline& reward) {
-  const int steps = done_.steps;
+  const int steps = Gathered().Size();
   VecF labels(steps);
   const RewardBatch batch = Batch();
   reward.Label(batch, labels);
@@ -181,15 +192,15 @@ MetricValues Reinforce::Update(const RewardPipeline& reward) {
   const double policy_loss = -(eval_.logp.cast<double>().array() * adv.array()).mean();
   const double entropy = eval_.entropy.cast<double>().mean();
   const double value_loss = value_ ? FitValue(ret) : 0.0;
-  const double episodes = static_cast<double>(episode_ends_.size());
-  done_.Clear();
-  episode_ends_.clear();
+  const double episodes = static_cast<double>(batch_.size());
+  batch_.clear();
+  gathered_ = false;
   return {policy_loss, value_loss, entropy, episodes, static_cast<double>(steps)};
 }
 
 double Reinforce::FitValue(const Eigen::VectorXd& ret) {
-  const int steps = done_.steps;
-  const Eigen::Map<const MatF> obs(done_.obs.data(), obs_dim_, steps);
+  const MatF& obs = Gathered().obs;
+  const int steps = static_cast<int>(obs.cols());
   const MatF target = ret.cast<float>().transpose();
   nn::MlpCache cache;
   VecF grad(value_->NumParams());
@@ -215,23 +226,11 @@ void Reinforce::Save(const h5::Group& g) const {
     nn::Save(g, "value_opt", *value_opt_);
   }
   ckpt::WriteRng(g, "explore_rng", explore_rng_);
-  // the open episodes of every slot, then the completed ones (the batch)
-  const auto write = [](const h5::Group& e, const EpisodeColumns& c) {
-    e.WriteIntAttr("steps", c.steps);
-    WriteVector(e, "obs", c.obs);
-    WriteVector(e, "actions", c.actions);
-    WriteVector(e, "env_actions", c.env_actions);
-    WriteVector(e, "next_obs", c.next_obs);
-    WriteVector(e, "rewards", c.rewards);
-    WriteVector(e, "terms", c.terms);
-    WriteVector(e, "terminated", c.terminated);
-    WriteVector(e, "truncated", c.truncated);
-  };
-  for (int i = 0; i < num_envs_; ++i) write(g.CreateGroup("open_" + std::to_string(i)), open_[i]);
-  const h5::Group done = g.CreateGroup("done");
-  write(done, done_);
-  WriteVector(done, "episode_ends",
-              std::vector<int64_t>(episode_ends_.begin(), episode_ends_.end()));
+  // the store (batch and running episodes), the draws beside it and the episode ids
+  store_.Save(g.CreateGroup("transitions"));
+  ckpt::Write(g, "draws", draws_);
+  WriteIds(g, "batch_episodes", batch_);
+  WriteIds(g, "running_episodes", running_);
   ckpt::Write(g, "last_actions", last_actions_);
 }
 
@@ -245,31 +244,20 @@ void Reinforce::Load(const h5::Group& g) {
     nn::Load(g, "value_opt", *value_opt_);
   }
   ckpt::ReadRng(g, "explore_rng", explore_rng_);
-  const auto read = [&](const h5::Group& e, EpisodeColumns& c) {
-    c.steps = static_cast<int>(e.ReadIntAttr("steps"));
-    c.obs = e.Read<float>("obs");
-    c.actions = e.Read<float>("actions");
-    c.env_actions = e.Read<float>("env_actions");
-    c.next_obs = e.Read<float>("next_obs");
-    c.rewards = e.Read<float>("rewards");
-    c.terms = e.Read<float>("terms");
-    c.terminated = e.Read<uint8_t>("terminated");
-    c.truncated = e.Read<uint8_t>("truncated");
-    const size_t s = c.steps;
-    if (c.obs.size() != s * obs_dim_ || c.actions.size() != s * act_dim_ ||
-        c.next_obs.size() != s * obs_dim_ || c.terms.size() != s * num_terms_ ||
-        c.rewards.size() != s || c.terminated.size() != s || c.truncated.size() != s) {
-      throw UserError(g.FilePath() + ": the REINFORCE episodes do not fit this env's spaces");
-    }
-  };
-  for (int i = 0; i < num_envs_; ++i) read(g.OpenGroup("open_" + std::to_string(i)), open_[i]);
-  const h5::Group done = g.OpenGroup("done");
-  read(done, done_);
-  const std::vector<int64_t> ends = done.Read<int64_t>("episode_ends");
-  episode_ends_.assign(ends.begin(), ends.end());
-  if (!ends.empty() && ends.back() != done_.steps) {
-    throw UserError(g.FilePath() + ": the REINFORCE batch's episode ends do not fit its steps");
+  if (!g.Has("transitions")) {
+    throw UserError(g.FilePath() +
+                    ": the REINFORCE episodes were written by an older rewardlab without the "
+                    "transition store; resume with the binary that wrote it");
   }
+  store_.Load(g.OpenGroup("transitions"));
+  ckpt::Read(g, "draws", draws_);
+  batch_ = g.Read<int64_t>("batch_episodes");
+  running_ = g.Read<int64_t>("running_episodes");
+  if (draws_.rows() != act_dim_ || draws_.cols() != store_.Capacity() ||
+      static_cast<int>(running_.size()) != num_envs_) {
+    throw UserError(g.FilePath() + ": the REINFORCE episodes do not fit this env or env.num_envs");
+  }
+  gathered_ = false;
   ckpt::Read(g, "last_actions", last_actions_);
 }
 

@@ -17,6 +17,11 @@
 //
 // The agent is its own PolicyGradientOracle over the completed episodes waiting for the next
 // update (reinforce_oracle.cc), with J_r the objective above for given rewards r.
+//
+// Raw transitions live in one TransitionStore (envs/transition_store.h), a ring holding the batch
+// and the running episodes; REINFORCE keeps only the sampled actions beside it, per store column.
+// Its capacity is ReinforceStoreCapacity (reinforce_config.h); a step that would overwrite a
+// transition still needed throws a one-line UserError.
 #ifndef REWARDLAB_AGENTS_REINFORCE_REINFORCE_H_
 #define REWARDLAB_AGENTS_REINFORCE_REINFORCE_H_
 
@@ -27,27 +32,11 @@
 #include "agents/agent.h"
 #include "agents/reinforce/reinforce_config.h"
 #include "agents/stochastic_policy.h"
+#include "envs/transition_store.h"
 #include "nn/adam.h"
 #include "rewards/policy_gradient_oracle.h"
 
 namespace rl {
-
-// Raw transitions of whole episodes, one column per step, appended in order.
-struct EpisodeColumns {
-  std::vector<float> obs;          // (obs_dim x steps) s
-  std::vector<float> actions;      // (act_dim x steps) sampled actions (classes or raw draws)
-  std::vector<float> env_actions;  // (act_dim x steps) actions as the env received them
-  std::vector<float> next_obs;     // (obs_dim x steps) the true s'
-  std::vector<float> rewards;      // (steps) env rewards
-  std::vector<float> terms;        // (num_terms x steps) env reward terms
-  std::vector<uint8_t> terminated, truncated;  // (steps)
-  int steps = 0;                               // number of columns
-
-  // Appends all of `other`'s columns.
-  void Append(const EpisodeColumns& other);
-  // Empties every column.
-  void Clear();
-};
 
 // A REINFORCE agent; also the policy-gradient oracle of its current batch.
 class Reinforce : public Agent, public PolicyGradientOracle {
@@ -64,12 +53,13 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   void StateValues(const Mat& obs, Vec& values) override;
   double Gamma() const override { return config_.gamma; }
   PolicyGradientOracle* Oracle() override { return this; }
+  const TransitionStore* Transitions() const override { return &store_; }
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
   // oracle (reinforce_oracle.cc)
   int NumParams() const override { return Policy().NumParams(); }
-  int BatchSize() const override { return done_.steps; }
+  int BatchSize() const override { return Gathered().Size(); }
   RewardBatch Batch() const override;
   void Params(Eigen::VectorXd& theta) const override { Policy().Params(theta); }
   double Objective(const OracleVec& rewards, double gamma) override;
@@ -80,13 +70,13 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   void RewardGradientOfDot(const OracleVec& rewards, double gamma, const OracleVec& u,
                            Eigen::VectorXd& out) override;
   void Step(const OracleVec& direction, double alpha) override { Policy().Step(direction, alpha); }
-  // HessianVector by central differences of Gradient on the batch (FiniteDifferenceHvp).
-  void HessianVectorFd(const OracleVec& rewards, double gamma, const OracleVec& v,
-                       Eigen::VectorXd& hv);
-  // Whether HessianVector is analytic (a linear softmax policy).
-  bool AnalyticHessian() const { return discrete_ && config_.policy == "linear"; }
 
  private:
+  // the oracle test's checks of the analytic Hessian (reinforce_oracle_testing.h)
+  friend bool ReinforceAnalyticHessian(const Reinforce& agent);
+  friend void ReinforceHessianVectorFd(Reinforce& agent, const OracleVec& rewards, double gamma,
+                                       const OracleVec& v, Eigen::VectorXd& hv);
+
   // The policy as a parameter view.
   StochasticPolicy Policy() const {
     return {const_cast<nn::Mlp*>(&policy_), const_cast<VecF*>(&log_std_), discrete_};
@@ -103,31 +93,49 @@ class Reinforce : public Agent, public PolicyGradientOracle {
                                   Eigen::VectorXd& hv);
   // Full-batch steps of the value baseline towards the returns.
   double FitValue(const Eigen::VectorXd& ret);
+  // Whether HessianVector is analytic (a linear softmax policy).
+  bool AnalyticHessian() const { return discrete_ && config_.policy == "linear"; }
+  // HessianVector by central differences of Gradient on the batch (FiniteDifferenceHvp).
+  void HessianVectorFd(const OracleVec& rewards, double gamma, const OracleVec& v,
+                       Eigen::VectorXd& hv);
+  // The batch's completed episodes gathered from the store in completion order (cached).
+  const TransitionBatch& Gathered() const;
+  // Whether episode `id` is still needed: in the batch or running.
+  bool Needed(int64_t id) const;
 
-  ReinforceConfig config_;
-  EnvSpec spec_;
-  int num_envs_;
-  bool discrete_;
-  int obs_dim_, act_dim_, num_terms_;
-  Rng explore_rng_;
+  ReinforceConfig config_;  // the agent's options
+  EnvSpec spec_;            // spaces of the env
+  int num_envs_;            // env slots per step
+  bool discrete_;           // softmax over classes (true) or a Gaussian on a Box
+  int obs_dim_, act_dim_;   // widths of s and a
+  Rng explore_rng_;         // draws of exploring actions
 
-  nn::Mlp policy_;
-  VecF log_std_;  // (act_dim) state-independent log-std (continuous only)
-  std::optional<nn::Mlp> value_;
-  nn::Adam policy_opt_, log_std_opt_;
-  std::optional<nn::Adam> value_opt_;
+  nn::Mlp policy_;                     // logits or Gaussian means of s
+  VecF log_std_;                       // (act_dim) state-independent log-std (continuous only)
+  std::optional<nn::Mlp> value_;       // V(s), with baseline: value
+  nn::Adam policy_opt_;                // Adam of the policy's parameters
+  nn::Adam log_std_opt_;               // Adam of the log-std
+  std::optional<nn::Adam> value_opt_;  // Adam of the value baseline
 
-  // episodes: one open per slot, the completed ones (the batch) with their ends
-  std::vector<EpisodeColumns> open_;  // (num_envs)
-  EpisodeColumns done_;
-  std::vector<int> episode_ends_;  // (E) one past each completed episode's last column
+  // episodes: raw transitions in the store, the sampled actions beside it, the batch's ids
+  TransitionStore store_;         // the batch's and the running episodes' raw transitions
+  MatF draws_;                    // (act_dim x capacity) sampled actions per store column
+  std::vector<int64_t> batch_;    // (E) ids of the completed episodes, in completion order
+  std::vector<int64_t> running_;  // (num_envs) each slot's running episode id, -1 none
 
-  // scratch
-  MatF act_obs_, act_head_, last_actions_;  // last_actions_ (act_dim x N) of the last kExplore
-  Eigen::VectorXi act_classes_;
-  nn::Categorical act_categorical_;
-  nn::DiagGaussian act_gaussian_;
-  PolicyEval eval_;
+  // the batch gathered from the store (Gathered), valid until the next Observe or Update
+  mutable bool gathered_ = false;          // whether the fields below are current
+  mutable TransitionBatch batch_data_;     // (T columns) the batch's transitions
+  mutable MatF batch_draws_;               // (act_dim x T) their sampled actions
+  mutable std::vector<int> episode_ends_;  // (E) one past each episode's last column
+
+  // scratch of Act
+  MatF act_obs_, act_head_;          // s as floats, the policy's head (out x N)
+  MatF last_actions_;                // (act_dim x N) sampled actions of the last kExplore
+  Eigen::VectorXi act_classes_;      // (N) classes of a discrete Act
+  nn::Categorical act_categorical_;  // the softmax of a discrete Act
+  nn::DiagGaussian act_gaussian_;    // the Gaussian of a continuous Act
+  PolicyEval eval_;                  // the policy on the batch (EvaluateBatch)
 };
 
 }  // namespace rl

@@ -2,6 +2,7 @@
 #ifndef REWARDLAB_AGENTS_REINFORCE_REINFORCE_CONFIG_H_
 #define REWARDLAB_AGENTS_REINFORCE_REINFORCE_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "agents/ppo/ppo_config.h"
@@ -25,6 +26,7 @@ struct ReinforceConfig {
   bool bootstrap_truncated = true;     // with baseline: value, G_t adds γ^(T-t) V(final obs)
   double log_std_init = 0.0;           // initial log-std (continuous actions)
   NetConfig net = {{64, 64}, "tanh"};  // MLP policy and value baseline
+  int64_t max_stored_steps = 0;        // transition store capacity; 0 = ReinforceStoreCapacity
 
   template <class V>
   void Fields(V& v) {
@@ -50,8 +52,25 @@ struct ReinforceConfig {
       "otherwise (and always with other baselines) returns stop at the truncation");
     v("log_std_init", log_std_init, "initial log-std of continuous actions");
     v("net", net, "hidden layers of the MLP policy and of the value baseline");
+    v("max_stored_steps", max_stored_steps,
+      "transitions kept for the batch and the running episodes; 0 = num_envs x "
+      "(ceil(episodes_per_update / num_envs) + 1) x the env's max_episode_steps (2^20 without one)",
+      Check::Range(0, int64_t{1} << 31));
   }
 };
+
+// Capacity of REINFORCE's transition store: max_stored_steps if set, else room for the batch and
+// the running episodes when every episode ends within `max_episode_steps` (L) and the agent
+// updates as soon as it is ready: fewer than ceil(K / N) episodes per slot end between updates,
+// so everything still needed started less than (ceil(K / N) + 1) L env steps ago. Without a time
+// limit (L = 0) it is 2^20 transitions.
+inline int64_t ReinforceStoreCapacity(const ReinforceConfig& config, int num_envs,
+                                      int max_episode_steps) {
+  if (config.max_stored_steps > 0) return config.max_stored_steps;
+  if (max_episode_steps <= 0) return int64_t{1} << 20;
+  const int64_t n = num_envs, k = config.episodes_per_update;
+  return n * ((k + n - 1) / n + 1) * max_episode_steps;
+}
 
 }  // namespace rl
 

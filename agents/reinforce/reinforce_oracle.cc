@@ -3,35 +3,27 @@
 #include <string>
 
 #include "agents/reinforce/reinforce.h"
+#include "agents/reinforce/reinforce_oracle_testing.h"
 #include "core/error.h"
 
 namespace rl {
 
-RewardBatch Reinforce::Batch() const {
-  const int t = done_.steps;
-  return {Eigen::Map<const MatF>(done_.obs.data(), obs_dim_, t),
-          Eigen::Map<const MatF>(done_.env_actions.data(), act_dim_, t),
-          Eigen::Map<const MatF>(done_.next_obs.data(), obs_dim_, t),
-          Eigen::Map<const VecF>(done_.rewards.data(), t),
-          Eigen::Map<const MatF>(done_.terms.data(), num_terms_, t),
-          done_.terminated.data(),
-          done_.truncated.data()};
-}
+RewardBatch Reinforce::Batch() const { return ToRewardBatch(Gathered()); }
 
 void Reinforce::EvaluateBatch() {
-  if (done_.steps == 0) {
+  const TransitionBatch& batch = Gathered();
+  if (batch.Size() == 0) {
     throw UserError(
         "REINFORCE oracle: no completed episode in the batch yet (call it between "
         "ReadyToUpdate() and Update())");
   }
-  const Eigen::Map<const MatF> obs(done_.obs.data(), obs_dim_, done_.steps);
-  const Eigen::Map<const MatF> actions(done_.actions.data(), act_dim_, done_.steps);
-  Policy().Evaluate(obs, actions, eval_);
+  Policy().Evaluate(batch.obs, batch_draws_, eval_);
 }
 
 void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::VectorXd& adv,
                            Eigen::VectorXd& ret) {
-  const int steps = done_.steps;
+  const TransitionBatch& batch = Gathered();
+  const int steps = batch.Size();
   if (rewards.size() != steps) {
     throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
                     " rewards for a batch of " + std::to_string(steps) + " steps");
@@ -42,10 +34,9 @@ void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::Vector
   int begin = 0;
   for (const int end : episode_ends_) {
     double g = 0.0;
-    if (bootstrap && done_.truncated[end - 1] && !done_.terminated[end - 1]) {
+    if (bootstrap && batch.truncated[end - 1] && !batch.terminated[end - 1]) {
       MatF v;
-      value_->Forward(
-          Eigen::Map<const MatF>(done_.next_obs.data() + (end - 1) * obs_dim_, obs_dim_, 1), v);
+      value_->Forward(batch.next_obs.col(end - 1), v);
       g = v(0, 0);
     }
     for (int t = end - 1; t >= begin; --t) {
@@ -58,7 +49,7 @@ void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::Vector
   if (config_.baseline == "mean") adv.array() -= ret.mean();
   if (value_) {
     MatF v;
-    value_->Forward(Eigen::Map<const MatF>(done_.obs.data(), obs_dim_, steps), v);
+    value_->Forward(batch.obs, v);
     adv -= v.row(0).transpose().cast<double>();
   }
 }
@@ -68,7 +59,7 @@ void Reinforce::ObjectiveWeights(const OracleVec& rewards, double gamma, VecF& w
   Advantages(rewards, gamma, adv, ret);
   const double episodes = static_cast<double>(episode_ends_.size());
   w = (adv / episodes).cast<float>();
-  c = VecF::Constant(done_.steps, static_cast<float>(config_.ent_coef / episodes));
+  c = VecF::Constant(Gathered().Size(), static_cast<float>(config_.ent_coef / episodes));
 }
 
 double Reinforce::Objective(const OracleVec& rewards, double gamma) {
@@ -101,6 +92,13 @@ void Reinforce::HessianVector(const OracleVec& rewards, double gamma, const Orac
   }
 }
 
+bool ReinforceAnalyticHessian(const Reinforce& agent) { return agent.AnalyticHessian(); }
+
+void ReinforceHessianVectorFd(Reinforce& agent, const OracleVec& rewards, double gamma,
+                              const OracleVec& v, Eigen::VectorXd& hv) {
+  agent.HessianVectorFd(rewards, gamma, v, hv);
+}
+
 void Reinforce::HessianVectorFd(const OracleVec& rewards, double gamma, const OracleVec& v,
                                 Eigen::VectorXd& hv) {
   FiniteDifferenceHvp(
@@ -114,9 +112,8 @@ void Reinforce::HessianVectorLinearSoftmax(const OracleVec& rewards, double gamm
   //   ∇²_z H = −p_j (δ_jk − p_k)(l_j + H + 1) − p_j ∂H/∂z_k,  ∂H/∂z_k = −p_k (l_k + H)
   VecF w, c;
   ObjectiveWeights(rewards, gamma, w, c);
-  const int steps = done_.steps, classes = spec_.action.n;
-  const Eigen::Map<const MatF> obs_f(done_.obs.data(), obs_dim_, steps);
-  const Eigen::MatrixXd obs = obs_f.cast<double>();
+  const int steps = Gathered().Size(), classes = spec_.action.n;
+  const Eigen::MatrixXd obs = Gathered().obs.cast<double>();
   const Eigen::MatrixXd weight = policy_.Weight(0).cast<double>();
   const Eigen::VectorXd bias = policy_.Bias(0).cast<double>();
   const Eigen::Map<const Eigen::MatrixXd> v_w(v.data(), classes, obs_dim_);
@@ -146,7 +143,7 @@ void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, cons
                                     Eigen::VectorXd& out) {
   // ⟨∇J, u⟩ = (1/E) Σ_t s_t (G_t − b_t) + entropy terms, s_t = g_t·u, G = L r within episodes:
   // ∂/∂r_k = (1/E) [(Lᵀ s)_k − (mean baseline) (Σ_t s_t)(Lᵀ 1)_k / T]
-  const int steps = done_.steps;
+  const int steps = Gathered().Size();
   if (rewards.size() != steps) {
     throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
                     " rewards for a batch of " + std::to_string(steps) + " steps");

@@ -9,6 +9,7 @@
 
 #include "agents/registry.h"
 #include "agents/reinforce/reinforce.h"
+#include "agents/reinforce/reinforce_oracle_testing.h"
 #include "agents/stochastic_policy.h"
 #include "core/error.h"
 #include "envs/transition_store.h"
@@ -301,12 +302,12 @@ TEST_CASE("PPO oracle: its per-rollout critic cache follows a new rollout", "[un
 TEST_CASE("oracle: the analytic linear-softmax HVP equals central differences", "[unit]") {
   Rig rig(TinyConfig("reinforce_discrete_linear"));
   auto& agent = dynamic_cast<Reinforce&>(*rig.agent);
-  REQUIRE(agent.AnalyticHessian());
+  REQUIRE(ReinforceAnalyticHessian(agent));
   const int steps = agent.BatchSize();
   const VectorXd r = RandomVec(steps, 41), v = RandomVec(agent.NumParams(), 42);
   VectorXd analytic, fd;
   agent.HessianVector(r, 0.97, v, analytic);
-  agent.HessianVectorFd(r, 0.97, v, fd);
+  ReinforceHessianVectorFd(agent, r, 0.97, v, fd);
   INFO("analytic " << analytic.transpose() << "\nfd " << fd.transpose());
   CHECK((analytic - fd).norm() < 1e-3 * analytic.norm());
   CHECK(analytic.norm() > 0.0);

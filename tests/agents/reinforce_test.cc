@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+#include "envs/transition_store.h"
 #include "tests/support/agent_checks.h"
 #include "tests/support/errors.h"
 #include "tests/support/training.h"
@@ -49,6 +51,26 @@ TEST_CASE("REINFORCE updates on whole episodes", "[unit]") {
   }
   CHECK(episodes <= static_cast<double>(run.Events().episodes.size()));
   CHECK(episodes + 4 * 5 > static_cast<double>(run.Events().episodes.size()));
+}
+
+TEST_CASE("REINFORCE keeps its episodes in one transition store sized from the time limit",
+          "[unit]") {
+  // 4 slots, 8 episodes per update: 4 x (ceil(8 / 4) + 1) x max_episode_steps transitions
+  Session run(SmallCartPole(0)), short_limit(SmallCartPole(0, {"env.max_episode_steps=50"}));
+  run.Run();
+  const TransitionStore* store = run.GetAgent().Transitions();
+  REQUIRE(store != nullptr);
+  CHECK(store->Capacity() == 4 * 3 * 500);
+  CHECK(store->Size() > 0);
+  REQUIRE(short_limit.GetAgent().Transitions() != nullptr);
+  CHECK(short_limit.GetAgent().Transitions()->Capacity() == 4 * 3 * 50);
+  // a store too small for the batch stops the run with one line instead of overwriting it
+  Session small(SmallCartPole(0, {"agent.max_stored_steps=40"}));
+  CHECK_THROWS_AS(small.Run(), UserError);
+  Session small_again(SmallCartPole(0, {"agent.max_stored_steps=40"}));
+  CHECK_THROWS_WITH(small_again.Run(), Catch::Matchers::Contains("agent.max_stored_steps = 40"));
+  CHECK_THROWS_WITH(Session(SmallCartPole(0, {"agent.max_stored_steps=3"})),
+                    Catch::Matchers::Contains("below env.num_envs"));
 }
 
 // Trains `config`, saves and reloads the agent, and checks the copy acts and learns identically.
