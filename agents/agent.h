@@ -75,8 +75,8 @@ class Agent {
     (void)obs, (void)values;
     throw UserError("this agent type has no state-value function (use a PPO run)");
   }
-  // The raw transitions the agent keeps (SAC's replay buffer, PPO's rollout), for reward modules
-  // that fit on the policy's data; null when it keeps none.
+  // The raw transitions the agent keeps (SAC's replay buffer, PPO's rollout, REINFORCE's episodes),
+  // for reward modules that fit on the policy's data; null when it keeps none.
   virtual const TransitionStore* Transitions() const { return nullptr; }
   // The discount of the agent's targets (potential-based shaping must use the same).
   virtual double Gamma() const = 0;
