@@ -12,13 +12,6 @@
 namespace rl {
 namespace {
 
-std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
-  std::vector<int> sizes{in};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(out);
-  return sizes;
-}
-
 enum Stat { kValueLoss, kPolicyLoss, kEntropy, kOldKl, kKl, kClipFrac, kNumStats };
 
 }  // namespace
@@ -34,13 +27,13 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
       shuffle_rng_(seed, RngStream::kAgent, 2),
       actor_([&] {
         Rng init(seed, RngStream::kAgent, 0);
-        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
-                       nn::ActivationFromName(config.net.activation), 0.01f, init,
-                       config.net.Options());
+        return nn::Mlp(
+            LayerSizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
+            nn::ActivationFromName(config.net.activation), 0.01f, init, config.net.Options());
       }()),
       critic_([&] {
         Rng init(seed, RngStream::kAgent, 3);
-        return nn::Mlp(Sizes(obs_dim_, config.net.hidden, 1),
+        return nn::Mlp(LayerSizes(obs_dim_, config.net.hidden, 1),
                        nn::ActivationFromName(config.net.activation), 1.0f, init,
                        config.net.Options());
       }()),

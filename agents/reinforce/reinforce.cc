@@ -9,13 +9,6 @@
 namespace rl {
 namespace {
 
-std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
-  std::vector<int> sizes{in};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(out);
-  return sizes;
-}
-
 // Writes an int64 vector as a 1-D dataset (possibly empty).
 void WriteIds(const h5::Group& g, const std::string& name, const std::vector<int64_t>& v) {
   g.Write<int64_t>(name, std::span<const int64_t>(v.data(), v.size()));
@@ -36,7 +29,7 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
         Rng init(seed, RngStream::kAgent, 0);
         const std::vector<int> hidden =
             config.policy == "linear" ? std::vector<int>{} : config.net.hidden;
-        return nn::Mlp(Sizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
+        return nn::Mlp(LayerSizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
                        nn::ActivationFromName(config.net.activation), 0.01f, init,
                        config.net.Options());
       }()),
@@ -54,7 +47,7 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
   }
   if (config.baseline == "value") {
     Rng init(seed, RngStream::kAgent, 3);
-    value_.emplace(Sizes(obs_dim_, config.net.hidden, 1),
+    value_.emplace(LayerSizes(obs_dim_, config.net.hidden, 1),
                    nn::ActivationFromName(config.net.activation), 1.0f, init, config.net.Options());
     value_opt_.emplace(value_->NumParams(),
                        nn::AdamOptions{config.value_lr, 0.9, 0.999, config.adam_eps});

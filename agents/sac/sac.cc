@@ -14,11 +14,9 @@ constexpr const char* kCriticNames[2][3] = {{"q1", "q1_target", "q1_opt"},
                                             {"q2", "q2_target", "q2_opt"}};
 
 nn::Mlp MakeNet(int in, const NetConfig& net, int out, float gain, uint64_t seed, uint64_t index) {
-  std::vector<int> sizes{in};
-  sizes.insert(sizes.end(), net.hidden.begin(), net.hidden.end());
-  sizes.push_back(out);
   Rng rng(seed, RngStream::kAgent, index);
-  return nn::Mlp(sizes, nn::ActivationFromName(net.activation), gain, rng, net.Options());
+  return nn::Mlp(LayerSizes(in, net.hidden, out), nn::ActivationFromName(net.activation), gain, rng,
+                 net.Options());
 }
 
 const EnvSpec& RequireBox(const EnvSpec& spec) {
