@@ -95,6 +95,12 @@ concept HasFields = requires(T t, FieldProbe& p) {
   t.Fields(p);
 };
 
+// A list of config structs (e.g. HERON's `factors: [{term: angle}, ...]`).
+template <class T>
+concept ListOfStructs = requires { typename T::value_type; } &&
+                        std::is_same_v<T, std::vector<typename T::value_type>> &&
+                        HasFields<typename T::value_type>;
+
 namespace config_detail {
 
 // Parses a scalar node into T or throws UserError naming where and which key.
@@ -203,6 +209,23 @@ class ConfigReader {
       ConfigReader sub(*n, key);
       field.Fields(sub);
       sub.Finish();
+    } else if constexpr (ListOfStructs<T>) {
+      if (!n->IsSeq()) {
+        throw UserError(n->loc.ToString() + ": key '" + key + "': expected a list of maps, e.g. " +
+                        "[{...}, {...}]");
+      }
+      field.clear();
+      for (size_t i = 0; i < n->seq.size(); ++i) {
+        const std::string item_key = key + "[" + std::to_string(i) + "]";
+        const ConfigNode& item = n->seq[i];
+        if (!item.IsMap()) {
+          throw UserError(item.loc.ToString() + ": key '" + item_key + "': expected a map");
+        }
+        field.emplace_back();
+        ConfigReader sub(item, item_key);
+        field.back().Fields(sub);
+        sub.Finish();
+      }
     } else {
       if (n->IsNull() && !std::is_same_v<T, ConfigNode>) {
         throw UserError(n->loc.ToString() + ": key '" + key +
@@ -234,6 +257,15 @@ class ConfigWriter {
       ConfigWriter sub;
       const_cast<T&>(field).Fields(sub);
       node.Set(name, std::move(sub.node));
+    } else if constexpr (ListOfStructs<T>) {
+      ConfigNode list;
+      list.kind = ConfigNode::Kind::kSeq;
+      for (const auto& item : field) {
+        ConfigWriter sub;
+        const_cast<typename T::value_type&>(item).Fields(sub);
+        list.seq.push_back(std::move(sub.node));
+      }
+      node.Set(name, std::move(list));
     } else {
       node.Set(name, config_detail::ToNodeValue(field));
     }
@@ -254,15 +286,31 @@ class ConfigDescriber {
       ConfigDescriber sub(key);
       const_cast<T&>(field).Fields(sub);
       rows.insert(rows.end(), sub.rows.begin(), sub.rows.end());
+    } else if constexpr (ListOfStructs<T>) {
+      // the list itself, then the fields of one item with their defaults
+      ConfigWriter list;
+      list(name, field, doc);
+      rows.push_back({key, "list of maps", DescribeDefault(*list.node.Find(name)), check.ToString(),
+                      std::string(doc)});
+      ConfigDescriber sub(key + "[]");
+      typename T::value_type item{};
+      item.Fields(sub);
+      rows.insert(rows.end(), sub.rows.begin(), sub.rows.end());
     } else {
-      ConfigNode value = config_detail::ToNodeValue(field);
-      std::string def = value.IsNull() ? "{}" : value.ToYaml();
-      while (!def.empty() && def.back() == '\n') def.pop_back();
-      rows.push_back({key, config_detail::TypeName<T>(), def, check.ToString(), std::string(doc)});
+      rows.push_back({key, config_detail::TypeName<T>(),
+                      DescribeDefault(config_detail::ToNodeValue(field)), check.ToString(),
+                      std::string(doc)});
     }
   }
 
  private:
+  // A default value as one line of YAML.
+  static std::string DescribeDefault(const ConfigNode& value) {
+    std::string def = value.IsNull() ? "{}" : value.ToYaml();
+    while (!def.empty() && def.back() == '\n') def.pop_back();
+    return def;
+  }
+
   std::string prefix_;
 };
 

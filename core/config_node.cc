@@ -325,17 +325,44 @@ void ApplyOverride(ConfigNode& root, std::string_view assignment) {
   for (auto& item : parsed.seq) item.loc = parsed.loc;
   for (auto& [k, v] : parsed.map) v.loc = parsed.loc;
 
-  // walk down the dotted path, creating maps on the way
+  // walk down the dotted path, creating maps on the way; `name[i]` steps into item i of a list
   ConfigNode* node = &root;
   size_t start = 0;
   while (true) {
     const size_t dot = key.find('.', start);
-    const std::string part =
+    std::string part =
         key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty()) throw UserError("--set " + text + ": empty key segment in '" + key + "'");
     if (!node->IsMap() && !node->IsNull()) {
       throw UserError("--set " + text + ": '" + key.substr(0, start ? start - 1 : 0) +
                       "' is not a map");
+    }
+    int index = -1;
+    const size_t bracket = part.find('[');
+    if (bracket != std::string::npos && bracket > 0 && part.back() == ']') {
+      const std::string digits = part.substr(bracket + 1, part.size() - bracket - 2);
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+        throw UserError("--set " + text + ": '" + part + "' needs a list index, e.g. " +
+                        part.substr(0, bracket) + "[0]");
+      }
+      index = std::stoi(digits);
+      part = part.substr(0, bracket);
+    }
+    if (index >= 0) {
+      // an existing list item only: an index never creates items
+      ConfigNode* list = node->Find(part);
+      if (!list || !list->IsSeq() || index >= static_cast<int>(list->seq.size())) {
+        const int size = list && list->IsSeq() ? static_cast<int>(list->seq.size()) : 0;
+        throw UserError("--set " + text + ": '" + part + "' has no item " +
+                        std::to_string(index) + " (" + std::to_string(size) + " items)");
+      }
+      if (dot == std::string::npos) {
+        list->seq[index] = std::move(parsed);
+        return;
+      }
+      node = &list->seq[index];
+      start = dot + 1;
+      continue;
     }
     if (dot == std::string::npos) {
       node->Set(part, std::move(parsed));

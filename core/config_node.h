@@ -73,8 +73,9 @@ ConfigNode ParseYaml(const std::string& text, const std::string& file);
 ConfigNode LoadConfigFile(const std::string& path);
 // Deep-merges `over` into `base`: maps merge key by key, anything else replaces.
 void MergeInto(ConfigNode& base, const ConfigNode& over);
-// Applies one override "a.b.c=value" (value parsed as YAML: `3`, `true`, `[64, 64]`, `{x: 1}`).
-// Throws UserError when the text has no '=' or an empty key.
+// Applies one override "a.b.c=value" (value parsed as YAML: `3`, `true`, `[64, 64]`, `{x: 1}`);
+// "reward[1].factors[0].scale=100" steps into existing list items. Throws UserError when the text
+// has no '=', an empty key or an index past the end of its list.
 void ApplyOverride(ConfigNode& root, std::string_view assignment);
 
 }  // namespace rl

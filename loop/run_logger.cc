@@ -62,9 +62,10 @@ void RunLogger::OnEpisode(const EpisodeRecord& e) {
 }
 
 void RunLogger::OnUpdate(int64_t /*step*/, const MetricValues& values) {
+  // a group whose values are all NaN this update (a module that did not fit) writes no row
   for (size_t i = 0; i < values.size() && i < slots_.size(); ++i) {
     rows_[slots_[i].first][slots_[i].second] = values[i];
-    dirty_[slots_[i].first] = true;
+    if (!std::isnan(values[i])) dirty_[slots_[i].first] = true;
   }
 }
 

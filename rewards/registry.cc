@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rewards/env_reward/env_reward.h"
+#include "rewards/heron/heron.h"
 #include "rewards/potential_shaping/pbrs.h"
 #include "rewards/progress_bonus/progress_bonus.h"
 #include "rewards/rnd/rnd.h"
@@ -63,6 +64,9 @@ const std::vector<RewardEntry>& RewardRegistry() {
           "bonus*max(0, Phi(s') - Phi(s)), a known-wrong non-potential bonus", MakeProgressBonus),
       MakeRewardEntry<RndConfig>("random network distillation novelty bonus of s'", MakeRnd,
                                  {"hidden=[8]", "output_dim=4", "window=64", "batch_size=16"}),
+      MakeRewardEntry<HeronConfig>(
+          "HERON: a reward model fitted to hierarchical preferences over ranked factors",
+          MakeHeron, {"factors=[{term: angle}, {term: ctrl}]", "model.hidden=[8]", "pairs=32", "window=160"}),
   };
   return entries;
 }
@@ -103,6 +107,7 @@ RewardPipeline MakeRewardPipeline(const ConfigNode& section, const RewardContext
     const RewardEntry& entry = EntryOf(items[i], key);
     RewardContext own = context;
     own.index = static_cast<int>(i);
+    for (const WeightedModule& m : modules) own.earlier.push_back({m.name, m.module.get()});
     WeightedModule module;
     try {
       module = entry.make(items[i], key, own);

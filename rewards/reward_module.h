@@ -146,6 +146,13 @@ class StateValueFunction {
 using StateValueLoader = std::function<std::unique_ptr<StateValueFunction>(
     const std::string& run, const std::string& key, const Env& env)>;
 
+// A module listed before another in the same `reward:` list, whose output the later one may read
+// (HERON's factors).
+struct EarlierModule {
+  std::string name;                     // its output name
+  const RewardModule* module = nullptr;  // owned by the pipeline, alive as long as it is
+};
+
 // What a module may depend on when it is built (handed to its registry factory).
 struct RewardContext {
   const Env* env = nullptr;  // an instance of the training env (e.g. a gridworld's layout)
@@ -153,6 +160,7 @@ struct RewardContext {
   uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
   int index = 0;             // the module's position in the list (its RNG stream index)
   StateValueLoader load_state_values = nullptr;  // experiments/LoadStateValues; none: empty
+  std::vector<EarlierModule> earlier;            // the modules listed before this one, in order
 };
 
 }  // namespace rl

@@ -204,8 +204,14 @@ TEST_CASE("every registered reward module is finite, deterministic and round-tri
   }
 }
 
-// Dotted key of `row` inside the module's entry ("reward[i].potential.scale" -> potential.scale).
-std::string OwnKey(const FieldDoc& row) { return row.key.substr(row.key.find('.') + 1); }
+// Dotted key of `row` inside the module's entry ("reward[i].potential.scale" -> potential.scale),
+// a field of a list's items taken in its first item ("factors[].margin" -> factors[0].margin).
+std::string OwnKey(const FieldDoc& row) {
+  std::string key = row.key.substr(row.key.find('.') + 1);
+  for (size_t at = key.find("[]"); at != std::string::npos; at = key.find("[]"))
+    key.replace(at, 2, "[0]");
+  return key;
+}
 
 // Whether -1 breaks the check text of a number ("> 0", ">= 1", "in [0, 1]"; "in [-1, 1]" not).
 bool RejectsMinusOne(const std::string& check) {
@@ -262,8 +268,22 @@ TEST_CASE("every registered reward module trains a few steps with every agent th
       run.Run();
       const testing::Recorder& events = run.Events();
       CHECK(!events.updates.empty());
+      // agent metrics are finite at every update; a module's are NaN at updates it did not fit
+      // at, never infinite, and each is measured at least once
+      const size_t own = run.Reward().MetricNames().size();
+      std::vector<bool> measured(own, false);
       for (const auto& [step, metrics] : events.updates) {
-        for (double m : metrics) CHECK(std::isfinite(m));
+        REQUIRE(metrics.size() >= own);
+        const size_t first = metrics.size() - own;
+        for (size_t i = 0; i < first; ++i) CHECK(std::isfinite(metrics[i]));
+        for (size_t i = first; i < metrics.size(); ++i) {
+          CHECK(!std::isinf(metrics[i]));
+          if (std::isfinite(metrics[i])) measured[i - first] = true;
+        }
+      }
+      for (size_t i = 0; i < own; ++i) {
+        INFO(run.Reward().MetricNames()[i]);
+        CHECK(measured[i]);
       }
       for (const testing::EpisodeRow& e : events.episodes) {
         CHECK(std::isfinite(e.optimized_return));

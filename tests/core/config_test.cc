@@ -176,6 +176,18 @@ TEST_CASE("command-line overrides create nested keys and parse YAML values", "[u
              Contains("--set net.typo") && Contains("net.typo"));
   CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "novalue"); }), Contains("key=value"));
   CHECK_THAT(ErrorOf([&] { ApplyOverride(root, "lr.x=1"); }), Contains("not a map"));
+
+  // name[i] steps into an existing list item, and never creates one
+  ConfigNode list = ParseYaml("reward: [{type: env}, {type: heron, factors: [{term: a}]}]\n", "r");
+  ApplyOverride(list, "reward[1].factors[0].scale=100");
+  ApplyOverride(list, "reward[0]={type: rnd}");
+  CHECK(list.Find("reward")->seq[1].Find("factors")->seq[0].Find("scale")->scalar == "100");
+  CHECK(list.Find("reward")->seq[0].Find("type")->scalar == "rnd");
+  CHECK_THAT(ErrorOf([&] { ApplyOverride(list, "reward[2].weight=1"); }),
+             Contains("'reward' has no item 2 (2 items)"));
+  CHECK_THAT(ErrorOf([&] { ApplyOverride(list, "reward[x].weight=1"); }),
+             Contains("needs a list index"));
+  CHECK_THAT(ErrorOf([&] { ApplyOverride(list, "lr[0]=1"); }), Contains("'lr' has no item 0"));
 }
 
 TEST_CASE("a written config reads back identically and describes itself", "[unit]") {
@@ -196,6 +208,62 @@ TEST_CASE("a written config reads back identically and describes itself", "[unit
   CHECK(rows[4].key == "agent.net.hidden");
   CHECK(rows[4].default_value == "[64, 64]");
   CHECK(rows[5].check == "one of tanh|relu");
+}
+
+// An item of a list of structs.
+struct LevelConfig {
+  std::string term;
+  double margin = 1.0;
+  template <class V>
+  void Fields(V& v) {
+    v("term", term, "term name");
+    v("margin", margin, "margin", Check::Min(0));
+  }
+};
+
+struct ListConfig {
+  std::vector<LevelConfig> levels;
+  template <class V>
+  void Fields(V& v) {
+    v("levels", levels, "levels, most important first");
+  }
+};
+
+TEST_CASE("a list of config structs reads, checks, writes and describes each item", "[unit]") {
+  const ConfigNode n =
+      ParseYaml("levels:\n  - {term: angle, margin: 0.5}\n  - {term: ctrl}\n", "l.yaml");
+  const ListConfig c = ReadConfig<ListConfig>(n, "heron");
+  REQUIRE(c.levels.size() == 2);
+  CHECK(c.levels[0].term == "angle");
+  CHECK(c.levels[0].margin == 0.5);
+  CHECK(c.levels[1].term == "ctrl");
+  CHECK(c.levels[1].margin == 1.0);
+
+  // every item's keys are checked where they are written
+  CHECK_THAT(ErrorOf([] {
+               ReadConfig<ListConfig>(ParseYaml("levels: [{term: a}, {trem: b}]", "l.yaml"), "h");
+             }),
+             Contains("l.yaml:1") && Contains("h.levels[1].trem") && Contains("'term'"));
+  CHECK_THAT(ErrorOf([] {
+               ReadConfig<ListConfig>(ParseYaml("levels:\n  - {term: a, margin: -1}\n", "l.yaml"),
+                                      "h");
+             }),
+             Contains("l.yaml:2") && Contains("h.levels[0].margin") && Contains(">= 0"));
+  CHECK_THAT(ErrorOf([] { ReadConfig<ListConfig>(ParseYaml("levels: [a]", "l.yaml"), "h"); }),
+             Contains("h.levels[0]") && Contains("expected a map"));
+  CHECK_THAT(ErrorOf([] { ReadConfig<ListConfig>(ParseYaml("levels: a", "l.yaml"), "h"); }),
+             Contains("h.levels") && Contains("list of maps"));
+
+  // the resolved config reads back; describe lists the item fields
+  const ListConfig back = ReadConfig<ListConfig>(ParseYaml(ToNode(c).ToYaml(), "rt"), "");
+  REQUIRE(back.levels.size() == 2);
+  CHECK(back.levels[1].margin == 1.0);
+  const auto rows = Describe(ListConfig{}, "h");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].key == "h.levels");
+  CHECK(rows[0].default_value == "[]");
+  CHECK(rows[1].key == "h.levels[].term");
+  CHECK(rows[2].key == "h.levels[].margin");
 }
 
 }  // namespace
