@@ -4,14 +4,17 @@
 // current model, and bad configs refused with one line naming the key.
 #include "rewards/heron/heron.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "agents/registry.h"
 #include "core/config_node.h"
 #include "envs/registry.h"
+#include "envs/vec_env.h"
 #include "rewards/registry.h"
 #include "rewards/reward_pipeline.h"
 #include "tests/support/cli.h"
@@ -203,6 +206,157 @@ TEST_CASE("heron learns a known three-level hierarchy from its labels", "[heron]
   // every level decides some pairs; exact ties are rare
   for (int k = 0; k < 3; ++k) CHECK(metrics[4 + k] > 0.02);
   CHECK(metrics[2] < 0.05);
+}
+
+// `steps` steps of Pendulum-v1 under random torques, handed to `observe(obs, action, step)`.
+template <class F>
+void RandomPendulum(int steps, uint64_t seed, F observe) {
+  EnvConfig config;
+  config.id = "Pendulum-v1";
+  std::unique_ptr<VecEnv> env = MakeVecEnv(config, seed);
+  Rng rng(seed + 1);
+  Mat obs, action(1, 1);
+  VecStep step;
+  env->ResizeFor(step);
+  env->Reset(obs);
+  for (int i = 0; i < steps; ++i) {
+    action(0, 0) = rng.Uniform(-2.0, 2.0);
+    env->Step(action, step);
+    observe(obs, action, step);
+    obs = step.obs;
+  }
+}
+
+// A module that passes another's reward on and keeps every batch it labelled.
+class Spy : public RewardModule {
+ public:
+  explicit Spy(const RewardModule& inner) : inner_(inner) {}
+  void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override {
+    inner_.Compute(batch, out);
+    obs.emplace_back(batch.obs);
+    rewards.emplace_back(out);
+  }
+  mutable std::vector<Eigen::MatrixXf> obs;      // (obs_dim x B) per call
+  mutable std::vector<Eigen::VectorXf> rewards;  // (B) per call
+
+ private:
+  const RewardModule& inner_;
+};
+
+TEST_CASE("sac labels every sampled minibatch with heron's current model", "[heron][unit]") {
+  const std::unique_ptr<Env> env = FindEnv("Pendulum-v1").make({}, "env.options");
+  RewardPipeline heron_only = MakeRewardPipeline(
+      ParseYaml("[{type: heron, factors: [{term: angle}, {term: velocity}], model: {hidden: [16]},"
+                " pairs: 512, window: 64}]",
+                "test.yaml"),
+      {env.get(), 0.99, 1, 0});
+  const Heron& heron = dynamic_cast<const Heron&>(heron_only.Module(0));
+  std::vector<WeightedModule> modules;
+  modules.push_back({"spy", 1.0, std::make_unique<Spy>(heron)});
+  const Spy& spy = dynamic_cast<const Spy&>(*modules[0].module);
+  const RewardPipeline pipeline(std::move(modules), 3, 1, 3);
+  const std::unique_ptr<Agent> sac = FindAgent("sac").make(
+      ParseYaml("{type: sac, batch_size: 8, learning_starts: 0, net: {hidden: [8]}}", "sac.yaml"),
+      env->Spec(), 1, 3);
+  const auto observe = [&](const Mat& obs, const Mat& action, const VecStep& step) {
+    sac->Observe(obs, action, step);
+    heron_only.Track(obs, action, step);
+  };
+
+  // fit, update, fit on new data, update: each update labels its own minibatch with the model of
+  // that moment
+  RandomPendulum(64, 2, observe);
+  heron_only.Fit(64);
+  sac->Update(pipeline);
+  REQUIRE(spy.rewards.size() == 1);
+  const Heron first_model = heron;
+  RandomPendulum(64, 3, observe);
+  heron_only.Fit(128);
+  sac->Update(pipeline);
+  REQUIRE(spy.rewards.size() == 2);
+  const Eigen::MatrixXf& sampled = spy.obs[1];
+  REQUIRE(sampled.cols() == 8);
+  const TransitionStore& store = *sac->Transitions();
+  TransitionBatch batch;
+  std::vector<int64_t> columns;
+  for (int b = 0; b < 8; ++b) {
+    // the stored transitions the minibatch came from
+    for (int64_t c = 0; c < store.Size(); ++c) {
+      if (store.Obs().col(c) == sampled.col(b)) {
+        columns.push_back(c);
+        break;
+      }
+    }
+  }
+  REQUIRE(columns.size() == 8);
+  store.Gather(columns, batch);
+  Eigen::VectorXf now(8), before(8);
+  heron.Compute(ToRewardBatch(batch), now);
+  first_model.Compute(ToRewardBatch(batch), before);
+  CHECK(spy.rewards[1] == now);
+  CHECK((spy.rewards[1] - before).cwiseAbs().maxCoeff() > 1e-3f);
+}
+
+TEST_CASE("heron trains the same model when a factor is rescaled", "[heron][unit]") {
+  const std::unique_ptr<Env> env = FindEnv("Pendulum-v1").make({}, "env.options");
+  const auto make = [&](const std::string& velocity_scale) {
+    return MakeRewardPipeline(
+        ParseYaml("[{type: heron, factors: [{term: angle}, {term: velocity, scale: " +
+                      velocity_scale + "}, {term: ctrl}], model: {hidden: [16]}, pairs: 1024, "
+                      "window: 200}]",
+                  "test.yaml"),
+        {env.get(), 0.99, 4, 0});
+  };
+  RewardPipeline plain = make("1"), scaled = make("100");
+  std::vector<double> m_plain, m_scaled;
+  for (int fit = 1; fit <= 3; ++fit) {
+    RandomPendulum(200, fit, [&](const Mat& obs, const Mat& action, const VecStep& step) {
+      plain.Track(obs, action, step);
+      scaled.Track(obs, action, step);
+    });
+    m_plain = plain.Fit(200 * fit);
+    m_scaled = scaled.Fit(200 * fit);
+    CHECK(m_plain == m_scaled);
+  }
+  // the same labels trained the same network: identical rewards
+  const RewardBatch window = ToRewardBatch(*plain.Window());
+  Eigen::VectorXf a(window.Size()), b(window.Size());
+  plain.Label(window, a);
+  scaled.Label(window, b);
+  CHECK(a == b);
+  CHECK(m_plain[4] > 0.0);  // level 1 decided some pairs, levels 2 and 3 too
+  CHECK(m_plain[5] > 0.0);
+  CHECK(m_plain[6] > 0.0);
+}
+
+TEST_CASE("bad heron configs are one-line errors with exit code 2 and no run folder",
+          "[heron][smoke]") {
+  testing::TempDir tmp;
+  const auto train = [&](const std::string& heron) {
+    const std::string out = (tmp.Path() / "run").string();
+    const testing::CliResult r = testing::RunCli(
+        "train " + std::string(REWARDLAB_SOURCE_DIR) + "/experiments/configs/pendulum_sac.yaml " +
+        "--out " + out + " --set 'reward=[" + heron +
+        "]'");
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    CHECK(!std::filesystem::exists(out));
+    return r.out;
+  };
+  CHECK_THAT(train("{type: heron, factors: [{term: angle}, {term: angel}]}"),
+             Contains("reward[0].factors[1].term") && Contains("'angel'") &&
+                 Contains("angle, velocity, ctrl"));
+  CHECK_THAT(train("{type: heron, factors: [{term: angle}, {term: ctrl}, {term: angle}]}"),
+             Contains("reward[0].factors[2].term") && Contains("ranked twice"));
+  CHECK_THAT(train("{type: heron, factors: [{term: angle, margin: -1}]}"),
+             Contains("reward[0].factors[0].margin") && Contains(">= 0"));
+  CHECK_THAT(train("{type: heron, factors: [{term: angle}], compare: segments, "
+                   "segment_length: 500}"),
+             Contains("reward[0].segment_length") && Contains("time limit of 200"));
+  CHECK_THAT(train("{type: heron, factors: []}"),
+             Contains("reward[0].factors") && Contains("no factors"));
+  CHECK_THAT(train("{type: heron}"), Contains("reward[0].factors") && Contains("no factors"));
 }
 
 }  // namespace
