@@ -146,8 +146,10 @@ std::string Checkpointer::Latest(const std::string& dir) {
   return best;
 }
 
-void Checkpointer::RestoreAgent(const std::string& path, Agent& agent) {
-  agent.Load(OpenCheckpoint(path).OpenGroup("agent"));
+void Checkpointer::RestoreAgent(const std::string& path, Agent& agent, RewardPipeline* reward) {
+  const h5::File f = OpenCheckpoint(path);
+  agent.Load(f.OpenGroup("agent"));
+  if (reward && reward->Learned()) reward->Load(f.OpenGroup("trainer/reward"));
 }
 
 RowCounts Checkpointer::Restore(const std::string& path, Trainer& trainer, Agent& agent) {

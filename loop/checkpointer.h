@@ -37,8 +37,10 @@ class Checkpointer : public TrainerHook {
   static std::string Latest(const std::string& dir);
   // Restores trainer and agent from `path` and returns the run file's row counts at that point.
   static RowCounts Restore(const std::string& path, Trainer& trainer, Agent& agent);
-  // Restores only the agent from `path` (e.g. a trained critic used as a potential).
-  static void RestoreAgent(const std::string& path, Agent& agent);
+  // Restores only the agent from `path` (e.g. a trained critic used as a potential), and the
+  // learned reward modules' state into `reward` when given (the viewer's playback).
+  static void RestoreAgent(const std::string& path, Agent& agent,
+                           RewardPipeline* reward = nullptr);
 
  private:
   // Writes the checkpoint of `step` to `path`, with its checksum, and closes it (checked).

@@ -39,7 +39,7 @@ void Playback::ReloadIfNewer() {
     const std::string latest = Checkpointer::Latest(options_.source + "/checkpoints");
     if (latest.empty() || latest == checkpoint_) return;
     try {
-      Checkpointer::RestoreAgent(latest, *run_.agent);
+      Checkpointer::RestoreAgent(latest, *run_.agent, run_.reward.get());
       checkpoint_ = latest;
       return;
     } catch (const UserError&) {

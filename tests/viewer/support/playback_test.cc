@@ -136,6 +136,44 @@ TEST_CASE("Playback replays a run's recorded episodes and flags a diverging reco
   CHECK(p.Divergence() == -1);
 }
 
+TEST_CASE("Playback shows a learned reward as the run's checkpoint left it", "[unit][heron]") {
+  testing::TempDir tmp;
+  const std::string run = (tmp.Path() / "run").string();
+  const std::string heron =
+      "{type: heron, factors: [{term: angle}, {term: velocity}], model: {hidden: [16]}, "
+      "pairs: 256, fit_every: 200, window: 200}";
+  const testing::CliResult r = testing::RunCli(
+      "train " + kConfigs + "pendulum_sac.yaml --out " + run + " --set total_steps=600 " +
+      "--set eval.every_steps=0 --set 'reward=[" + heron + "]' --quiet");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+
+  // the traced heron term of 20 steps is R_ψ(s) of the checkpoint's model (inputs: obs)
+  Playback trained({run, false, 0, std::nullopt});
+  REQUIRE_FALSE(trained.Checkpoint().empty());
+  REQUIRE(trained.TermNames().back() == "heron");
+  const int n = 20;
+  Eigen::MatrixXf obs(3, n);
+  for (int i = 0; i < n; ++i) {
+    obs.col(i) = trained.Observation().cast<float>();
+    trained.Step();
+  }
+  const std::vector<float>& traced = trained.TermTraces().back();
+  REQUIRE(traced.size() == static_cast<size_t>(n));
+  const Eigen::MatrixXf action = Eigen::MatrixXf::Zero(1, n), terms = Eigen::MatrixXf::Zero(3, n);
+  const Eigen::VectorXf env_reward = Eigen::VectorXf::Zero(n);
+  const std::vector<uint8_t> flags(n, 0);
+  const RewardBatch batch{obs, action, obs, env_reward, terms, flags.data(), flags.data()};
+  Playback fresh({run + "/config.yaml", false, 0, std::nullopt});
+  Eigen::VectorXf untrained(n), restored(n);
+  fresh.Reward().Label(batch, untrained);
+  fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
+  fresh.Reward().Label(batch, restored);
+  // one column at a time against 20 at once: equal up to the products' summation order
+  for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
+  CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
+}
+
 TEST_CASE("Playback rejects a missing source and a folder that is not a run", "[unit]") {
   CHECK_THROWS_WITH(Playback({"/nonexistent/run", false, 0, std::nullopt}),
                     Contains("no such run folder or config"));
