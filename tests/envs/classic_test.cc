@@ -105,6 +105,28 @@ TEST_CASE("mountain car continuous charges the unclipped action", "[unit]") {
   CHECK(goal.reward == 100.0 - 0.25 * 0.1);
 }
 
+// HERON ranks `goal` above effort (algorithms.md §3.4): unlike the authors' "done" flag, the goal
+// term is paid by reaching the flag and never by the time limit.
+TEST_CASE("mountain car continuous pays its goal term on reaching the flag, never on truncation",
+          "[unit]") {
+  MountainCarContinuous env;
+  env.SetMaxEpisodeSteps(3);
+  Vec obs(2);
+  env.Reset(obs, ResetOptions{Eigen::Vector2d(-0.5, 0.0)});
+  StepResult out;
+  env.ResizeFor(out);
+  for (int i = 0; i < 3; ++i) env.Step(Vec::Constant(1, 0.0), out);
+  CHECK(out.truncated);
+  CHECK_FALSE(out.terminated);
+  CHECK(out.terms[0] == 0.0);
+  // the goal on the step the limit also cuts: terminated, paid
+  env.Reset(obs, ResetOptions{Eigen::Vector2d(0.44, 0.05)});
+  env.SetMaxEpisodeSteps(1);
+  env.Step(Vec::Constant(1, 0.5), out);
+  CHECK(out.terminated);
+  CHECK(out.terms[0] == 100.0);
+}
+
 TEST_CASE("mountain car stops at the left wall and finishes at the flag", "[unit]") {
   MountainCar env;
   const StepResult out = StepFrom(env, Eigen::Vector2d(-1.19, -0.05), 0);
