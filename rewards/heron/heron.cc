@@ -209,15 +209,21 @@ void Heron::WarnOnce(const heron::LabelCounts& counts) {
       }
     }
   }
-  // the lower levels carry no signal when level 1 decides nearly everything
-  const int64_t decided = counts.drawn - counts.ties;
-  if (!warned_level_ && factors_.size() > 1 && config_.labeller == "tree" && decided > 0 &&
-      counts.decided_at[0] > 0.95 * decided) {
+  // the lower levels carry no signal when level 1 decides nearly everything (judged over the
+  // first kLevelFits fits: the very first ones may see only short episodes)
+  constexpr int kLevelFits = 5;
+  decided_ += counts.drawn - counts.ties;
+  decided_first_ += counts.decided_at.empty() ? 0 : counts.decided_at[0];
+  if (!warned_level_ && fits_ >= kLevelFits && factors_.size() > 1 && config_.labeller == "tree" &&
+      decided_ > 0) {
     warned_level_ = true;
-    std::fprintf(stderr,
-                 "%s: level 1 ('%s') decided %.1f%% of the labelled pairs; the lower factors "
-                 "carry almost no signal: raise its margin or re-rank\n",
-                 name_.c_str(), factors_[0].name.c_str(), 100.0 * counts.decided_at[0] / decided);
+    if (decided_first_ > 0.95 * decided_) {
+      std::fprintf(stderr,
+                   "%s: level 1 ('%s') decided %.1f%% of the pairs labelled in the first %d fits; "
+                   "the lower factors carry almost no signal: raise its margin or re-rank\n",
+                   name_.c_str(), factors_[0].name.c_str(), 100.0 * decided_first_ / decided_,
+                   kLevelFits);
+    }
   }
 }
 
@@ -239,6 +245,8 @@ void Heron::Save(const h5::Group& g) const {
   ckpt::WriteRng(g, "rng", rng_);
   g.WriteIntAttr("last_fit_step", last_fit_step_);
   g.WriteIntAttr("fits", fits_);
+  g.WriteIntAttr("decided", decided_);
+  g.WriteIntAttr("decided_first", decided_first_);
   g.WriteIntAttr("warned", (warned_window_ ? 1 : 0) | (warned_level_ ? 2 : 0) |
                                (warned_sign_ ? 4 : 0));
 }
@@ -251,6 +259,8 @@ void Heron::Load(const h5::Group& g) {
   ckpt::ReadRng(g, "rng", rng_);
   last_fit_step_ = g.ReadIntAttr("last_fit_step");
   fits_ = g.ReadIntAttr("fits");
+  decided_ = g.ReadIntAttr("decided");
+  decided_first_ = g.ReadIntAttr("decided_first");
   const int64_t warned = g.ReadIntAttr("warned");
   warned_window_ = warned & 1;
   warned_level_ = warned & 2;

@@ -82,6 +82,7 @@ class Heron : public RewardModule {
   Rng rng_;                          // pair draws and minibatch shuffles
   int64_t last_fit_step_ = 0;
   int64_t fits_ = 0;
+  int64_t decided_ = 0, decided_first_ = 0;  // labelled pairs so far, and those level 1 decided
   bool warned_window_ = false, warned_level_ = false, warned_sign_ = false;
 
   // scratch

@@ -84,7 +84,7 @@ struct HeronConfig : ModuleConfig<HeronConfig> {
       Check::RangeOpenHigh(0, 1));
     v("window", window,
       "recent transitions each fit sees; at least the env steps between fits (PPO: n_steps × "
-      "num_envs; SAC: fit_every)",
+      "num_envs; SAC: fit_every + train_freq, as a fit waits for the next update)",
       Check::Range(1, 1 << 24));
     v("fifo", fifo, "items (transitions or segments) of earlier fits kept in the pairing pool",
       Check::Range(0, 1 << 24));
