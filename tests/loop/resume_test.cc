@@ -168,6 +168,37 @@ TEST_CASE("a reward-free rnd run resumed from a checkpoint ends bit-identical", 
   testing::CheckSameRows(whole, resumed);
 }
 
+// HERON's reward model, optimiser, statistics, item pool, RNG and fitting window continue
+// exactly, with SAC fitting on a schedule and with PPO fitting on every rollout's segments.
+TEST_CASE("a heron run resumed from a checkpoint ends bit-identical", "[unit][heron]") {
+  SECTION("SAC on Pendulum-v1, transitions") {
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig(
+            "pendulum_sac.yaml",
+            {"total_steps=700", "agent.batch_size=32", "eval.every_steps=300", "eval.episodes=1",
+             "checkpoint.every_steps=250",
+             "reward=[{type: heron, factors: [{term: angle}, {term: velocity}, {term: ctrl}], "
+             "model: {hidden: [32]}, pairs: 256, fit_every: 100, window: 100, fifo: 400}]"}),
+        250);
+    REQUIRE(whole.metrics.count("heron"));
+    testing::CheckSameRows(whole, resumed);
+  }
+  SECTION("PPO on Hopper-v4, segments") {
+    const auto [whole, resumed] = RunWholeAndResumed(
+        LoadShippedConfig(
+            "hopper_ppo.yaml",
+            {"total_steps=1536", "agent.num_steps=256", "agent.num_minibatches=4",
+             "agent.update_epochs=1", "eval.every_steps=768", "eval.episodes=1",
+             "checkpoint.every_steps=512",
+             "reward=[{type: heron, factors: [{term: healthy}, {term: forward}, {term: ctrl}], "
+             "compare: segments, segment_length: 8, model: {hidden: [32]}, pairs: 128, "
+             "window: 256, fifo: 64}]"}),
+        512);
+    REQUIRE(whole.metrics.count("heron"));
+    testing::CheckSameRows(whole, resumed);
+  }
+}
+
 // MuJoCo envs keep more than (qpos, qvel) between steps: the solver's warm start, and the
 // positions and constraint forces of the last substep that rewards and observations read.
 TEST_CASE("a MuJoCo run resumed from a checkpoint ends bit-identical", "[unit][mujoco]") {
