@@ -134,7 +134,11 @@ Vec Physics::IntegrationState() const {
 
 void Physics::SetIntegrationState(const Eigen::Ref<const Vec>& state) {
   SetState(state.head(Nq()), state.segment(Nq(), Nv()));
-  // after mj_forward, which overwrote the warm start with this state's qacc
+  // after mj_forward, which renormalised every free and ball joint quaternion in qpos in place:
+  // the next mj_step renormalises the saved qpos once, as the uninterrupted run does, not twice
+  // (normalising is not idempotent in the last bits)
+  Eigen::Map<Vec>(data_->qpos, Nq()) = state.head(Nq());
+  // and overwrote the warm start with this state's qacc
   Eigen::Map<Vec>(data_->qacc_warmstart, Nv()) = state.segment(Nq() + Nv(), Nv());
   data_->time = state[Nq() + 2 * Nv()];
 }

@@ -72,7 +72,8 @@ class Physics {
   // The integration state qpos, qvel, qacc_warmstart (the solver's initial guess) and time:
   // with ctrl, everything the next mj_step depends on.
   Vec IntegrationState() const;
-  // Sets an IntegrationState(): SetState(qpos, qvel), then the warm start and time.
+  // Sets an IntegrationState(): SetState(qpos, qvel), then qpos again exactly as saved (mj_forward
+  // renormalises quaternions in place), the warm start and time.
   void SetIntegrationState(const Eigen::Ref<const Vec>& state);
   // Length of IntegrationState().
   int IntegrationStateSize() const { return Nq() + 2 * Nv() + 1; }
