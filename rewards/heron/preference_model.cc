@@ -41,7 +41,7 @@ void ItemPool::Add(const Eigen::Ref<const Eigen::MatrixXf>& x,
 }
 
 void ItemPool::Save(const h5::Group& g) const {
-  // only the filled columns of the inputs, item by item in slot order
+  // every slot's columns (unused ones are zero) and lengths, with the ring position
   std::vector<int64_t> length(length_.begin(), length_.end());
   g.Write<int64_t>("length", length);
   g.WriteIntAttr("next", next_);
