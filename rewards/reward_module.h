@@ -160,7 +160,7 @@ struct RewardContext {
   uint64_t seed = 0;         // the experiment seed (module networks draw from kReward streams)
   int index = 0;             // the module's position in the list (its RNG stream index)
   StateValueLoader load_state_values = nullptr;  // experiments/LoadStateValues; none: empty
-  std::vector<EarlierModule> earlier;            // the modules listed before this one, in order
+  std::vector<EarlierModule> earlier = {};       // the modules listed before this one, in order
 };
 
 }  // namespace rl
