@@ -30,6 +30,8 @@ Heron::Heron(const HeronConfig& config, std::vector<HeronFactor> factors, int ob
       obs_dim_(obs_dim),
       act_dim_(act_dim),
       length_(config.compare == "segments" ? config.segment_length : 1),
+      center_(config.center_output == "auto" ? config.compare == "transitions"
+                                             : config.center_output == "true"),
       model_(InputDim(config, obs_dim, act_dim, static_cast<int>(factors_.size())),
              config.model.hidden, config.lr, rng),
       pool_(config.window + config.fifo, length_,
@@ -71,7 +73,7 @@ void Heron::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) c
   ModelInputs(batch, z_, x_);
   model_.Evaluate(x_, out);
   if (config_.normalize_output) {
-    const float mean = static_cast<float>(output_stats_.Mean()[0]);
+    const float mean = center_ ? static_cast<float>(output_stats_.Mean()[0]) : 0.0f;
     const float std = static_cast<float>(std::sqrt(output_stats_.Var()[0] + 1e-8));
     out = (out.array() - mean) / std;
   }

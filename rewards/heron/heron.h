@@ -7,8 +7,9 @@
 // a reward model R_ψ is fitted to the labels with the Bradley–Terry loss (preference_model.h). The
 // agent is trained on
 //   r(s, a, s') = (f_ψ(x) − μ) / σ,   x = s | (s, a) | (s, z),
-// with μ, σ running statistics of f_ψ on new transitions. Sign: higher r is preferred behaviour;
-// weight >= 0.
+// with μ, σ running statistics of f_ψ on new transitions (μ = 0 when comparing segments: there
+// the level of f_ψ is learned, since a segment cut short by a termination sums fewer steps).
+// Sign: higher r is preferred behaviour; weight >= 0.
 //
 // Fit (before agent updates; every `fit_every` env steps when set) turns the transitions that are
 // new since the last fit into items, merges them into the input and factor statistics, pairs items
@@ -75,6 +76,7 @@ class Heron : public RewardModule {
   std::vector<HeronFactor> factors_;
   std::string name_;
   int obs_dim_, act_dim_, length_;
+  bool center_;  // subtract the output mean (center_output, auto resolved)
   heron::PreferenceModel model_;
   heron::ItemPool pool_;
   nn::RunningMeanStd factor_stats_;  // (num_factors) of item factor sums

@@ -60,6 +60,7 @@ struct HeronConfig : ModuleConfig<HeronConfig> {
   int fifo = 8192;                               // older items kept and paired with new ones
   int fit_every = 0;                             // env steps between fits; 0 = every update
   bool normalize_output = true;                  // standardise R_ψ by running statistics
+  std::string center_output = "auto";           // subtract the running mean: auto | true | false
 
   template <class V>
   void Fields(V& v) {
@@ -92,6 +93,11 @@ struct HeronConfig : ModuleConfig<HeronConfig> {
       Check::Range(0, 1 << 30));
     v("normalize_output", normalize_output,
       "standardise R_ψ with the running mean and std of its outputs on new transitions");
+    v("center_output", center_output,
+      "subtract the running mean when normalising: true, false (divide by the std only, keeping "
+      "the per-step level that segments cut short by a termination teach), auto (true for "
+      "transitions, false for segments)",
+      Check::OneOf({"auto", "true", "false"}));
   }
 };
 

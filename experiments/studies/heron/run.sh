@@ -11,8 +11,8 @@
 #                                    [--only SWEEP,...] [--fresh | --report-only]
 #                                    (experiments/studies/study.sh)
 # Sweep folders (for --only): pendulum/{env,heron,sum,linear}, pendulum_scaled/{env,heron,sum,
-# linear}, mountaincar/{env,heron,linear}, hopper/{env,heron}. --seeds sets every sweep's seeds,
-# Hopper's included (default 0:3 there).
+# linear}, mountaincar/{env,heron,linear}, hopper/{env,heron,heron_centered}. --seeds sets every
+# sweep's seeds, Hopper's included (default 0:3 there).
 {  # read to the end before running: editing this file while it runs changes nothing
 set -euo pipefail
 source "$(dirname "$0")/../study.sh"
@@ -68,7 +68,9 @@ ppo_fit="compare: segments, segment_length: 32, pairs: 512, fifo: 512"
 hopper() { seeds=$hopper_seeds study_sweep "$1" experiments/configs/hopper_ppo_2core.yaml \
   --grid "reward=$2" --jobs 1; }
 hopper hopper/env '[{type: env}]'
+# the learned level kept (center_output: auto = false for segments) and subtracted
 hopper hopper/heron "[{type: heron, factors: $hop, $ppo_fit}]"
+hopper hopper/heron_centered "[{type: heron, factors: $hop, $ppo_fit, center_output: true}]"
 
 # plot only what exists (a part left out with --only has no folders)
 plot() {  # plot NAME TITLE THRESHOLD GROUP: the sweeps $runs/GROUP/* if any
@@ -171,7 +173,10 @@ $(table mountaincar)
 ## Hopper-v4 (PPO, 1M steps)
 
 Factors: healthy > forward > ctrl over 32-step segments, margins (0.1, 0.2, 0.5)·std; HERON:
-\`$ppo_fit\`. Config \`experiments/configs/hopper_ppo_2core.yaml\`.
+\`$ppo_fit\`. \`heron\` keeps the output level the segments teach (\`center_output: auto\`, false
+for segments); \`heron_centered\` subtracts the running mean as well (\`center_output: true\`; its
+runs were made before the option existed, when centring was the only behaviour, and are the same
+computation). Config \`experiments/configs/hopper_ppo_2core.yaml\`.
 
 ![Hopper](hopper.png)
 
