@@ -353,8 +353,8 @@ void ApplyOverride(ConfigNode& root, std::string_view assignment) {
       ConfigNode* list = node->Find(part);
       if (!list || !list->IsSeq() || index >= static_cast<int>(list->seq.size())) {
         const int size = list && list->IsSeq() ? static_cast<int>(list->seq.size()) : 0;
-        throw UserError("--set " + text + ": '" + part + "' has no item " +
-                        std::to_string(index) + " (" + std::to_string(size) + " items)");
+        throw UserError("--set " + text + ": '" + part + "' has no item " + std::to_string(index) +
+                        " (" + std::to_string(size) + " items)");
       }
       if (dot == std::string::npos) {
         list->seq[index] = std::move(parsed);

@@ -39,8 +39,7 @@ class Checkpointer : public TrainerHook {
   static RowCounts Restore(const std::string& path, Trainer& trainer, Agent& agent);
   // Restores only the agent from `path` (e.g. a trained critic used as a potential), and the
   // learned reward modules' state into `reward` when given (the viewer's playback).
-  static void RestoreAgent(const std::string& path, Agent& agent,
-                           RewardPipeline* reward = nullptr);
+  static void RestoreAgent(const std::string& path, Agent& agent, RewardPipeline* reward = nullptr);
 
  private:
   // Writes the checkpoint of `step` to `path`, with its checksum, and closes it (checked).

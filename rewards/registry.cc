@@ -65,8 +65,8 @@ const std::vector<RewardEntry>& RewardRegistry() {
       MakeRewardEntry<RndConfig>("random network distillation novelty bonus of s'", MakeRnd,
                                  {"hidden=[8]", "output_dim=4", "window=64", "batch_size=16"}),
       MakeRewardEntry<HeronConfig>(
-          "HERON: a reward model fitted to hierarchical preferences over ranked factors",
-          MakeHeron, {"factors=[{term: angle}, {term: ctrl}]", "model.hidden=[8]", "pairs=32", "window=160"}),
+          "HERON: a reward model fitted to hierarchical preferences over ranked factors", MakeHeron,
+          {"factors=[{term: angle}, {term: ctrl}]", "model.hidden=[8]", "pairs=32", "window=160"}),
   };
   return entries;
 }

@@ -67,8 +67,8 @@ inline RewardBatch ToRewardBatch(const TransitionStore& store) {
 
 // What a learned module may use when it fits, between agent updates.
 struct FitContext {
-  int64_t step = 0;                         // env steps so far
-  PolicyGradientOracle* oracle = nullptr;   // the agent's, for bi-level rewards; may be null
+  int64_t step = 0;                        // env steps so far
+  PolicyGradientOracle* oracle = nullptr;  // the agent's, for bi-level rewards; may be null
   // the last WindowSize() transitions, with slots and episode ids (ToRewardBatch views them
   // all at once); null when no module asked for a window
   const TransitionStore* window = nullptr;
@@ -149,7 +149,7 @@ using StateValueLoader = std::function<std::unique_ptr<StateValueFunction>(
 // A module listed before another in the same `reward:` list, whose output the later one may read
 // (HERON's factors).
 struct EarlierModule {
-  std::string name;                     // its output name
+  std::string name;                      // its output name
   const RewardModule* module = nullptr;  // owned by the pipeline, alive as long as it is
 };
 

@@ -22,8 +22,8 @@ int InputDim(const HeronConfig& config, int obs_dim, int act_dim, int num_factor
 
 }  // namespace
 
-Heron::Heron(const HeronConfig& config, std::vector<HeronFactor> factors, int obs_dim,
-             int act_dim, const std::string& name, Rng rng)
+Heron::Heron(const HeronConfig& config, std::vector<HeronFactor> factors, int obs_dim, int act_dim,
+             const std::string& name, Rng rng)
     : config_(config),
       factors_(std::move(factors)),
       name_(name),
@@ -122,10 +122,11 @@ std::vector<double> Heron::Fit(const FitContext& context) {
   const int w = static_cast<int>(window.Size());
   const int64_t since = context.step - last_fit_step_;
   if (since > w && !warned_window_) {
-    std::fprintf(stderr,
-                 "%s: %lld env steps since the last fit but the window holds %d; set window >= "
-                 "the env steps between fits (PPO: n_steps x num_envs; SAC: fit_every)\n",
-                 name_.c_str(), static_cast<long long>(since), w);
+    std::fprintf(
+        stderr,
+        "%s: %lld env steps since the last fit but the window holds %d; set window >= "
+        "the env steps between fits (PPO: n_steps x num_envs; SAC: fit_every + train_freq)\n",
+        name_.c_str(), static_cast<long long>(since), w);
     warned_window_ = true;
   }
   const int fresh = static_cast<int>(std::min<int64_t>(since, w));
@@ -140,7 +141,8 @@ std::vector<double> Heron::Fit(const FitContext& context) {
   const int added = AddItems(fresh, window.NumSlots());
   model_.UpdateInputs(x_.rightCols(fresh));
   Eigen::MatrixXf new_z(z_.rows(), added);
-  for (int i = 0; i < added; ++i) new_z.col(i) = pool_.Factors().col(pool_.Slot(pool_.Size() - added + i));
+  for (int i = 0; i < added; ++i)
+    new_z.col(i) = pool_.Factors().col(pool_.Slot(pool_.Size() - added + i));
   factor_stats_.Update(new_z);
 
   // pairs of distinct items among the newest ones and the FIFO, labelled
@@ -249,8 +251,8 @@ void Heron::Save(const h5::Group& g) const {
   g.WriteIntAttr("fits", fits_);
   g.WriteIntAttr("decided", decided_);
   g.WriteIntAttr("decided_first", decided_first_);
-  g.WriteIntAttr("warned", (warned_window_ ? 1 : 0) | (warned_level_ ? 2 : 0) |
-                               (warned_sign_ ? 4 : 0));
+  g.WriteIntAttr("warned",
+                 (warned_window_ ? 1 : 0) | (warned_level_ ? 2 : 0) | (warned_sign_ ? 4 : 0));
 }
 
 void Heron::Load(const h5::Group& g) {

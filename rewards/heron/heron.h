@@ -3,9 +3,9 @@
 // algorithms.md §3). The designer ranks reward factors z_1 > z_2 > ... instead of weighting them;
 // pairs of transitions (or segments) are labelled by the decision tree
 //   i ≻ j  at the first level k with  s_k z^i_k > s_k z^j_k + δ_k,   δ_k = c_k · std(z_k),
-// (s_k = +1 when higher is better, -1 when lower is better; pairs no level decides are dropped), and
-// a reward model R_ψ is fitted to the labels with the Bradley–Terry loss (preference_model.h). The
-// agent is trained on
+// (s_k = +1 when higher is better, -1 when lower is better; pairs no level decides are dropped),
+// and a reward model R_ψ is fitted to the labels with the Bradley–Terry loss (preference_model.h).
+// The agent is trained on
 //   r(s, a, s') = (f_ψ(x) − μ) / σ,   x = s | (s, a) | (s, z),
 // with μ, σ running statistics of f_ψ on new transitions (μ = 0 when comparing segments: there
 // the level of f_ψ is learned, since a segment cut short by a termination sums fewer steps).
@@ -95,7 +95,8 @@ class Heron : public RewardModule {
 };
 
 // Builds the module for `context` (the env's terms, the modules listed before); throws UserError
-// naming `key` for an empty, unknown or repeated factor and for segments longer than the time limit.
+// naming `key` for an empty, unknown or repeated factor and for segments longer than the time
+// limit.
 std::unique_ptr<RewardModule> MakeHeron(const HeronConfig& config, const std::string& key,
                                         const RewardContext& context);
 

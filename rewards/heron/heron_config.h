@@ -15,7 +15,7 @@ struct HeronFactorConfig {
   std::string term;               // env reward term or earlier module name
   std::string better = "higher";  // which direction wins a comparison
   double margin = 1.0;            // δ_k = margin × running std of the factor
-  double scale = 1.0;             // the factor is scale × the term (a scale study; labels ignore it)
+  double scale = 1.0;             // multiplies the term (labels ignore it)
 
   template <class V>
   void Fields(V& v) {
@@ -60,7 +60,7 @@ struct HeronConfig : ModuleConfig<HeronConfig> {
   int fifo = 8192;                               // older items kept and paired with new ones
   int fit_every = 0;                             // env steps between fits; 0 = every update
   bool normalize_output = true;                  // standardise R_ψ by running statistics
-  std::string center_output = "auto";           // subtract the running mean: auto | true | false
+  std::string center_output = "auto";            // subtract the running mean: auto | true | false
 
   template <class V>
   void Fields(V& v) {
@@ -77,7 +77,8 @@ struct HeronConfig : ModuleConfig<HeronConfig> {
       "steps per segment (a terminated episode's last segment may be shorter)",
       Check::Range(1, 1 << 20));
     v("model", model, "the reward model R_ψ");
-    v("pairs", pairs, "pairs drawn (then labelled; ties dropped) per fit", Check::Range(1, 1 << 24));
+    v("pairs", pairs, "pairs drawn (then labelled; ties dropped) per fit",
+      Check::Range(1, 1 << 24));
     v("epochs", epochs, "passes over the labelled pairs per fit", Check::Range(1, 1000));
     v("batch_size", batch_size, "labelled pairs per Adam step", Check::Range(1, 1 << 20));
     v("lr", lr, "Adam learning rate of the reward model", Check::Positive());

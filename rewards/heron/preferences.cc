@@ -31,8 +31,9 @@ int Compare(const Eigen::Ref<const Eigen::VectorXf>& a, const Eigen::Ref<const E
   return 0;
 }
 
-std::vector<Preference> Label(const Eigen::Ref<const Eigen::MatrixXf>& z, std::span<const Pair> pairs,
-                              const LabelRule& rule, LabelCounts& counts) {
+std::vector<Preference> Label(const Eigen::Ref<const Eigen::MatrixXf>& z,
+                              std::span<const Pair> pairs, const LabelRule& rule,
+                              LabelCounts& counts) {
   counts.decided_at.resize(rule.sign.size(), 0);
   std::vector<Preference> labelled;
   labelled.reserve(pairs.size());

@@ -50,8 +50,9 @@ int Compare(const Eigen::Ref<const Eigen::VectorXf>& a, const Eigen::Ref<const E
 
 // Labels `pairs` of the columns of `z` (n x items): the decided ones in order, ties dropped and
 // counted in `counts` (sized and accumulated).
-std::vector<Preference> Label(const Eigen::Ref<const Eigen::MatrixXf>& z, std::span<const Pair> pairs,
-                              const LabelRule& rule, LabelCounts& counts);
+std::vector<Preference> Label(const Eigen::Ref<const Eigen::MatrixXf>& z,
+                              std::span<const Pair> pairs, const LabelRule& rule,
+                              LabelCounts& counts);
 
 }  // namespace rl::heron
 

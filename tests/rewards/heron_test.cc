@@ -26,8 +26,8 @@ namespace {
 
 using Catch::Matchers::Contains;
 using heron::Compare;
-using heron::LabelRule;
 using heron::Labeller;
+using heron::LabelRule;
 
 Eigen::VectorXf V(std::initializer_list<float> v) {
   Eigen::VectorXf out(v.size());
@@ -99,8 +99,8 @@ TEST_CASE("heron's labels ignore a positive rescaling of any factor when margins
     }
     std::vector<heron::Pair> pairs;
     for (int p = 0; p < 400; ++p)
-      pairs.push_back({static_cast<int>(rng.UniformInt(items)),
-                       static_cast<int>(rng.UniformInt(items))});
+      pairs.push_back(
+          {static_cast<int>(rng.UniformInt(items)), static_cast<int>(rng.UniformInt(items))});
 
     // labels with δ_k = c_k · std(z_k), before and after rescaling every factor
     const auto labels = [&](const Eigen::MatrixXf& data, heron::LabelCounts& counts) {
@@ -182,8 +182,8 @@ TransitionStore HierarchyWindow(int n, Rng& rng) {
 // a >> b >> c); from s alone it must also learn the rounding steps.
 TEST_CASE("heron learns a known three-level hierarchy from its labels", "[heron][unit]") {
   HeronConfig config;
-  config.factors = {{"z1", "higher", 0.0, 1.0}, {"z2", "higher", 0.0, 1.0},
-                    {"z3", "higher", 0.0, 1.0}};
+  config.factors = {
+      {"z1", "higher", 0.0, 1.0}, {"z2", "higher", 0.0, 1.0}, {"z3", "higher", 0.0, 1.0}};
   config.model.hidden = {64, 64};
   config.model.inputs = "obs_factors";
   config.pairs = 4096;
@@ -301,10 +301,11 @@ TEST_CASE("heron trains the same model when a factor is rescaled", "[heron][unit
   const std::unique_ptr<Env> env = FindEnv("Pendulum-v1").make({}, "env.options");
   const auto make = [&](const std::string& velocity_scale) {
     return MakeRewardPipeline(
-        ParseYaml("[{type: heron, factors: [{term: angle}, {term: velocity, scale: " +
-                      velocity_scale + "}, {term: ctrl}], model: {hidden: [16]}, pairs: 1024, "
-                      "window: 200}]",
-                  "test.yaml"),
+        ParseYaml(
+            "[{type: heron, factors: [{term: angle}, {term: velocity, scale: " + velocity_scale +
+                "}, {term: ctrl}], model: {hidden: [16]}, pairs: 1024, "
+                "window: 200}]",
+            "test.yaml"),
         {env.get(), 0.99, 4, 0});
   };
   RewardPipeline plain = make("1"), scaled = make("100");
@@ -336,8 +337,7 @@ TEST_CASE("bad heron configs are one-line errors with exit code 2 and no run fol
     const std::string out = (tmp.Path() / "run").string();
     const testing::CliResult r = testing::RunCli(
         "train " + std::string(REWARDLAB_SOURCE_DIR) + "/experiments/configs/pendulum_sac.yaml " +
-        "--out " + out + " --set 'reward=[" + heron +
-        "]'");
+        "--out " + out + " --set 'reward=[" + heron + "]'");
     INFO(r.out);
     CHECK(r.code == 2);
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
