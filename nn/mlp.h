@@ -80,6 +80,14 @@ struct MlpCache {
   const MatrixXf& Output() const { return acts.back(); }
 };
 
+// The layer widths {in, hidden..., out} of an Mlp.
+inline std::vector<int> LayerSizes(int in, const std::vector<int>& hidden, int out) {
+  std::vector<int> sizes{in};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  sizes.push_back(out);
+  return sizes;
+}
+
 // A fully connected network sizes[0] -> sizes[1] -> ... -> sizes.back().
 class Mlp {
  public:

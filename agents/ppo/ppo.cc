@@ -28,12 +28,12 @@ Ppo::Ppo(const PpoConfig& config, const EnvSpec& spec, int num_envs, uint64_t se
       actor_([&] {
         Rng init(seed, RngStream::kAgent, 0);
         return nn::Mlp(
-            LayerSizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
+            nn::LayerSizes(obs_dim_, config.net.hidden, discrete_ ? spec.action.n : act_dim_),
             nn::ActivationFromName(config.net.activation), 0.01f, init, config.net.Options());
       }()),
       critic_([&] {
         Rng init(seed, RngStream::kAgent, 3);
-        return nn::Mlp(LayerSizes(obs_dim_, config.net.hidden, 1),
+        return nn::Mlp(nn::LayerSizes(obs_dim_, config.net.hidden, 1),
                        nn::ActivationFromName(config.net.activation), 1.0f, init,
                        config.net.Options());
       }()),

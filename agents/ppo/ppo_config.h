@@ -28,14 +28,6 @@ struct NetConfig {
   nn::MlpOptions Options() const { return {.leaky_slope = static_cast<float>(leaky_slope)}; }
 };
 
-// Layer widths of an MLP: `in`, then `hidden`, then `out`.
-inline std::vector<int> LayerSizes(int in, const std::vector<int>& hidden, int out) {
-  std::vector<int> sizes{in};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(out);
-  return sizes;
-}
-
 // Proximal policy optimisation (Schulman et al. 2017), clipped surrogate, GAE(λ).
 struct PpoConfig {
   std::string type = "ppo";

@@ -29,7 +29,7 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
         Rng init(seed, RngStream::kAgent, 0);
         const std::vector<int> hidden =
             config.policy == "linear" ? std::vector<int>{} : config.net.hidden;
-        return nn::Mlp(LayerSizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
+        return nn::Mlp(nn::LayerSizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
                        nn::ActivationFromName(config.net.activation), 0.01f, init,
                        config.net.Options());
       }()),
@@ -47,7 +47,7 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
   }
   if (config.baseline == "value") {
     Rng init(seed, RngStream::kAgent, 3);
-    value_.emplace(LayerSizes(obs_dim_, config.net.hidden, 1),
+    value_.emplace(nn::LayerSizes(obs_dim_, config.net.hidden, 1),
                    nn::ActivationFromName(config.net.activation), 1.0f, init, config.net.Options());
     value_opt_.emplace(value_->NumParams(),
                        nn::AdamOptions{config.value_lr, 0.9, 0.999, config.adam_eps});

@@ -15,8 +15,8 @@ constexpr const char* kCriticNames[2][3] = {{"q1", "q1_target", "q1_opt"},
 
 nn::Mlp MakeNet(int in, const NetConfig& net, int out, float gain, uint64_t seed, uint64_t index) {
   Rng rng(seed, RngStream::kAgent, index);
-  return nn::Mlp(LayerSizes(in, net.hidden, out), nn::ActivationFromName(net.activation), gain, rng,
-                 net.Options());
+  return nn::Mlp(nn::LayerSizes(in, net.hidden, out), nn::ActivationFromName(net.activation), gain,
+                 rng, net.Options());
 }
 
 const EnvSpec& RequireBox(const EnvSpec& spec) {

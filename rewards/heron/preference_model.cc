@@ -14,13 +14,6 @@ namespace {
 // log(1 + e^x) without overflow.
 double Softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 
-std::vector<int> Sizes(int in, const std::vector<int>& hidden) {
-  std::vector<int> sizes = {in};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(1);
-  return sizes;
-}
-
 }  // namespace
 
 ItemPool::ItemPool(int capacity, int max_length, int in_dim, int num_factors)
@@ -70,7 +63,7 @@ void ItemPool::Load(const h5::Group& g) {
 }
 
 PreferenceModel::PreferenceModel(int in_dim, const std::vector<int>& hidden, double lr, Rng& rng)
-    : net_(Sizes(in_dim, hidden), nn::Activation::kRelu, 1.0f, rng),
+    : net_(nn::LayerSizes(in_dim, hidden, 1), nn::Activation::kRelu, 1.0f, rng),
       adam_(net_.NumParams(), nn::AdamOptions{.lr = lr}),
       input_stats_(in_dim, 1e-4, 5.0),
       grad_(net_.NumParams()) {}

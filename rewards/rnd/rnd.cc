@@ -14,21 +14,15 @@ namespace {
 
 constexpr double kEps = 1e-8;
 
-std::vector<int> Sizes(int in, const std::vector<int>& hidden, int out) {
-  std::vector<int> sizes = {in};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(out);
-  return sizes;
-}
-
 }  // namespace
 
 Rnd::Rnd(const RndConfig& config, int obs_dim, const std::string& name, Rng rng)
     : config_(config),
       name_(name),
-      target_(Sizes(obs_dim, config.hidden, config.output_dim), nn::Activation::kRelu, 1.0f, rng),
-      predictor_(Sizes(obs_dim, config.hidden, config.output_dim), nn::Activation::kRelu, 1.0f,
-                 rng),
+      target_(nn::LayerSizes(obs_dim, config.hidden, config.output_dim), nn::Activation::kRelu,
+              1.0f, rng),
+      predictor_(nn::LayerSizes(obs_dim, config.hidden, config.output_dim), nn::Activation::kRelu,
+                 1.0f, rng),
       adam_(predictor_.NumParams(), nn::AdamOptions{.lr = config.lr}),
       obs_stats_(obs_dim, 1e-4, config.obs_clip),
       bonus_stats_(1),
