@@ -41,6 +41,10 @@ float ClipGradNorm(Eigen::Ref<Eigen::VectorXf> grad, float max_norm) {
   return norm;
 }
 
+bool AllFinite(const Eigen::Ref<const Eigen::VectorXf>& v) {
+  return (v.array() * 0.0f).sum() == 0.0f;
+}
+
 void Polyak(Eigen::Ref<Eigen::VectorXf> target, const Eigen::Ref<const Eigen::VectorXf>& source,
             float tau) {
   target = (1.0f - tau) * target + tau * source;

@@ -52,6 +52,10 @@ class Adam {
 // exceeds max_norm); returns the L2 norm before clipping.
 float ClipGradNorm(Eigen::Ref<Eigen::VectorXf> grad, float max_norm);
 
+// Whether every entry of v is finite, in one vectorised pass (Eigen's allFinite() is scalar): the
+// sum of v * 0 is 0 when all are finite and NaN otherwise.
+bool AllFinite(const Eigen::Ref<const Eigen::VectorXf>& v);
+
 // target = (1 - tau) * target + tau * source, elementwise.
 void Polyak(Eigen::Ref<Eigen::VectorXf> target, const Eigen::Ref<const Eigen::VectorXf>& source,
             float tau);

@@ -189,11 +189,18 @@ BlasChoice Choose() {
                    " CPU)";
     return eigen;
   }
+  // AVX-512 kernels beat Eigen's on the small products too (bench/sac_bench --gemm), but not on
+  // matrix-vector ones; AVX2 kernels lose to Eigen's below kBlasMinDim
   choice.path = BlasPath::kOpenBlas;
-  choice.report =
-      "linear algebra: " + openblas + " kernels " + choice.openblas_core + " (" + source +
-      "; CPU: " + cpu_name + (requested == "openblas" ? "; REWARDLAB_BLAS=openblas" : "") +
-      ") for products from " + std::to_string(kBlasMinDim) + " wide, " + EigenKernels() + " below";
+  choice.small_on_openblas = IsAvx512Core(choice.openblas_core);
+  const std::string where =
+      choice.small_on_openblas
+          ? "for every product but matrix-vector ones, " + EigenKernels() + " for those"
+          : "for products from " + std::to_string(kBlasMinDim) + " wide, " + EigenKernels() +
+                " below";
+  choice.report = "linear algebra: " + openblas + " kernels " + choice.openblas_core + " (" +
+                  source + "; CPU: " + cpu_name +
+                  (requested == "openblas" ? "; REWARDLAB_BLAS=openblas" : "") + ") " + where;
   return choice;
 }
 
@@ -208,6 +215,13 @@ bool IsPreAvx2Core(const std::string& core) {
   for (const std::string_view old : kOld) {
     if (old.size() == core.size() && strncasecmp(old.data(), core.data(), core.size()) == 0)
       return true;
+  }
+  return false;
+}
+
+bool IsAvx512Core(const std::string& core) {
+  for (const char* name : {"SkylakeX", "Cooperlake", "SapphireRapids"}) {
+    if (strcasecmp(name, core.c_str()) == 0) return true;
   }
   return false;
 }

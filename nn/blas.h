@@ -16,7 +16,7 @@
 
 namespace rl::nn {
 
-// The kernels of the products with every dimension at least kBlasMinDim (nn/gemm.h).
+// The kernels of the large products (nn/gemm.h), and of the small ones too where BlasChoice says.
 enum class BlasPath { kEigen, kOpenBlas };
 
 // The widest vector instructions this CPU and OS support, as far as GEMM kernels care.
@@ -33,6 +33,7 @@ struct BlasChoice {
   BlasPath path = BlasPath::kEigen;  // where the large products go
   CpuSimd cpu = CpuSimd::kBaseline;  // what the CPU supports
   CblasSgemm sgemm = nullptr;        // OpenBLAS's sgemm when it is loaded (on either path)
+  bool small_on_openblas = false;    // OpenBLAS runs the products below kBlasMinDim as well
   std::string openblas_version;      // "0.3.21", empty when not loaded
   std::string openblas_core;         // openblas_get_corename(), empty when not loaded
   std::string report;                // the one line BlasReport() returns
@@ -53,6 +54,9 @@ void LogBlasReport(const std::string& log_path, bool to_stderr);
 // Whether OpenBLAS kernels named `core` (as openblas_get_corename spells it) predate AVX2:
 // Prescott, Core2, Nehalem, Sandybridge, Atom... ; a name it does not know counts as recent.
 bool IsPreAvx2Core(const std::string& core);
+
+// Whether OpenBLAS kernels named `core` use AVX-512 (SkylakeX, Cooperlake, SapphireRapids).
+bool IsAvx512Core(const std::string& core);
 
 // The name of a CpuSimd level ("AVX-512", "AVX2", "no AVX2").
 const char* CpuSimdName(CpuSimd simd);

@@ -1,11 +1,14 @@
 #include "nn/gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 namespace rl::nn {
 
 namespace {
+
+std::atomic<int64_t> g_flops{0};
 
 // cblas enums (cblas.h)
 constexpr int kColMajor = 102;
@@ -21,6 +24,7 @@ void Dims(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, const Ma
   if ((tb ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n) {
     throw std::invalid_argument("Gemm: operand shapes do not match");
   }
+  g_flops.fetch_add(2 * int64_t{m} * n * k, std::memory_order_relaxed);
 }
 
 void OpenBlasProduct(CblasSgemm sgemm, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb,
@@ -52,16 +56,18 @@ void EigenProduct(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, 
 
 }  // namespace
 
+int64_t GemmFlops() { return g_flops.load(std::memory_order_relaxed); }
+
 void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c, bool accumulate) {
   int m, n, k;
   Dims(a, ta, b, tb, c, m, n, k);
-  // large products on OpenBLAS when it has kernels for this CPU
-  if (std::min({m, n, k}) >= kBlasMinDim) {
-    const BlasChoice& blas = Blas();
-    if (blas.path == BlasPath::kOpenBlas) {
-      OpenBlasProduct(blas.sgemm, a, ta, b, tb, c, accumulate, m, n, k);
-      return;
-    }
+  // large products on OpenBLAS when it has kernels for this CPU, small ones too when they are
+  // AVX-512 kernels, matrix-vector products never
+  const BlasChoice& blas = Blas();
+  if (blas.path == BlasPath::kOpenBlas && n > 1 &&
+      (blas.small_on_openblas || std::min({m, n, k}) >= kBlasMinDim)) {
+    OpenBlasProduct(blas.sgemm, a, ta, b, tb, c, accumulate, m, n, k);
+    return;
   }
   EigenProduct(a, ta, b, tb, c, accumulate);
 }

@@ -1,17 +1,18 @@
 // Matrix products of the networks: C = A·B or C += A·B with either operand transposed.
 //
-// Products whose three dimensions are all at least kBlasMinDim (the 256-wide layers of SAC and
-// GAIL on a 256 batch) go to OpenBLAS's single-threaded sgemm, which runs them 1.4-1.8x faster
-// than Eigen's kernel on AVX2 machines (bench/nn_bench); smaller ones (PPO's 64-wide layers, a
-// single observation, a first layer of 11 inputs) stay with Eigen, which wins there. OpenBLAS is
-// loaded at the first product with kernels for this CPU, or not used at all (nn/blas.h). The
-// choice depends only on the shapes and that path, so a run is bit-for-bit repeatable on one
-// machine; the summation orders of the kernels differ, so results differ in the last bits
-// across the threshold and between paths.
+// Where OpenBLAS is loaded with kernels for this CPU (nn/blas.h), products whose three dimensions
+// are all at least kBlasMinDim (the 256-wide layers of SAC and GAIL on a 256 batch) go to its
+// single-threaded sgemm. With AVX-512 kernels the smaller ones do too (PPO's 64-wide layers, a
+// first layer of 11 inputs, a critic's 1-row output): those kernels run them 1.4-5x faster than
+// Eigen's. With AVX2 kernels they stay with Eigen, which wins there, and matrix-vector products
+// (one column, a single observation) always do (bench/sac_bench --gemm). The choice depends only
+// on the shapes and that path, so a run is bit-for-bit repeatable on one machine; the summation
+// orders of the kernels differ, so results differ in the last bits between paths.
 #ifndef REWARDLAB_NN_GEMM_H_
 #define REWARDLAB_NN_GEMM_H_
 
 #include <Eigen/Dense>
+#include <cstdint>
 
 #include "nn/blas.h"
 
@@ -22,7 +23,7 @@ using ConstMatRef = Eigen::Ref<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 // A writable column-major float matrix view with any column stride.
 using MatRef = Eigen::Ref<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 
-// Smallest m, n and k that go to OpenBLAS.
+// Smallest m, n and k that go to OpenBLAS when its kernels are not AVX-512 ones.
 inline constexpr int kBlasMinDim = 128;
 
 // c = op(a)·op(b) (accumulate: c += op(a)·op(b)), op transposing when ta / tb; c must already
@@ -34,6 +35,10 @@ void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c
 // else throws std::logic_error.
 void GemmOn(BlasPath path, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
             bool accumulate = false);
+
+// Multiply-adds × 2 (2mnk) of every Gemm and GemmOn call in this process so far, all threads
+// (benches divide it by their time for the achieved GFLOP/s).
+int64_t GemmFlops();
 
 }  // namespace rl::nn
 

@@ -75,9 +75,9 @@ std::string Ppo::NonFinite(const MetricValues& values) const {
   // every statistic but the explained variance, which is NaN when the returns do not vary
   const std::string metric = NonFiniteMetric("PPO", MetricNames(), values, values.size() - 1);
   if (!metric.empty()) return metric;
-  if (!actor_.Params().allFinite()) return "PPO update left non-finite actor parameters";
-  if (!critic_.Params().allFinite()) return "PPO update left non-finite critic parameters";
-  if (!log_std_.allFinite()) return "PPO update left a non-finite log_std";
+  if (!nn::AllFinite(actor_.Params())) return "PPO update left non-finite actor parameters";
+  if (!nn::AllFinite(critic_.Params())) return "PPO update left non-finite critic parameters";
+  if (!nn::AllFinite(log_std_)) return "PPO update left a non-finite log_std";
   return "";
 }
 

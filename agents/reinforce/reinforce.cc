@@ -62,9 +62,9 @@ std::vector<std::string> Reinforce::MetricNames() const {
 std::string Reinforce::NonFinite(const MetricValues& values) const {
   const std::string metric = NonFiniteMetric("REINFORCE", MetricNames(), values, values.size());
   if (!metric.empty()) return metric;
-  if (!policy_.Params().allFinite()) return "REINFORCE update left non-finite policy parameters";
-  if (!log_std_.allFinite()) return "REINFORCE update left a non-finite log_std";
-  if (value_ && !value_->Params().allFinite()) {
+  if (!nn::AllFinite(policy_.Params())) return "REINFORCE update left non-finite policy parameters";
+  if (!nn::AllFinite(log_std_)) return "REINFORCE update left a non-finite log_std";
+  if (value_ && !nn::AllFinite(value_->Params())) {
     return "REINFORCE update left non-finite value-baseline parameters";
   }
   return "";

@@ -100,13 +100,13 @@ std::vector<std::string> Sac::MetricNames() const {
 std::string Sac::NonFinite(const MetricValues& values) const {
   const std::string metric = NonFiniteMetric("SAC", MetricNames(), values, values.size());
   if (!metric.empty()) return metric;
-  if (!actor_.Params().allFinite()) return "SAC update left non-finite actor parameters";
+  if (!nn::AllFinite(actor_.Params())) return "SAC update left non-finite actor parameters";
   for (int i = 0; i < 2; ++i) {
-    if (!q_[i].Params().allFinite() || !q_target_[i].Params().allFinite()) {
+    if (!nn::AllFinite(q_[i].Params()) || !nn::AllFinite(q_target_[i].Params())) {
       return std::string("SAC update left non-finite ") + kCriticNames[i][0] + " parameters";
     }
   }
-  if (!log_alpha_.allFinite()) return "SAC update left a non-finite log_alpha";
+  if (!nn::AllFinite(log_alpha_)) return "SAC update left a non-finite log_alpha";
   return "";
 }
 

@@ -1,6 +1,7 @@
 #include "nn/adam.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 namespace rl::nn {
 namespace {
@@ -70,6 +71,25 @@ TEST_CASE("polyak averaging is exact", "[unit]") {
   REQUIRE(target(2) == -2.0f);
   Polyak(target, source, 1.0f);
   REQUIRE(target == source);
+}
+
+TEST_CASE("AllFinite finds one NaN or infinity anywhere, and never flags large finite values",
+          "[unit]") {
+  const float big = std::numeric_limits<float>::max();
+  Eigen::VectorXf v = Eigen::VectorXf::Constant(1001, big);
+  v.tail(500).setConstant(-big);
+  CHECK(AllFinite(v));
+  CHECK(AllFinite(Eigen::VectorXf()));
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(),
+                          std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity()}) {
+    for (const int at : {0, 7, 16, 999, 1000}) {
+      Eigen::VectorXf w = v;
+      w(at) = bad;
+      CAPTURE(bad, at);
+      CHECK_FALSE(AllFinite(w));
+    }
+  }
 }
 
 }  // namespace

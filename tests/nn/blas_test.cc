@@ -274,6 +274,56 @@ TEST_CASE("train says once which kernels it uses: in console.log, and on stderr 
   }
 }
 
+TEST_CASE("AVX-512 kernels run the small products too; AVX2 kernels and matrix-vector stay Eigen",
+          "[unit]") {
+  uint64_t state = 11;
+  const MatrixXf w = Fixed(64, 64, state), x = Fixed(64, 100, state), v = Fixed(64, 1, state);
+  MatrixXf got(64, 100), on_openblas(64, 100), on_eigen(64, 100);
+  Gemm(w, false, x, false, got);
+  GemmOn(BlasPath::kEigen, w, false, x, false, on_eigen);
+  MatrixXf mv(64, 1), mv_eigen(64, 1);
+  Gemm(w, false, v, false, mv);
+  GemmOn(BlasPath::kEigen, w, false, v, false, mv_eigen);
+  CHECK(std::memcmp(mv.data(), mv_eigen.data(), sizeof(float) * 64) == 0);
+  const BlasChoice& blas = Blas();
+  CHECK(blas.small_on_openblas ==
+        (blas.path == BlasPath::kOpenBlas && IsAvx512Core(blas.openblas_core)));
+  if (blas.small_on_openblas) {
+    GemmOn(BlasPath::kOpenBlas, w, false, x, false, on_openblas);
+    CHECK(std::memcmp(got.data(), on_openblas.data(), sizeof(float) * got.size()) == 0);
+  } else {
+    CHECK(std::memcmp(got.data(), on_eigen.data(), sizeof(float) * got.size()) == 0);
+  }
+
+  // in child processes: the 64-wide products (kShapes 6 and 7) of Haswell's kernels are Eigen's
+  if (Blas().cpu == CpuSimd::kBaseline) return;
+  const BlasPath eigen = BlasPath::kEigen;
+  const auto by_eigen = Products(&eigen);
+  const Child haswell = RunChild("-u REWARDLAB_BLAS OPENBLAS_CORETYPE=Haswell");
+  INFO(haswell.run.out);
+  REQUIRE(haswell.run.code == 0);
+  CHECK(haswell.report.find("kernels Haswell") != std::string::npos);
+  CHECK(haswell.report.find("for products from 128 wide") != std::string::npos);
+  REQUIRE(haswell.products.size() == kShapes.size());
+  CHECK(SameBits({haswell.products[6], haswell.products[7]}, {by_eigen[6], by_eigen[7]}));
+  if (Blas().cpu != CpuSimd::kAvx512) return;
+  const Child skylake = RunChild("-u REWARDLAB_BLAS OPENBLAS_CORETYPE=SkylakeX");
+  INFO(skylake.run.out);
+  REQUIRE(skylake.run.code == 0);
+  CHECK(skylake.report.find("kernels SkylakeX (OPENBLAS_CORETYPE=SkylakeX; CPU: AVX-512) for every "
+                            "product but matrix-vector ones") != std::string::npos);
+  CheckExact(skylake.products);
+}
+
+TEST_CASE("the AVX-512 kernel sets are recognised", "[unit]") {
+  CHECK(IsAvx512Core("SkylakeX"));
+  CHECK(IsAvx512Core("cooperlake"));
+  CHECK(IsAvx512Core("SapphireRapids"));
+  CHECK_FALSE(IsAvx512Core("Haswell"));
+  CHECK_FALSE(IsAvx512Core("Zen"));
+  CHECK_FALSE(IsAvx512Core("Prescott"));
+}
+
 TEST_CASE("the core names older than AVX2 are recognised", "[unit]") {
   CHECK(IsPreAvx2Core("Prescott"));
   CHECK(IsPreAvx2Core("sandybridge"));

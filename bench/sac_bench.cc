@@ -1,0 +1,150 @@
+// SAC's update cost against the arithmetic: milliseconds per gradient step (critics, targets, the
+// delayed actor, alpha) on a replay buffer of random transitions, the GEMM FLOPs each step does
+// (counted by nn::Gemm), the GFLOP/s achieved, and the floor: those FLOPs at this core's measured
+// GEMM peak (the best of nn::Gemm on 256^3 to 1024^3 products, the path BlasReport() names).
+//
+//   build/sac_bench [--shape pendulum|hopper|all] [--threads 1|2] [--seconds S] [--repeats R]
+//
+// pendulum: obs 3, action 1, 64-64 networks, batch 100, actor every step (the matched RLtools
+// work); hopper: obs 11, action 3, 256-256 networks, batch 256, actor every 2 steps twice (the
+// shipped MuJoCo SAC). One line per shape; each is the median of R timings of >= S seconds.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "agents/sac/sac.h"
+#include "core/rng.h"
+#include "nn/blas.h"
+#include "nn/gemm.h"
+#include "rewards/reward_pipeline.h"
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// One SAC problem size.
+struct Shape {
+  const char* name;
+  int obs, act, hidden, batch, policy_frequency;
+};
+
+constexpr Shape kShapes[] = {{"pendulum", 3, 1, 64, 100, 1}, {"hopper", 11, 3, 256, 256, 2}};
+
+// The best GFLOP/s of nn::Gemm over square products from 256 to 1024 (one thread).
+double MeasurePeak(double seconds) {
+  double best = 0;
+  Rng rng(7);
+  for (const int n : {256, 512, 1024}) {
+    Eigen::MatrixXf a(n, n), b(n, n), c(n, n);
+    for (float& v : a.reshaped()) v = static_cast<float>(rng.Normal());
+    for (float& v : b.reshaped()) v = static_cast<float>(rng.Normal());
+    for (int r = 0; r < 3; ++r) {
+      nn::Gemm(a, false, b, false, c);
+      long calls = 0;
+      const auto start = Clock::now();
+      do {
+        nn::Gemm(a, false, b, false, c);
+        ++calls;
+      } while (Seconds(start) < seconds / 3);
+      best = std::max(best, 2.0 * n * n * n * calls / Seconds(start) / 1e9);
+    }
+  }
+  return best;
+}
+
+// Median milliseconds per gradient step and GEMM FLOPs per step for `shape`.
+std::pair<double, double> TimeShape(const Shape& shape, int threads, double seconds, int repeats) {
+  EnvSpec spec;
+  spec.id = shape.name;
+  spec.observation = Space::Box(shape.obs, -1e9, 1e9);
+  spec.action = Space::Box(shape.act, -1, 1);
+  spec.max_episode_steps = 1000;
+  spec.reward_terms = {"reward"};
+  SacConfig config;
+  config.batch_size = shape.batch;
+  config.policy_frequency = shape.policy_frequency;
+  config.learning_starts = 0;
+  config.buffer_size = 100000;
+  config.net.hidden = {shape.hidden, shape.hidden};
+  config.threads = threads;
+  Sac sac(config, spec, 1, 0);
+
+  // a buffer of random transitions, a few of them terminal
+  Rng rng(3);
+  VecStep step;
+  Mat obs(shape.obs, 1), action(shape.act, 1);
+  step.obs.resize(shape.obs, 1);
+  step.final_obs.resize(shape.obs, 1);
+  step.reward.resize(1);
+  step.terms.resize(1, 1);
+  step.terminated = {0};
+  step.truncated = {0};
+  step.episode_length = {0};
+  for (int t = 0; t < 20000; ++t) {
+    for (double& v : obs.reshaped()) v = rng.Normal();
+    for (double& v : action.reshaped()) v = rng.Uniform(-1, 1);
+    for (double& v : step.final_obs.reshaped()) v = rng.Normal();
+    step.obs = step.final_obs;
+    step.reward[0] = step.terms(0, 0) = rng.Normal();
+    step.terminated[0] = t % 200 == 199;
+    sac.Observe(obs, action, step);
+  }
+
+  // whole policy_frequency cycles, so every timing holds the same share of actor steps
+  const RewardPipeline reward;
+  const int cycle = shape.policy_frequency;
+  for (int i = 0; i < 20 * cycle; ++i) sac.Update(reward);
+  std::vector<double> ms;
+  double flops = 0;
+  for (int r = 0; r < repeats; ++r) {
+    long steps = 0;
+    const int64_t flops_before = nn::GemmFlops();
+    const auto start = Clock::now();
+    do {
+      for (int i = 0; i < cycle; ++i) sac.Update(reward);
+      steps += cycle;
+    } while (Seconds(start) < seconds);
+    ms.push_back(1e3 * Seconds(start) / steps);
+    flops = static_cast<double>(nn::GemmFlops() - flops_before) / steps;
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], flops};
+}
+
+}  // namespace
+}  // namespace rl
+
+int main(int argc, char** argv) {
+  std::string which = "all";
+  int threads = 1, repeats = 5;
+  double seconds = 1.0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--shape") == 0) which = argv[i + 1];
+    if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
+    if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+  }
+  std::printf("# %s\n", rl::nn::BlasReport().c_str());
+  const double peak = rl::MeasurePeak(seconds);
+  std::printf("# GEMM peak on one thread: %.1f GFLOP/s (best of nn::Gemm 256^3..1024^3)\n", peak);
+  std::printf(
+      "| shape | threads | ms per gradient step | GEMM MFLOP per step | GFLOP/s | floor ms "
+      "| time / floor |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  for (const rl::Shape& shape : rl::kShapes) {
+    if (which != "all" && which != shape.name) continue;
+    const auto [ms, flops] = rl::TimeShape(shape, threads, seconds, repeats);
+    const double floor_ms = flops / (peak * 1e9) * 1e3;
+    std::printf("| %s | %d | %.3f | %.1f | %.1f | %.3f | %.2f |\n", shape.name, threads, ms,
+                flops / 1e6, flops / (ms * 1e6), floor_ms, ms / floor_ms);
+  }
+  return 0;
+}
