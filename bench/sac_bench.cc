@@ -4,6 +4,7 @@
 // GEMM peak (the best of nn::Gemm on 256^3 to 1024^3 products, the path BlasReport() names).
 //
 //   build/sac_bench [--shape pendulum|hopper|all] [--threads 1|2] [--seconds S] [--repeats R]
+//   build/sac_bench --gemm 1    (the products of these networks on Eigen and on OpenBLAS)
 //
 // pendulum: obs 3, action 1, 64-64 networks, batch 100, actor every step (the matched RLtools
 // work); hopper: obs 11, action 3, 256-256 networks, batch 256, actor every 2 steps twice (the
@@ -59,6 +60,56 @@ double MeasurePeak(double seconds) {
     }
   }
   return best;
+}
+
+// One product of the networks: (m x k) by (k x n), operands stored transposed when ta / tb.
+struct Product {
+  const char* what;
+  int m, n, k;
+  bool ta, tb;
+};
+
+constexpr Product kProducts[] = {
+    {"pendulum forward 64x64 by 64x100", 64, 100, 64, false, false},
+    {"pendulum weight grad 64x100 by 100x64", 64, 64, 100, false, true},
+    {"pendulum input grad 64x64^T by 64x100", 64, 100, 64, true, false},
+    {"pendulum first layer 64x4 by 4x100", 64, 100, 4, false, false},
+    {"pendulum actor head 2x64 by 64x100", 2, 100, 64, false, false},
+    {"pendulum critic head 1x64 by 64x100", 1, 100, 64, false, false},
+    {"one observation 64x64 by 64x1", 64, 1, 64, false, false},
+    {"hopper forward 256x256 by 256x256", 256, 256, 256, false, false},
+    {"hopper first layer 256x14 by 14x256", 256, 256, 14, false, false},
+    {"hopper first-layer grad 256x256 by 256x14", 256, 14, 256, false, true},
+    {"hopper critic head 1x256 by 256x256", 1, 256, 256, false, false},
+    {"ppo 64x64 by 64x64", 64, 64, 64, false, false}};
+
+// Microseconds per product on Eigen and on OpenBLAS (when loaded), alternating 20 rounds.
+void TimeProducts() {
+  const bool openblas = nn::Blas().sgemm != nullptr;
+  std::printf(
+      "| product | Eigen us | OpenBLAS us | Eigen GFLOP/s | OpenBLAS GFLOP/s |\n"
+      "|---|---:|---:|---:|---:|\n");
+  for (const Product& p : kProducts) {
+    const Eigen::MatrixXf a = Eigen::MatrixXf::Random(p.ta ? p.k : p.m, p.ta ? p.m : p.k);
+    const Eigen::MatrixXf b = Eigen::MatrixXf::Random(p.tb ? p.n : p.k, p.tb ? p.k : p.n);
+    Eigen::MatrixXf c(p.m, p.n);
+    double seconds[2] = {0, 0};
+    constexpr int kCalls = 200, kRounds = 20;
+    for (int round = 0; round < kRounds; ++round) {
+      for (int path = 0; path < (openblas ? 2 : 1); ++path) {
+        const auto start = Clock::now();
+        for (int i = 0; i < kCalls; ++i) {
+          nn::GemmOn(path ? nn::BlasPath::kOpenBlas : nn::BlasPath::kEigen, a, p.ta, b, p.tb, c);
+        }
+        seconds[path] += Seconds(start);
+      }
+    }
+    const double us[2] = {1e6 * seconds[0] / (kCalls * kRounds),
+                          1e6 * seconds[1] / (kCalls * kRounds)};
+    const double gflop = 2e-9 * p.m * p.n * p.k;
+    std::printf("| %s | %.2f | %.2f | %.1f | %.1f |\n", p.what, us[0], us[1], 1e6 * gflop / us[0],
+                openblas ? 1e6 * gflop / us[1] : 0.0);
+  }
 }
 
 // Median milliseconds per gradient step and GEMM FLOPs per step for `shape`.
@@ -126,14 +177,20 @@ std::pair<double, double> TimeShape(const Shape& shape, int threads, double seco
 int main(int argc, char** argv) {
   std::string which = "all";
   int threads = 1, repeats = 5;
+  bool gemm = false;
   double seconds = 1.0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--shape") == 0) which = argv[i + 1];
     if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--gemm") == 0) gemm = std::atoi(argv[i + 1]) != 0;
   }
   std::printf("# %s\n", rl::nn::BlasReport().c_str());
+  if (gemm) {
+    rl::TimeProducts();
+    return 0;
+  }
   const double peak = rl::MeasurePeak(seconds);
   std::printf("# GEMM peak on one thread: %.1f GFLOP/s (best of nn::Gemm 256^3..1024^3)\n", peak);
   std::printf(
