@@ -108,16 +108,19 @@ Map<const VectorXf> Mlp::Bias(int l) const {
   return Map<const VectorXf>(b, sizes_[l + 1]);
 }
 
-void Mlp::Activate(Ref<MatrixXf> z) const {
+void Mlp::AddBiasActivate(Ref<MatrixXf> z, int l) const {
+  // one pass over z: the bias, then the activation
+  const auto b = Bias(l).array();
+  auto zb = z.array().colwise() + b;
   switch (activation_) {
     case Activation::kTanh:
-      z.array() = z.array().tanh();
+      z.array() = zb.tanh();
       break;
     case Activation::kRelu:
-      z.array() = z.array().max(0.0f);
+      z.array() = zb.max(0.0f);
       break;
     case Activation::kLeakyRelu:
-      z.array() = (z.array() > 0.0f).select(z.array(), leaky_slope_ * z.array());
+      z.array() = (zb > 0.0f).select(zb, leaky_slope_ * zb);
       break;
   }
 }
@@ -169,13 +172,12 @@ void Mlp::ForwardRest(int batch, MatrixXf& y) const {
   int cur = 0;
   for (int l = 0;; ++l) {
     Map<MatrixXf> h(scratch_[cur].data(), sizes_[l + 1], batch);
-    h.colwise() += Bias(l);
     if (l + 1 == NumLayers()) {
       Fit(y, OutputDim(), batch);
-      y = h;
+      y = h.colwise() + Bias(l);
       return;
     }
-    Activate(h);
+    AddBiasActivate(h, l);
     if (l + 2 == NumLayers()) {
       Fit(y, OutputDim(), batch);
       Gemm(InferenceWeight(l + 1), false, h, false, y);
@@ -211,8 +213,11 @@ void Mlp::ForwardCached(MlpCache& cache) const {
     MatrixXf& out = cache.acts[l + 1];
     Fit(out, sizes_[l + 1], batch);
     Gemm(CachedWeight(cache, l), false, cache.acts[l], false, out);
-    out.colwise() += Bias(l);
-    if (l + 1 < NumLayers()) Activate(out);
+    if (l + 1 < NumLayers()) {
+      AddBiasActivate(out, l);
+    } else {
+      out.colwise() += Bias(l);
+    }
   }
 }
 

@@ -165,8 +165,8 @@ class Mlp {
   void ApplyDerivative(const MatrixXf& a, Eigen::Ref<MatrixXf> d) const;
 
  private:
-  // Applies the hidden nonlinearity in place.
-  void Activate(Eigen::Ref<MatrixXf> z) const;
+  // z = act(z + b_l) in place, one pass (z: layer l's pre-activation without bias, out x B).
+  void AddBiasActivate(Eigen::Ref<MatrixXf> z, int l) const;
   // The weight layer l computes with in a training pass: W_l, or W_l/σ_l from cache.spectral.
   Eigen::Map<const MatrixXf> CachedWeight(const MlpCache& cache, int l) const;
   // The weight of layer l in an inference pass: W_l, or W_l/σ_l from the stored u, v.
