@@ -73,6 +73,7 @@ constexpr Product kProducts[] = {
     {"pendulum forward 64x64 by 64x100", 64, 100, 64, false, false},
     {"pendulum weight grad 64x100 by 100x64", 64, 64, 100, false, true},
     {"pendulum input grad 64x64^T by 64x100", 64, 100, 64, true, false},
+    {"pendulum input grad through a head 1x64^T by 1x100", 64, 100, 1, true, false},
     {"pendulum first layer 64x4 by 4x100", 64, 100, 4, false, false},
     {"pendulum actor head 2x64 by 64x100", 2, 100, 64, false, false},
     {"pendulum critic head 1x64 by 64x100", 1, 100, 64, false, false},
@@ -81,34 +82,42 @@ constexpr Product kProducts[] = {
     {"hopper first layer 256x14 by 14x256", 256, 256, 14, false, false},
     {"hopper first-layer grad 256x256 by 256x14", 256, 14, 256, false, true},
     {"hopper critic head 1x256 by 256x256", 1, 256, 256, false, false},
+    {"hopper input grad 256x256^T by 256x256", 256, 256, 256, true, false},
+    {"hopper input grad through a head 1x256^T by 1x256", 256, 256, 1, true, false},
     {"ppo 64x64 by 64x64", 64, 64, 64, false, false}};
 
-// Microseconds per product on Eigen and on OpenBLAS (when loaded), alternating 20 rounds.
+// Microseconds per product on Eigen, on OpenBLAS (when loaded) and through nn::Gemm (what the
+// networks get), alternating 20 rounds.
 void TimeProducts() {
   const bool openblas = nn::Blas().sgemm != nullptr;
   std::printf(
-      "| product | Eigen us | OpenBLAS us | Eigen GFLOP/s | OpenBLAS GFLOP/s |\n"
+      "| product | Eigen us | OpenBLAS us | nn::Gemm us | GFLOP/s Eigen / OpenBLAS / nn::Gemm |\n"
       "|---|---:|---:|---:|---:|\n");
   for (const Product& p : kProducts) {
     const Eigen::MatrixXf a = Eigen::MatrixXf::Random(p.ta ? p.k : p.m, p.ta ? p.m : p.k);
     const Eigen::MatrixXf b = Eigen::MatrixXf::Random(p.tb ? p.n : p.k, p.tb ? p.k : p.n);
     Eigen::MatrixXf c(p.m, p.n);
-    double seconds[2] = {0, 0};
+    // 0: Eigen, 1: OpenBLAS, 2: nn::Gemm
+    const auto product = [&](int path) {
+      if (path == 2) {
+        nn::Gemm(a, p.ta, b, p.tb, c);
+      } else {
+        nn::GemmOn(path ? nn::BlasPath::kOpenBlas : nn::BlasPath::kEigen, a, p.ta, b, p.tb, c);
+      }
+    };
+    double us[3] = {0, 0, 0};
     constexpr int kCalls = 200, kRounds = 20;
     for (int round = 0; round < kRounds; ++round) {
-      for (int path = 0; path < (openblas ? 2 : 1); ++path) {
+      for (int path = 0; path < 3; ++path) {
+        if (path == 1 && !openblas) continue;
         const auto start = Clock::now();
-        for (int i = 0; i < kCalls; ++i) {
-          nn::GemmOn(path ? nn::BlasPath::kOpenBlas : nn::BlasPath::kEigen, a, p.ta, b, p.tb, c);
-        }
-        seconds[path] += Seconds(start);
+        for (int i = 0; i < kCalls; ++i) product(path);
+        us[path] += 1e6 * Seconds(start) / (kCalls * kRounds);
       }
     }
-    const double us[2] = {1e6 * seconds[0] / (kCalls * kRounds),
-                          1e6 * seconds[1] / (kCalls * kRounds)};
-    const double gflop = 2e-9 * p.m * p.n * p.k;
-    std::printf("| %s | %.2f | %.2f | %.1f | %.1f |\n", p.what, us[0], us[1], 1e6 * gflop / us[0],
-                openblas ? 1e6 * gflop / us[1] : 0.0);
+    const double mflop = 2e-6 * p.m * p.n * p.k;
+    std::printf("| %s | %.2f | %.2f | %.2f | %.0f / %.0f / %.0f |\n", p.what, us[0], us[1], us[2],
+                1e3 * mflop / us[0], openblas ? 1e3 * mflop / us[1] : 0.0, 1e3 * mflop / us[2]);
   }
 }
 

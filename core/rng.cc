@@ -47,6 +47,13 @@ double Rng::Normal() {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+void Rng::NormalPair(double& a, double& b) {
+  const double r = std::sqrt(-2.0 * std::log(1.0 - Uniform()));
+  const double angle = 2.0 * M_PI * Uniform();
+  a = r * std::cos(angle);
+  b = r * std::sin(angle);
+}
+
 uint64_t Rng::UniformInt(uint64_t n) {
   if (n <= 1) return 0;
   __uint128_t m = static_cast<__uint128_t>(Next()) * n;

@@ -40,6 +40,9 @@ class Rng {
   double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
   // Standard normal draw (Box-Muller, no cached second value: the state is the 4 words alone).
   double Normal();
+  // Two independent standard normals from one Box-Muller draw: a is what Normal() would return,
+  // b its sine partner (half the logs and square roots of two Normal() calls).
+  void NormalPair(double& a, double& b);
   // Uniform integer in [0, n), unbiased (Lemire's method with rejection).
   uint64_t UniformInt(uint64_t n);
 

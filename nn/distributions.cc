@@ -161,9 +161,10 @@ void TanhGaussian::Set(const Ref<const MatrixXf>& mean, const Ref<const MatrixXf
   mean_ = mean;
   raw_ = raw_log_std;
   if (options_.bound_log_std) {
+    // BoundLogStd on whole arrays (Eigen's vectorised tanh)
     const float lo = options_.log_std_min;
     const float hi = options_.log_std_max;
-    log_std_ = raw_.unaryExpr([lo, hi](float r) { return BoundLogStd(r, lo, hi); });
+    log_std_.array() = lo + 0.5f * (hi - lo) * (raw_.array().tanh() + 1.0f);
   } else {
     log_std_ = raw_;
   }
@@ -171,7 +172,15 @@ void TanhGaussian::Set(const Ref<const MatrixXf>& mean, const Ref<const MatrixXf
 
 void TanhGaussian::Sample(Rng& rng, Ref<MatrixXf> actions, Ref<VectorXf> log_prob) {
   Fit(eps_, mean_.rows(), mean_.cols());
-  for (Eigen::Index i = 0; i < eps_.size(); ++i) eps_.data()[i] = static_cast<float>(rng.Normal());
+  float* eps = eps_.data();
+  const Eigen::Index n = eps_.size();
+  for (Eigen::Index i = 0; i + 1 < n; i += 2) {
+    double a, b;
+    rng.NormalPair(a, b);
+    eps[i] = static_cast<float>(a);
+    eps[i + 1] = static_cast<float>(b);
+  }
+  if (n % 2 == 1) eps[n - 1] = static_cast<float>(rng.Normal());
   SampleWithNoise(eps_, actions, log_prob);
 }
 
@@ -195,12 +204,11 @@ void TanhGaussian::SampleWithNoise(const Ref<const MatrixXf>& eps, Ref<MatrixXf>
   const auto x = -2.0f * u;
   const auto softplus = x.max(0.0f) + (-x.abs()).exp().log1p();
   const auto log_one_minus_tanh_sq = 2.0f * (kLog2 - u - softplus);
-  log_prob = (-0.5f * eps_.array().square() - log_std_.array() - kHalfLog2Pi -
-              log_one_minus_tanh_sq)
-                 .colwise()
-                 .sum()
-                 .transpose() -
-             LogDetScale();
+  // the terms over the whole block first (vectorised), then their column sums
+  Fit(terms_, d, mean_.cols());
+  terms_.array() =
+      -0.5f * eps_.array().square() - log_std_.array() - kHalfLog2Pi - log_one_minus_tanh_sq;
+  log_prob = terms_.colwise().sum().transpose().array() - LogDetScale();
 }
 
 void TanhGaussian::Mode(Ref<MatrixXf> actions) const {
@@ -212,20 +220,24 @@ void TanhGaussian::Mode(Ref<MatrixXf> actions) const {
 void TanhGaussian::Backward(const Ref<const MatrixXf>& dactions,
                             const Ref<const VectorXf>& dlog_prob, Ref<MatrixXf> dmean,
                             Ref<MatrixXf> draw_log_std) const {
-  const float lo = options_.log_std_min;
-  const float hi = options_.log_std_max;
-  for (Eigen::Index b = 0; b < mean_.cols(); ++b) {
-    const float glp = dlog_prob(b);
-    for (Eigen::Index i = 0; i < mean_.rows(); ++i) {
-      // u = mean + std * eps: du/dmean = 1, du/dlog_std = std * eps; dlogpi/du = 2 tanh(u)
-      const float u = u_(i, b);
-      const float dtanh = std::exp(LogOneMinusTanhSq(u));
-      const float gu = dactions(i, b) * scale_(i) * dtanh + glp * 2.0f * tanh_u_(i, b);
-      dmean(i, b) = gu;
-      // the explicit -log_std term of log N contributes -1
-      const float gs = gu * std::exp(log_std_(i, b)) * eps_(i, b) - glp;
-      draw_log_std(i, b) = options_.bound_log_std ? gs * BoundLogStdGrad(raw_(i, b), lo, hi) : gs;
-    }
+  // u = mean + std * eps: du/dmean = 1, du/dlog_std = std * eps; dlogpi/du = 2 tanh(u), and
+  // dtanh/du = 1 - tanh(u)^2 = exp(log(1 - tanh(u)^2)), on whole arrays
+  const auto u = u_.array();
+  const auto x = -2.0f * u;
+  const auto softplus = x.max(0.0f) + (-x.abs()).exp().log1p();
+  const auto dtanh = (2.0f * (kLog2 - u - softplus)).exp();
+  const auto glp = dlog_prob.transpose().array();
+  dmean.array() = (dactions.array().colwise() * scale_.array()) * dtanh +
+                  (tanh_u_.array().rowwise() * glp) * 2.0f;
+  // the explicit -log_std term of log N contributes -1
+  if (options_.bound_log_std) {
+    const float half_range = 0.5f * (options_.log_std_max - options_.log_std_min);
+    draw_log_std.array() =
+        (dmean.array() * log_std_.array().exp() * eps_.array()).rowwise() - glp;
+    draw_log_std.array() *= half_range * (1.0f - raw_.array().tanh().square());
+  } else {
+    draw_log_std.array() =
+        (dmean.array() * log_std_.array().exp() * eps_.array()).rowwise() - glp;
   }
 }
 

@@ -94,7 +94,7 @@ class TanhGaussian {
   explicit TanhGaussian(TanhGaussianOptions options = {});
   // Stores mean (d x B) and the raw log-std head (d x B).
   void Set(const Ref<const MatrixXf>& mean, const Ref<const MatrixXf>& raw_log_std);
-  // Draws eps (d x B) and runs SampleWithNoise.
+  // Draws eps (d x B, Box-Muller pairs in memory order) and runs SampleWithNoise.
   void Sample(Rng& rng, Ref<MatrixXf> actions, Ref<VectorXf> log_prob);
   // Env actions (d x B) and their log-probs (B) for the given noise eps (d x B); kept for Backward.
   void SampleWithNoise(const Ref<const MatrixXf>& eps, Ref<MatrixXf> actions,
@@ -123,6 +123,7 @@ class TanhGaussian {
   MatrixXf eps_;      // (d x B) noise of the last sample
   MatrixXf u_;        // (d x B) pre-tanh sample
   MatrixXf tanh_u_;   // (d x B) tanh(u)
+  MatrixXf terms_;    // (d x B) per-dimension log-prob terms, summed per column
 };
 
 }  // namespace rl::nn

@@ -10,6 +10,10 @@ namespace {
 
 std::atomic<int64_t> g_flops{0};
 
+// The largest transposed A (entries) that Gemm copies out for OpenBLAS's small kernels: a 64x64
+// layer; a 256x256 one's copy costs a third of the product.
+constexpr Eigen::Index kTransposeMaxSize = 64 * 64;
+
 // cblas enums (cblas.h)
 constexpr int kColMajor = 102;
 constexpr int kNoTrans = 111;
@@ -66,6 +70,15 @@ void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c
   const BlasChoice& blas = Blas();
   if (blas.path == BlasPath::kOpenBlas && n > 1 &&
       (blas.small_on_openblas || std::min({m, n, k}) >= kBlasMinDim)) {
+    // a small transposed A (the input gradients W^T·dY) copied out first: OpenBLAS's small
+    // kernels refuse transposed A beyond a few entries of C, and the general path's packing
+    // costs more than the copy (bench/sac_bench --gemm 1)
+    if (blas.small_on_openblas && ta && !tb && a.size() <= kTransposeMaxSize) {
+      thread_local Eigen::MatrixXf at;
+      at = a.transpose();
+      OpenBlasProduct(blas.sgemm, at, false, b, false, c, accumulate, m, n, k);
+      return;
+    }
     OpenBlasProduct(blas.sgemm, a, ta, b, tb, c, accumulate, m, n, k);
     return;
   }

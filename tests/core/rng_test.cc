@@ -35,6 +35,29 @@ TEST_CASE("rng uniform and normal have the right moments", "[unit]") {
   CHECK(std::abs(sn2 / n - 1.0) < 0.015);
 }
 
+TEST_CASE("rng normal pairs: the first is Normal()'s draw, both standard and uncorrelated",
+          "[unit]") {
+  Rng rng(2), copy(2);
+  const int n = 200000;
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  for (int i = 0; i < n; ++i) {
+    double a, b;
+    rng.NormalPair(a, b);
+    REQUIRE(a == copy.Normal());
+    copy = rng;
+    sa += a;
+    sb += b;
+    saa += a * a;
+    sbb += b * b;
+    sab += a * b;
+  }
+  CHECK(std::abs(sa / n) < 0.01);
+  CHECK(std::abs(sb / n) < 0.01);
+  CHECK(std::abs(saa / n - 1.0) < 0.015);
+  CHECK(std::abs(sbb / n - 1.0) < 0.015);
+  CHECK(std::abs(sab / n) < 0.01);
+}
+
 TEST_CASE("rng integers cover the range uniformly", "[unit]") {
   Rng rng(3);
   int counts[5] = {0, 0, 0, 0, 0};

@@ -36,11 +36,14 @@ struct Shape {
 };
 
 // SAC's 256-256 layers on a 256 batch (forward, weight and input gradients), a Hopper first
-// layer, an output row, Pendulum's 64-wide layers on a batch of 100, and an odd size
+// layer, an output row, Pendulum's 64-wide layers on a batch of 100, an odd size, and input
+// gradients through a 64-wide layer and through a 1-row head (copied out and transposed first
+// on AVX-512 kernels)
 const std::vector<Shape> kShapes = {
     {256, 256, 256, false, false}, {256, 256, 256, false, true}, {256, 256, 256, true, false},
     {256, 256, 256, true, true},   {256, 256, 11, false, false}, {1, 256, 256, false, false},
-    {64, 100, 64, false, false},   {64, 64, 100, false, true},   {131, 137, 141, true, false}};
+    {64, 100, 64, false, false},   {64, 64, 100, false, true},   {131, 137, 141, true, false},
+    {64, 100, 64, true, false},    {64, 100, 1, true, false}};
 
 // Uniform numbers in [-1, 1) from a fixed sequence, the same in every process.
 MatrixXf Fixed(int rows, int cols, uint64_t& state) {
