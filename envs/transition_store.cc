@@ -72,38 +72,55 @@ void TransitionStore::Clear() {
   cursor_ = 0;
 }
 
-void TransitionStore::Resize(int batch, TransitionBatch& out) const {
-  out.obs.resize(obs_.rows(), batch);
-  out.action.resize(action_.rows(), batch);
-  out.next_obs.resize(next_obs_.rows(), batch);
-  out.env_reward.resize(batch);
-  out.terms.resize(terms_.rows(), batch);
-  out.terminated.resize(batch);
-  out.truncated.resize(batch);
-  out.env_slot.resize(batch);
-  out.episode.resize(batch);
-  out.episode_step.resize(batch);
+namespace {
+
+// dst's column b = src's column columns[b], for column-major float matrices of equal height.
+void GatherColumns(const Eigen::MatrixXf& src, std::span<const int64_t> columns,
+                   Eigen::MatrixXf& dst) {
+  const Eigen::Index rows = src.rows();
+  dst.resize(rows, static_cast<Eigen::Index>(columns.size()));
+  const float* from = src.data();
+  float* to = dst.data();
+  for (const int64_t c : columns) {
+    const float* col = from + c * rows;
+    for (Eigen::Index r = 0; r < rows; ++r) *to++ = col[r];
+  }
 }
 
-void TransitionStore::CopyColumn(int64_t c, int b, TransitionBatch& out) const {
-  out.obs.col(b) = obs_.col(c);
-  out.action.col(b) = action_.col(c);
-  out.next_obs.col(b) = next_obs_.col(c);
-  out.env_reward[b] = env_reward_[c];
-  out.terms.col(b) = terms_.col(c);
-  out.terminated[b] = terminated_[c];
-  out.truncated[b] = truncated_[c];
-  out.env_slot[b] = env_slot_[c];
-  out.episode[b] = episode_[c];
-  out.episode_step[b] = episode_step_[c];
+// dst[b] = src[columns[b]].
+template <class Dst, class Src>
+void GatherEntries(const Src& src, std::span<const int64_t> columns, Dst& dst) {
+  dst.resize(static_cast<Eigen::Index>(columns.size()));
+  for (size_t b = 0; b < columns.size(); ++b) dst[b] = src[columns[b]];
+}
+
+// the batch's column list, reused by each thread
+std::vector<int64_t>& ColumnScratch(size_t count) {
+  thread_local std::vector<int64_t> columns;
+  columns.resize(count);
+  return columns;
+}
+
+}  // namespace
+
+void TransitionStore::CopyColumns(std::span<const int64_t> columns, TransitionBatch& out) const {
+  GatherColumns(obs_, columns, out.obs);
+  GatherColumns(action_, columns, out.action);
+  GatherColumns(next_obs_, columns, out.next_obs);
+  GatherEntries(env_reward_, columns, out.env_reward);
+  GatherColumns(terms_, columns, out.terms);
+  GatherEntries(terminated_, columns, out.terminated);
+  GatherEntries(truncated_, columns, out.truncated);
+  GatherEntries(env_slot_, columns, out.env_slot);
+  GatherEntries(episode_, columns, out.episode);
+  GatherEntries(episode_step_, columns, out.episode_step);
 }
 
 void TransitionStore::Sample(int batch, Rng& rng, TransitionBatch& out) const {
   if (size_ == 0) throw std::logic_error("TransitionStore::Sample from an empty store");
-  Resize(batch, out);
-  for (int b = 0; b < batch; ++b) {
-    CopyColumn(static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(size_))), b, out);
-  }
+  std::vector<int64_t>& columns = ColumnScratch(static_cast<size_t>(batch));
+  for (int64_t& c : columns) c = static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(size_)));
+  CopyColumns(columns, out);
 }
 
 void TransitionStore::Segment(int64_t first, int64_t count, TransitionBatch& out) const {
@@ -111,19 +128,19 @@ void TransitionStore::Segment(int64_t first, int64_t count, TransitionBatch& out
     throw std::out_of_range("TransitionStore::Segment [" + std::to_string(first) + ", " +
                             std::to_string(first + count) + ") of " + std::to_string(size_));
   }
-  Resize(static_cast<int>(count), out);
-  for (int64_t k = 0; k < count; ++k) CopyColumn(Column(first + k), static_cast<int>(k), out);
+  std::vector<int64_t>& columns = ColumnScratch(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) columns[k] = Column(first + k);
+  CopyColumns(columns, out);
 }
 
 void TransitionStore::Gather(std::span<const int64_t> columns, TransitionBatch& out) const {
-  Resize(static_cast<int>(columns.size()), out);
-  for (size_t k = 0; k < columns.size(); ++k) {
-    if (columns[k] < 0 || columns[k] >= size_) {
-      throw std::out_of_range("TransitionStore::Gather: column " + std::to_string(columns[k]) +
-                              " of " + std::to_string(size_));
+  for (const int64_t c : columns) {
+    if (c < 0 || c >= size_) {
+      throw std::out_of_range("TransitionStore::Gather: column " + std::to_string(c) + " of " +
+                              std::to_string(size_));
     }
-    CopyColumn(columns[k], static_cast<int>(k), out);
   }
+  CopyColumns(columns, out);
 }
 
 std::vector<int64_t> TransitionStore::EpisodeColumns(int64_t id) const {

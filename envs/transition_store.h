@@ -114,10 +114,9 @@ class TransitionStore {
  private:
   // Storage column of the oldest transition.
   int64_t Start() const { return (cursor_ - size_ + capacity_) % capacity_; }
-  // Copies storage column c into column b of `out` (sized).
-  void CopyColumn(int64_t c, int b, TransitionBatch& out) const;
-  // Sizes `out` for `batch` transitions.
-  void Resize(int batch, TransitionBatch& out) const;
+  // Sizes `out` for columns.size() transitions and copies storage column columns[b] into its
+  // column b, one array at a time (columns must be valid).
+  void CopyColumns(std::span<const int64_t> columns, TransitionBatch& out) const;
 
   int64_t capacity_;
   int64_t size_ = 0;                   // transitions stored

@@ -20,9 +20,6 @@ void Adam::Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen
   const double b2 = options_.beta2;
   const float b1f = static_cast<float>(b1), c1 = static_cast<float>(1.0 - b1);
   const float b2f = static_cast<float>(b2), c2 = static_cast<float>(1.0 - b2);
-  m_.array() = b1f * m_.array() + c1 * grad.array();
-  v_.array() = b2f * v_.array() + c2 * grad.array().square();
-
   // torch: p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
   const double t = static_cast<double>(step_);
   const double bc1 = 1.0 - std::pow(b1, t);
@@ -30,7 +27,18 @@ void Adam::Step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen
   const float step_size = static_cast<float>(options_.lr / bc1);
   const float sqrt_bc2 = static_cast<float>(std::sqrt(bc2));
   const float eps = static_cast<float>(options_.eps);
-  params.array() -= step_size * m_.array() / (v_.array().sqrt() / sqrt_bc2 + eps);
+
+  // the moments and the step in one pass (vectorised by the compiler)
+  float* p = params.data();
+  const float* g = grad.data();
+  float* m = m_.data();
+  float* v = v_.data();
+  const Eigen::Index n = m_.size();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    m[i] = b1f * m[i] + c1 * g[i];
+    v[i] = b2f * v[i] + c2 * (g[i] * g[i]);
+    p[i] -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + eps);
+  }
 }
 
 float ClipGradNorm(Eigen::Ref<Eigen::VectorXf> grad, float max_norm) {
