@@ -4,6 +4,7 @@
 // GEMM peak (the best of nn::Gemm on 256^3 to 1024^3 products, the path BlasReport() names).
 //
 //   build/sac_bench [--shape pendulum|hopper|all] [--threads 1|2] [--seconds S] [--repeats R]
+//                   [--stored N]   (transitions in the replay buffer, default 20000)
 //   build/sac_bench --gemm 1    (the products of these networks on Eigen and on OpenBLAS)
 //
 // pendulum: obs 3, action 1, 64-64 networks, batch 100, actor every step (the matched RLtools
@@ -122,7 +123,8 @@ void TimeProducts() {
 }
 
 // Median milliseconds per gradient step and GEMM FLOPs per step for `shape`.
-std::pair<double, double> TimeShape(const Shape& shape, int threads, double seconds, int repeats) {
+std::pair<double, double> TimeShape(const Shape& shape, int threads, double seconds, int repeats,
+                                    int64_t stored) {
   EnvSpec spec;
   spec.id = shape.name;
   spec.observation = Space::Box(shape.obs, -1e9, 1e9);
@@ -133,7 +135,7 @@ std::pair<double, double> TimeShape(const Shape& shape, int threads, double seco
   config.batch_size = shape.batch;
   config.policy_frequency = shape.policy_frequency;
   config.learning_starts = 0;
-  config.buffer_size = 100000;
+  config.buffer_size = stored;
   config.net.hidden = {shape.hidden, shape.hidden};
   config.threads = threads;
   Sac sac(config, spec, 1, 0);
@@ -149,7 +151,7 @@ std::pair<double, double> TimeShape(const Shape& shape, int threads, double seco
   step.terminated = {0};
   step.truncated = {0};
   step.episode_length = {0};
-  for (int t = 0; t < 20000; ++t) {
+  for (int64_t t = 0; t < stored; ++t) {
     for (double& v : obs.reshaped()) v = rng.Normal();
     for (double& v : action.reshaped()) v = rng.Uniform(-1, 1);
     for (double& v : step.final_obs.reshaped()) v = rng.Normal();
@@ -188,11 +190,13 @@ int main(int argc, char** argv) {
   int threads = 1, repeats = 5;
   bool gemm = false;
   double seconds = 1.0;
+  int64_t stored = 20000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--shape") == 0) which = argv[i + 1];
     if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--stored") == 0) stored = std::atoll(argv[i + 1]);
     if (std::strcmp(argv[i], "--gemm") == 0) gemm = std::atoi(argv[i + 1]) != 0;
   }
   std::printf("# %s\n", rl::nn::BlasReport().c_str());
@@ -202,12 +206,13 @@ int main(int argc, char** argv) {
   }
   const double peak = rl::MeasurePeak(seconds);
   std::printf("# GEMM peak on one thread: %.1f GFLOP/s (best of nn::Gemm 256^3..1024^3)\n", peak);
+  std::printf("# replay buffer: %lld random transitions\n", static_cast<long long>(stored));
   std::printf(
       "| shape | threads | ms per gradient step | GEMM MFLOP per step | GFLOP/s | floor ms "
       "| time / floor |\n|---|---:|---:|---:|---:|---:|---:|\n");
   for (const rl::Shape& shape : rl::kShapes) {
     if (which != "all" && which != shape.name) continue;
-    const auto [ms, flops] = rl::TimeShape(shape, threads, seconds, repeats);
+    const auto [ms, flops] = rl::TimeShape(shape, threads, seconds, repeats, stored);
     const double floor_ms = flops / (peak * 1e9) * 1e3;
     std::printf("| %s | %d | %.3f | %.1f | %.1f | %.3f | %.2f |\n", shape.name, threads, ms,
                 flops / 1e6, flops / (ms * 1e6), floor_ms, ms / floor_ms);

@@ -256,7 +256,7 @@ void Sac::GradientStep(const RewardPipeline& reward) {
   }
   if (updates_ % config_.target_network_frequency == 0) {
     const float tau = static_cast<float>(config_.tau);
-    for (int i = 0; i < 2; ++i) nn::Polyak(q_target_[i].Params(), q_[i].Params(), tau);
+    ForBoth([&](int i) { nn::Polyak(q_target_[i].Params(), q_[i].Params(), tau); });
   }
 }
 
