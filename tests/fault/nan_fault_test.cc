@@ -113,11 +113,13 @@ TEST_CASE("PPO: a value loss that overflows stops the update before its checkpoi
   CHECK(f.checkpoint == -1);
 }
 
-TEST_CASE("SAC: a critic learning rate of 1000 diverges, the checkpoint before is kept",
+TEST_CASE("SAC: a critic learning rate of 1e6 diverges, the checkpoint before is kept",
           "[fault]") {
+  // Adam moves each weight by about the learning rate per step: three layers of 1e6-sized
+  // weights give Q values whose squared errors overflow within a few updates
   testing::TempDir tmp;
   const Fault f = ExpectFault(kConfigs + "pendulum_sac.yaml --set total_steps=2000 --set " +
-                                  "checkpoint.every_steps=100 --set agent.q_lr=1000",
+                                  "checkpoint.every_steps=100 --set agent.q_lr=1e6",
                               tmp.Path() / "run", "SAC update produced a non-finite");
   CHECK(f.checkpoint >= 100);
 }
