@@ -5,6 +5,8 @@
 //
 //   build/sac_bench [--shape pendulum|hopper|all] [--threads 1|2] [--seconds S] [--repeats R]
 //                   [--stored N]   (transitions in the replay buffer, default 20000)
+//                   [--peak G]     (the machine's GEMM peak in GFLOP/s, measured elsewhere: on a
+//                                   slow path this process cannot measure the machine's peak)
 //   build/sac_bench --gemm 1    (the products of these networks on Eigen and on OpenBLAS)
 //
 // pendulum: obs 3, action 1, 64-64 networks, batch 100, actor every step (the matched RLtools
@@ -191,11 +193,13 @@ int main(int argc, char** argv) {
   bool gemm = false;
   double seconds = 1.0;
   int64_t stored = 20000;
+  double given_peak = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--shape") == 0) which = argv[i + 1];
     if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--peak") == 0) given_peak = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--stored") == 0) stored = std::atoll(argv[i + 1]);
     if (std::strcmp(argv[i], "--gemm") == 0) gemm = std::atoi(argv[i + 1]) != 0;
   }
@@ -204,8 +208,12 @@ int main(int argc, char** argv) {
     rl::TimeProducts();
     return 0;
   }
-  const double peak = rl::MeasurePeak(seconds);
-  std::printf("# GEMM peak on one thread: %.1f GFLOP/s (best of nn::Gemm 256^3..1024^3)\n", peak);
+  const double peak = given_peak > 0 ? given_peak : rl::MeasurePeak(seconds);
+  if (given_peak > 0) {
+    std::printf("# GEMM peak on one thread: %.1f GFLOP/s (given)\n", peak);
+  } else {
+    std::printf("# GEMM peak on one thread: %.1f GFLOP/s (best of nn::Gemm 256^3..1024^3)\n", peak);
+  }
   std::printf("# replay buffer: %lld random transitions\n", static_cast<long long>(stored));
   std::printf(
       "| shape | threads | ms per gradient step | GEMM MFLOP per step | GFLOP/s | floor ms "

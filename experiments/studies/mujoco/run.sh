@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The MuJoCo returns study (issue "MuJoCo"): 1M env steps of PPO on Hopper-v4 (seeds 0-2, a few
 # minutes each on 2 cores; CleanRL's one-env config, then its two-core variant hopper_ppo_2core)
-# and of SAC on Hopper-v4 and HalfCheetah-v4 (seed 0, about 2 h each
-# with agent.threads 2 on the 2-vCPU development machine), shipped configs, a checkpoint every
+# and of SAC on Hopper-v4 and HalfCheetah-v4 (seeds 0-2, one run at a time with agent.threads 2,
+# about 45 min each on the 2-vCPU development machine), shipped configs, a checkpoint every
 # 20k steps. Runs go to results/runs/mujoco/; each sweep's curve and table to
 # results/mujoco/<sweep>.{png,md,csv}, stamped with the commit, date and machine in <sweep>.made,
 # and README.md gathers the tables there. A sweep's figures are remade only where its runs are,
@@ -12,7 +12,7 @@
 # checkpoints. BIN_DIR should hold a copy of rewardlab that no build will overwrite meanwhile.
 #   experiments/studies/mujoco/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                     [--only SWEEP,...] [--fresh | --report-only]
-# --seeds applies to the PPO sweep (default 0:3); the SAC sweeps run seed 0.
+# --seeds applies to the PPO sweep (default 0:3); the SAC sweeps run seeds 0-2.
 {  # read to the end before running: editing this file while it runs changes nothing
 set -euo pipefail
 source "$(dirname "$0")/../study.sh"
@@ -22,8 +22,8 @@ study_init mujoco 0:3 "$@"
 every='--grid checkpoint.every_steps=20000'
 study_sweep hopper_ppo experiments/configs/hopper_ppo.yaml $every
 study_sweep hopper_ppo_2core experiments/configs/hopper_ppo_2core.yaml $every --jobs 1
-seeds=0:1 study_sweep hopper_sac experiments/configs/hopper_sac.yaml $every
-seeds=0:1 study_sweep halfcheetah_sac experiments/configs/halfcheetah_sac.yaml $every
+seeds=0:3 study_sweep hopper_sac experiments/configs/hopper_sac.yaml $every --jobs 1
+seeds=0:3 study_sweep halfcheetah_sac experiments/configs/halfcheetah_sac.yaml $every --jobs 1
 
 # group SWEEP TITLE THRESHOLD: the sweep's figure and table, remade when its runs are here
 group() {
@@ -56,7 +56,7 @@ commit, day and machine made it. Configs
 \`experiments/configs/{hopper_ppo,hopper_sac,halfcheetah_sac}.yaml\` (CleanRL's hyperparameters,
 \`experiments/configs/base/\`) and \`hopper_ppo_2core.yaml\` (the same PPO batch as 8 envs in 8
 rollout shards on two cores), 1M env steps, deterministic
-evaluation every 50k steps (10 episodes), checkpoints every 20k. PPO seeds 0-2, SAC seed 0. A run
+evaluation every 50k steps (10 episodes), checkpoints every 20k. PPO and SAC seeds 0-2. A run
 still training is read as far as it got (the table's "env steps"). The first report, made on
 2026-11-26 before SAC ran on two threads and on OpenBLAS, is kept in
 [2026-11-26/](2026-11-26/README.md).
