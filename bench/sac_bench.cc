@@ -26,6 +26,22 @@
 #include "nn/gemm.h"
 #include "rewards/reward_pipeline.h"
 
+namespace {
+
+long g_mallocs = 0;  // malloc calls since start (all threads; read between timings)
+
+}  // namespace
+
+// counting malloc: glibc's allocator does the work, so free/realloc need no shims; AddressSanitizer
+// owns malloc itself, so sanitised builds count nothing
+#ifndef __SANITIZE_ADDRESS__
+extern "C" void* __libc_malloc(size_t size);
+extern "C" void* malloc(size_t size) {
+  __atomic_add_fetch(&g_mallocs, 1, __ATOMIC_RELAXED);
+  return __libc_malloc(size);
+}
+#endif
+
 namespace rl {
 namespace {
 
@@ -124,9 +140,15 @@ void TimeProducts() {
   }
 }
 
-// Median milliseconds per gradient step and GEMM FLOPs per step for `shape`.
-std::pair<double, double> TimeShape(const Shape& shape, int threads, double seconds, int repeats,
-                                    int64_t stored) {
+// What TimeShape measured.
+struct Timing {
+  double ms = 0;       // median milliseconds per gradient step
+  double flops = 0;    // GEMM FLOPs per gradient step
+  double mallocs = 0;  // heap allocations per gradient step
+};
+
+// Times gradient steps of `shape` on a buffer of `stored` random transitions.
+Timing TimeShape(const Shape& shape, int threads, double seconds, int repeats, int64_t stored) {
   EnvSpec spec;
   spec.id = shape.name;
   spec.observation = Space::Box(shape.obs, -1e9, 1e9);
@@ -168,20 +190,24 @@ std::pair<double, double> TimeShape(const Shape& shape, int threads, double seco
   const int cycle = shape.policy_frequency;
   for (int i = 0; i < 20 * cycle; ++i) sac.Update(reward);
   std::vector<double> ms;
-  double flops = 0;
+  Timing t;
   for (int r = 0; r < repeats; ++r) {
     long steps = 0;
     const int64_t flops_before = nn::GemmFlops();
+    const long mallocs_before = __atomic_load_n(&g_mallocs, __ATOMIC_RELAXED);
     const auto start = Clock::now();
     do {
       for (int i = 0; i < cycle; ++i) sac.Update(reward);
       steps += cycle;
     } while (Seconds(start) < seconds);
     ms.push_back(1e3 * Seconds(start) / steps);
-    flops = static_cast<double>(nn::GemmFlops() - flops_before) / steps;
+    t.flops = static_cast<double>(nn::GemmFlops() - flops_before) / steps;
+    t.mallocs =
+        static_cast<double>(__atomic_load_n(&g_mallocs, __ATOMIC_RELAXED) - mallocs_before) / steps;
   }
   std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], flops};
+  t.ms = ms[ms.size() / 2];
+  return t;
 }
 
 }  // namespace
@@ -217,13 +243,13 @@ int main(int argc, char** argv) {
   std::printf("# replay buffer: %lld random transitions\n", static_cast<long long>(stored));
   std::printf(
       "| shape | threads | ms per gradient step | GEMM MFLOP per step | GFLOP/s | floor ms "
-      "| time / floor |\n|---|---:|---:|---:|---:|---:|---:|\n");
+      "| time / floor | mallocs per step |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const rl::Shape& shape : rl::kShapes) {
     if (which != "all" && which != shape.name) continue;
-    const auto [ms, flops] = rl::TimeShape(shape, threads, seconds, repeats, stored);
-    const double floor_ms = flops / (peak * 1e9) * 1e3;
-    std::printf("| %s | %d | %.3f | %.1f | %.1f | %.3f | %.2f |\n", shape.name, threads, ms,
-                flops / 1e6, flops / (ms * 1e6), floor_ms, ms / floor_ms);
+    const rl::Timing t = rl::TimeShape(shape, threads, seconds, repeats, stored);
+    const double floor_ms = t.flops / (peak * 1e9) * 1e3;
+    std::printf("| %s | %d | %.3f | %.1f | %.1f | %.3f | %.2f | %.2f |\n", shape.name, threads,
+                t.ms, t.flops / 1e6, t.flops / (t.ms * 1e6), floor_ms, t.ms / floor_ms, t.mallocs);
   }
   return 0;
 }

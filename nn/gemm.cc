@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <stdexcept>
+#include <vector>
 
 namespace rl::nn {
 
@@ -74,7 +75,9 @@ void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c
     // kernels refuse transposed A beyond a few entries of C, and the general path's packing
     // costs more than the copy (bench/sac_bench --gemm 1)
     if (blas.small_on_openblas && ta && !tb && a.size() <= kTransposeMaxSize) {
-      thread_local Eigen::MatrixXf at;
+      thread_local std::vector<float> buffer;  // grows to the largest A, never shrinks
+      if (buffer.size() < static_cast<size_t>(a.size())) buffer.resize(a.size());
+      Eigen::Map<Eigen::MatrixXf> at(buffer.data(), a.cols(), a.rows());
       at = a.transpose();
       OpenBlasProduct(blas.sgemm, at, false, b, false, c, accumulate, m, n, k);
       return;

@@ -67,17 +67,6 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
   }
 }
 
-void Sac::ForBoth(const std::function<void(int)>& fn) {
-  if (pool_ == nullptr) {
-    fn(0);
-    fn(1);
-    return;
-  }
-  pool_->ParallelFor(2, [&](int begin, int end) {
-    for (int i = begin; i < end; ++i) fn(i);
-  });
-}
-
 std::pair<int, int> Sac::Shard(int i) const {
   const int half = config_.batch_size / 2;
   return i == 0 ? std::pair{0, half} : std::pair{half, config_.batch_size - half};

@@ -7,7 +7,6 @@
 #define REWARDLAB_AGENTS_SAC_SAC_H_
 
 #include <array>
-#include <functional>
 #include <memory>
 #include <utility>
 
@@ -48,8 +47,18 @@ class Sac : public Agent {
   // One actor step (and alpha step); returns actor loss and alpha loss.
   std::array<double, 2> UpdateActor();
   // Runs fn(0) and fn(1) (one per critic, or per actor batch shard) side by side when
-  // config.threads is 2, one after the other otherwise.
-  void ForBoth(const std::function<void(int)>& fn);
+  // config.threads is 2, one after the other otherwise; a template, so no closure is allocated.
+  template <class Fn>
+  void ForBoth(const Fn& fn) {
+    if (pool_ == nullptr) {
+      fn(0);
+      fn(1);
+      return;
+    }
+    pool_->ParallelFor(2, [&fn](int begin, int end) {
+      for (int i = begin; i < end; ++i) fn(i);
+    });
+  }
   // The actor's outputs on the two column shards of x, written into head (2 act_dim x B).
   void ActorForward(const Eigen::MatrixXf& x, Eigen::MatrixXf& head);
   // Column range [first, first + count) of actor batch shard i.
