@@ -10,6 +10,7 @@ namespace rl::nn {
 namespace {
 
 std::atomic<int64_t> g_flops{0};
+std::atomic<bool> g_counting{false};
 
 // The largest transposed A (entries) that Gemm copies out for OpenBLAS's small kernels: a 64x64
 // layer; a 256x256 one's copy costs a third of the product.
@@ -29,7 +30,9 @@ void Dims(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, const Ma
   if ((tb ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n) {
     throw std::invalid_argument("Gemm: operand shapes do not match");
   }
-  g_flops.fetch_add(2 * int64_t{m} * n * k, std::memory_order_relaxed);
+  if (g_counting.load(std::memory_order_relaxed)) {
+    g_flops.fetch_add(2 * int64_t{m} * n * k, std::memory_order_relaxed);
+  }
 }
 
 void OpenBlasProduct(CblasSgemm sgemm, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb,
@@ -62,6 +65,8 @@ void EigenProduct(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, 
 }  // namespace
 
 int64_t GemmFlops() { return g_flops.load(std::memory_order_relaxed); }
+
+void CountGemmFlops(bool on) { g_counting.store(on, std::memory_order_relaxed); }
 
 void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c, bool accumulate) {
   int m, n, k;

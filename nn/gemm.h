@@ -36,9 +36,12 @@ void Gemm(const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c
 void GemmOn(BlasPath path, const ConstMatRef& a, bool ta, const ConstMatRef& b, bool tb, MatRef c,
             bool accumulate = false);
 
-// Multiply-adds × 2 (2mnk) of every Gemm and GemmOn call in this process so far, all threads
-// (benches divide it by their time for the achieved GFLOP/s).
+// Multiply-adds × 2 (2mnk) of the Gemm and GemmOn calls made, on any thread, while counting was
+// on (benches: the FLOPs of one SAC step).
 int64_t GemmFlops();
+
+// Turns that counting on or off; off by default, so that products share no counter.
+void CountGemmFlops(bool on);
 
 }  // namespace rl::nn
 

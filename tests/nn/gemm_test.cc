@@ -67,5 +67,18 @@ TEST_CASE("Gemm is repeatable bit for bit and refuses mismatched shapes", "[unit
   CHECK_THROWS_AS(Gemm(a, false, b, false, wrong), std::invalid_argument);
 }
 
+TEST_CASE("Gemm counts 2mnk FLOPs only while counting is on", "[unit]") {
+  const MatrixXf a = MatrixXf::Random(5, 3), b = MatrixXf::Random(3, 7);
+  MatrixXf c(5, 7), ct(7, 5);
+  const int64_t before = GemmFlops();
+  Gemm(a, false, b, false, c);
+  CHECK(GemmFlops() == before);
+  CountGemmFlops(true);
+  Gemm(a, false, b, false, c);
+  GemmOn(BlasPath::kEigen, b, true, a, true, ct);
+  CountGemmFlops(false);
+  CHECK(GemmFlops() - before == 2 * (2 * 5 * 7 * 3));
+}
+
 }  // namespace
 }  // namespace rl::nn
