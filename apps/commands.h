@@ -3,7 +3,11 @@
 #define REWARDLAB_APPS_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config_node.h"
@@ -54,6 +58,12 @@ void WriteFileAtomically(const std::string& path, const std::string& text);
 void FlushStdout();
 // The one-line error of `what` (e.g. "rewardlab view") in a binary built without the viewer.
 [[noreturn]] void ThrowNoViewer(const std::string& what);
+// The env step of a checkpoint file "step_<N>.h5", or -1.
+int64_t CheckpointStep(const std::filesystem::path& path);
+// A run's checkpoint: the newest, or the one of `step` (the error lists those there are).
+std::string FindCheckpoint(const std::string& run_dir, std::optional<int64_t> step);
+// Mean and population std of `x` (non-empty).
+std::pair<double, double> MeanStd(const std::vector<double>& x);
 // Holds an exclusive lock on `path` (created, holding this process's id) until the process ends,
 // however it ends; throws UserError "`busy` (pid N)" when another process holds it.
 void HoldProcessLock(const std::string& path, const std::string& busy);
