@@ -37,6 +37,9 @@ void AddRecordCommand(CLI::App& app);
 // `eval RUN_DIR [--episodes N] [--seed S] [--stochastic] [--checkpoint STEP] [--out FILE]`.
 void AddEvalCommand(CLI::App& app);
 
+// `demos RUN_DIR --episodes N [--stochastic] [--seed S] --out DATASET_DIR`.
+void AddDemosCommand(CLI::App& app);
+
 // `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
 // `sweep-task DIR INDEX` that SLURM array tasks run.
 void AddSweepCommands(CLI::App& app);
