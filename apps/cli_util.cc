@@ -2,6 +2,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -10,9 +11,11 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "loop/checkpointer.h"
 
 namespace rl {
 
@@ -164,6 +167,45 @@ void HoldProcessLock(const std::string& path, const std::string& busy) {
   if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     throw UserError(path + ": cannot write the lock file; is the disk full?");
   }
+}
+
+int64_t CheckpointStep(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  if (!name.starts_with("step_") || path.extension() != ".h5") return -1;
+  try {
+    return std::stoll(name.substr(5, name.size() - 8));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+std::string FindCheckpoint(const std::string& run_dir, std::optional<int64_t> step) {
+  const std::string dir = run_dir + "/checkpoints";
+  const std::string latest = Checkpointer::Latest(dir);
+  if (latest.empty()) {
+    throw UserError(run_dir + ": no checkpoint in " + dir +
+                    "; train the run (or `train --resume` it) until it writes one");
+  }
+  if (!step) return latest;
+  std::vector<int64_t> steps;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const int64_t s = CheckpointStep(entry.path());
+    if (s == *step) return entry.path().string();
+    if (s >= 0) steps.push_back(s);
+  }
+  std::sort(steps.begin(), steps.end());
+  std::string list;
+  for (int64_t s : steps) list += (list.empty() ? "" : ", ") + std::to_string(s);
+  throw UserError(dir + ": no checkpoint at step " + std::to_string(*step) +
+                  "; --checkpoint takes one of: " + list);
+}
+
+std::pair<double, double> MeanStd(const std::vector<double>& x) {
+  double sum = 0.0, sq = 0.0;
+  for (double v : x) sum += v;
+  const double mean = sum / x.size();
+  for (double v : x) sq += (v - mean) * (v - mean);
+  return {mean, std::sqrt(sq / x.size())};
 }
 
 }  // namespace rl

@@ -20,8 +20,6 @@
 namespace rl {
 namespace {
 
-namespace fs = std::filesystem;
-
 // The flags of `eval`, as parsed.
 struct EvalArgs {
   std::string run_dir;
@@ -31,48 +29,6 @@ struct EvalArgs {
   std::optional<int64_t> checkpoint;
   std::string out;
 };
-
-// The env step of a checkpoint file "step_<N>.h5", or -1.
-int64_t CheckpointStep(const fs::path& path) {
-  const std::string name = path.filename().string();
-  if (!name.starts_with("step_") || path.extension() != ".h5") return -1;
-  try {
-    return std::stoll(name.substr(5, name.size() - 8));
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
-// The checkpoint to evaluate: the newest, or the one of `step` (the error lists those there are).
-std::string FindCheckpoint(const std::string& run_dir, std::optional<int64_t> step) {
-  const std::string dir = run_dir + "/checkpoints";
-  const std::string latest = Checkpointer::Latest(dir);
-  if (latest.empty()) {
-    throw UserError(run_dir + ": no checkpoint in " + dir +
-                    "; train the run (or `train --resume` it) until it writes one");
-  }
-  if (!step) return latest;
-  std::vector<int64_t> steps;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const int64_t s = CheckpointStep(entry.path());
-    if (s == *step) return entry.path().string();
-    if (s >= 0) steps.push_back(s);
-  }
-  std::sort(steps.begin(), steps.end());
-  std::string list;
-  for (int64_t s : steps) list += (list.empty() ? "" : ", ") + std::to_string(s);
-  throw UserError(dir + ": no checkpoint at step " + std::to_string(*step) +
-                  "; --checkpoint takes one of: " + list);
-}
-
-// Mean and population std of `x`.
-std::pair<double, double> MeanStd(const std::vector<double>& x) {
-  double sum = 0.0, sq = 0.0;
-  for (double v : x) sum += v;
-  const double mean = sum / x.size();
-  for (double v : x) sq += (v - mean) * (v - mean);
-  return {mean, std::sqrt(sq / x.size())};
-}
 
 void RunEval(const EvalArgs& args) {
   ValidatedParts parts;

@@ -3,7 +3,11 @@
 #define REWARDLAB_APPS_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config_node.h"
@@ -33,6 +37,9 @@ void AddRecordCommand(CLI::App& app);
 // `eval RUN_DIR [--episodes N] [--seed S] [--stochastic] [--checkpoint STEP] [--out FILE]`.
 void AddEvalCommand(CLI::App& app);
 
+// `demos RUN_DIR --episodes N [--stochastic] [--seed S] --out DATASET_DIR`.
+void AddDemosCommand(CLI::App& app);
+
 // `sweep CONFIG --seeds A:B [--grid k=v1,v2]...`, `sweep --resume DIR` and the hidden
 // `sweep-task DIR INDEX` that SLURM array tasks run.
 void AddSweepCommands(CLI::App& app);
@@ -54,6 +61,12 @@ void WriteFileAtomically(const std::string& path, const std::string& text);
 void FlushStdout();
 // The one-line error of `what` (e.g. "rewardlab view") in a binary built without the viewer.
 [[noreturn]] void ThrowNoViewer(const std::string& what);
+// The env step of a checkpoint file "step_<N>.h5", or -1.
+int64_t CheckpointStep(const std::filesystem::path& path);
+// A run's checkpoint: the newest, or the one of `step` (the error lists those there are).
+std::string FindCheckpoint(const std::string& run_dir, std::optional<int64_t> step);
+// Mean and population std of `x` (non-empty).
+std::pair<double, double> MeanStd(const std::vector<double>& x);
 // Holds an exclusive lock on `path` (created, holding this process's id) until the process ends,
 // however it ends; throws UserError "`busy` (pid N)" when another process holds it.
 void HoldProcessLock(const std::string& path, const std::string& busy);

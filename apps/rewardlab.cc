@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   rl::AddViewCommand(app);
   rl::AddRecordCommand(app);
   rl::AddEvalCommand(app);
+  rl::AddDemosCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
