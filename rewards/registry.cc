@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rewards/env_reward/env_reward.h"
+#include "rewards/gail/gail.h"
 #include "rewards/heron/heron.h"
 #include "rewards/potential_shaping/pbrs.h"
 #include "rewards/progress_bonus/progress_bonus.h"
@@ -67,6 +68,9 @@ const std::vector<RewardEntry>& RewardRegistry() {
       MakeRewardEntry<HeronConfig>(
           "HERON: a reward model fitted to hierarchical preferences over ranked factors", MakeHeron,
           {"factors=[{term: angle}, {term: ctrl}]", "model.hidden=[8]", "pairs=32", "window=160"}),
+      MakeRewardEntry<GailConfig>(
+          "off-policy GAIL: a Lipschitz-penalised discriminator against expert demonstrations",
+          MakeGail, {"demos={demos:Pendulum-v1}", "hidden=[8]", "batch_size=8"}),
   };
   return entries;
 }

@@ -31,7 +31,9 @@ struct RewardEntry {
   std::function<std::vector<FieldDoc>()> describe;
   // `key=value` overrides of the entry (keys below `reward[i].`) that make a learned module small
   // and quick to fit: tiny networks, a short window. The contract tests
-  // (tests/contract/reward_contract_test.cc) run every module with them.
+  // (tests/contract/reward_contract_test.cc) run every module with them. `{demos:ENV_ID}` in a
+  // value stands for a small dataset of random-action episodes of ENV_ID that the tests write
+  // (tests/support/demos.h, RandomDemos).
   std::vector<std::string> small;
 };
 

@@ -7,8 +7,9 @@
 // - HERON: Learned(); Fit trains its reward model on FitContext::window (the last WindowSize()
 //   transitions in time order, with env slots and episode ids for trajectory segments; env reward
 //   terms included as the ranked factors);
-// - off-policy GAIL: Learned(); Fit trains the discriminator on minibatches sampled from `window`
-//   against its expert demonstrations; SAC relabels every sampled minibatch through Compute;
+// - off-policy GAIL: Learned(); Fit trains the discriminator on minibatches sampled from
+//   FitContext::agent_store against its expert demonstrations; SAC relabels every sampled
+//   minibatch through Compute;
 // - BARFI: Learned(); Fit updates the reward parameters from FitContext::oracle, the agent's
 //   policy-gradient oracle (rewards/policy_gradient_oracle.h, served by Agent::Oracle()), and
 //   Params() exposes them to checkpoints and sliders;

@@ -126,8 +126,10 @@ RewardPipeline Make(const ModuleCase& c, uint64_t seed) {
   return MakeRewardPipeline(c.list, {c.env.get(), kGamma, seed, 0});
 }
 
-// Feeds the transitions to the fitting window in steps of `num_envs`, as the trainer does.
-void TrackAll(RewardPipeline& p, const Transitions& t, int num_envs) {
+// Feeds the transitions to the fitting window in steps of `num_envs`, as the trainer does, and
+// to `agent_store` (an agent's own store, which Fit hands to modules) when it is given.
+void TrackAll(RewardPipeline& p, const Transitions& t, int num_envs,
+              TransitionStore* agent_store = nullptr) {
   VecStep step;
   for (int c = 0; c < t.reward.size(); c += num_envs) {
     const Mat obs = t.obs.middleCols(c, num_envs).cast<double>();
@@ -138,6 +140,7 @@ void TrackAll(RewardPipeline& p, const Transitions& t, int num_envs) {
     step.terminated.assign(t.terminated.begin() + c, t.terminated.begin() + c + num_envs);
     step.truncated.assign(t.truncated.begin() + c, t.truncated.begin() + c + num_envs);
     p.Track(obs, action, step);
+    if (agent_store) agent_store->Add(obs, action, step);
   }
 }
 
@@ -160,9 +163,10 @@ bool SameBits(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0;
 }
 
-// Fits `p` at `step`, checking the metrics are finite and named.
-std::vector<double> Fit(RewardPipeline& p, int64_t step) {
-  const std::vector<double> metrics = p.Fit(step);
+// Fits `p` at `step` with `agent_store` as the agent's store, checking the metrics are finite
+// and named.
+std::vector<double> Fit(RewardPipeline& p, int64_t step, const TransitionStore& agent_store) {
+  const std::vector<double> metrics = p.Fit(step, nullptr, &agent_store);
   REQUIRE(metrics.size() == p.MetricNames().size());
   for (double m : metrics) CHECK(std::isfinite(m));
   return metrics;
@@ -175,10 +179,11 @@ TEST_CASE("every registered reward module is finite, deterministic and round-tri
     const Transitions t = RandomTransitions(c.env_id, 4, 40, 17);
     RewardPipeline a = Make(c, 5), b = Make(c, 5);
     CHECK(SameBits(Outputs(a, t), Outputs(b, t)));
-    TrackAll(a, t, 4);
+    TransitionStore store(t.reward.size(), t.obs.rows(), t.action.rows(), t.terms.rows());
+    TrackAll(a, t, 4, &store);
     TrackAll(b, t, 4);
     if (a.Learned()) {
-      CHECK(testing::SameBits(Fit(a, 160), Fit(b, 160)));
+      CHECK(testing::SameBits(Fit(a, 160, store), Fit(b, 160, store)));
       CHECK(SameBits(Outputs(a, t), Outputs(b, t)));
     }
 
@@ -198,7 +203,7 @@ TEST_CASE("every registered reward module is finite, deterministic and round-tri
     CHECK(SameBits(Outputs(a, t), Outputs(loaded, t)));
     if (a.Learned()) {
       // the window, optimiser and statistics carried over: the next fit agrees too
-      CHECK(testing::SameBits(Fit(a, 320), Fit(loaded, 320)));
+      CHECK(testing::SameBits(Fit(a, 320, store), Fit(loaded, 320, store)));
       CHECK(SameBits(Outputs(a, t), Outputs(loaded, t)));
     }
   }

@@ -11,6 +11,7 @@
 #include "loop/checkpointer.h"
 #include "loop/run_logger.h"
 #include "loop/transition_recorder.h"
+#include "tests/support/demos.h"
 #include "tests/support/run_data_checks.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/training.h"
@@ -197,6 +198,20 @@ TEST_CASE("a heron run resumed from a checkpoint ends bit-identical", "[unit][he
     REQUIRE(whole.metrics.count("heron"));
     testing::CheckSameRows(whole, resumed);
   }
+}
+
+TEST_CASE("a gail run resumed from a checkpoint ends bit-identical", "[unit][gail]") {
+  // SAC on Pendulum-v1 with the wgan penalty and spectral norm: discriminator, Adam, input
+  // statistics, expert inputs and the module's RNG all carry over
+  const auto [whole, resumed] = RunWholeAndResumed(
+      LoadShippedConfig("pendulum_sac.yaml",
+                        {"total_steps=600", "agent.batch_size=32", "agent.learning_starts=100",
+                         "eval.every_steps=300", "eval.episodes=1", "checkpoint.every_steps=250",
+                         "reward=[{type: gail, demos: " + testing::RandomDemos("Pendulum-v1") +
+                             ", stride: 2, hidden: [32, 32], batch_size: 32, fit_every: 2}]"}),
+      250);
+  REQUIRE(whole.metrics.count("gail"));
+  testing::CheckSameRows(whole, resumed);
 }
 
 // MuJoCo envs keep more than (qpos, qvel) between steps: the solver's warm start, and the

@@ -9,6 +9,7 @@
 #include "agents/registry.h"
 #include "core/config_node.h"
 #include "experiments/experiment_config.h"
+#include "tests/support/demos.h"
 
 namespace rl::testing {
 
@@ -20,11 +21,19 @@ inline const std::vector<std::string>& ContractEnvs() {
   return ids;
 }
 
-// The map {type: `type`} with the `key=value` overrides `small` applied.
+// The map {type: `type`} with the `key=value` overrides `small` applied; `{demos:ENV_ID}` in a
+// value becomes RandomDemos(ENV_ID).
 inline ConfigNode SmallSection(const std::string& type, const std::vector<std::string>& small) {
   ConfigNode section;
   section.Set("type", ConfigNode::Scalar(type));
-  for (const std::string& o : small) ApplyOverride(section, o);
+  for (std::string o : small) {
+    const size_t at = o.find("{demos:");
+    if (at != std::string::npos) {
+      const size_t end = o.find('}', at);
+      o.replace(at, end + 1 - at, RandomDemos(o.substr(at + 7, end - at - 7)));
+    }
+    ApplyOverride(section, o);
+  }
   return section;
 }
 

@@ -1,0 +1,194 @@
+#include "rewards/gail/gail.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/checkpoint.h"
+#include "envs/env.h"
+
+namespace rl {
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+gail::DiscriminatorOptions OptionsOf(const GailConfig& c) {
+  gail::DiscriminatorOptions o;
+  o.hidden = c.hidden;
+  o.activation = nn::ActivationFromName(c.activation);
+  o.spectral_norm = c.spectral_norm;
+  o.normalize_inputs = c.normalize_inputs;
+  o.lr = c.lr;
+  o.label_smoothing = static_cast<float>(c.label_smoothing);
+  o.ent_coef = static_cast<float>(c.ent_coef);
+  o.penalty = c.penalty == "wgan"     ? gail::PenaltyPoints::kWgan
+              : c.penalty == "dragan" ? gail::PenaltyPoints::kDragan
+              : c.penalty == "nagard" ? gail::PenaltyPoints::kNagard
+                                      : gail::PenaltyPoints::kNone;
+  o.penalty_form =
+      c.penalty_form == "one_sided" ? nn::PenaltyForm::kOneSided : nn::PenaltyForm::kTwoSided;
+  o.penalty_target = static_cast<float>(c.penalty_target);
+  o.penalty_scale = static_cast<float>(c.penalty_scale);
+  o.penalty_noise = static_cast<float>(c.penalty_noise);
+  return o;
+}
+
+int InputDim(const GailConfig& c, int obs_dim, int act_dim) {
+  return obs_dim + (c.inputs == "state_action" ? act_dim : obs_dim);
+}
+
+}  // namespace
+
+Gail::Gail(const GailConfig& config, const DemoDataset& demos, int obs_dim, int act_dim,
+           const std::string& name, Rng rng)
+    : config_(config),
+      name_(name),
+      obs_dim_(obs_dim),
+      act_dim_(act_dim),
+      rng_(rng),
+      disc_(InputDim(config, obs_dim, act_dim), OptionsOf(config), rng_) {
+  // every stride-th transition of each episode, from a random offset
+  const bool actions = config_.inputs == "state_action";
+  std::vector<std::vector<int>> kept;
+  int n = 0;
+  for (const DemoEpisode& e : demos.episodes) {
+    kept.push_back(SubsampleTransitions(e, config_.stride, rng_));
+    n += static_cast<int>(kept.back().size());
+  }
+  expert_.resize(disc_.InputDim(), n);
+  int c = 0;
+  for (size_t k = 0; k < kept.size(); ++k) {
+    const DemoEpisode& e = demos.episodes[k];
+    for (int t : kept[k]) {
+      expert_.col(c).head(obs_dim_) = e.obs.col(t).cast<float>();
+      expert_.col(c).tail(expert_.rows() - obs_dim_) =
+          actions ? e.actions.col(t).cast<float>() : e.obs.col(t + 1).cast<float>();
+      ++c;
+    }
+  }
+}
+
+void Gail::Inputs(const RewardBatch& batch, Eigen::MatrixXf& x) const {
+  x.resize(disc_.InputDim(), batch.Size());
+  x.topRows(obs_dim_) = batch.obs;
+  if (config_.inputs == "state_action") {
+    x.bottomRows(act_dim_) = batch.action;
+  } else {
+    x.bottomRows(obs_dim_) = batch.next_obs;
+  }
+}
+
+void Gail::RewardOfLogits(Eigen::Ref<Eigen::VectorXf> logits) const {
+  if (config_.reward == "airl") return;  // log σ(D) − log(1 − σ(D)) = D exactly
+  // −log(1 − σ(D) + 1e-8) with 1 − σ(D) = σ(−D) = 1 / (1 + e^D)
+  logits = logits.unaryExpr([](float d) { return -std::log(1.0f / (1.0f + std::exp(d)) + 1e-8f); });
+}
+
+void Gail::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const {
+  Inputs(batch, x_);
+  disc_.Logits(x_, out);
+  RewardOfLogits(out);
+}
+
+std::vector<double> Gail::Fit(const FitContext& context) {
+  std::vector<double> metrics(MetricNames().size(), kNan);
+  const TransitionStore* store = context.agent_store;
+  if (!store || store->Size() == 0) return metrics;
+  if (fits_ > 0 && context.step - last_fit_step_ < config_.fit_every) return metrics;
+  last_fit_step_ = context.step;
+  ++fits_;
+
+  // d_steps updates on balanced minibatches: expert inputs uniformly, the agent's store uniformly
+  const int b = config_.batch_size;
+  const int64_t n = expert_.cols();
+  expert_batch_.resize(expert_.rows(), b);
+  gail::UpdateStats sum;
+  for (int k = 0; k < config_.d_steps; ++k) {
+    for (int j = 0; j < b; ++j) expert_batch_.col(j) = expert_.col(rng_.UniformInt(n));
+    store->Sample(b, rng_, policy_batch_);
+    Inputs(ToRewardBatch(policy_batch_), policy_x_);
+    const gail::UpdateStats s = disc_.Update(expert_batch_, policy_x_, rng_);
+    sum.bce += s.bce;
+    sum.expert_accuracy += s.expert_accuracy;
+    sum.policy_accuracy += s.policy_accuracy;
+    sum.grad_norm += s.grad_norm;
+    sum.penalty += s.penalty;
+  }
+
+  // the rewards the agent now sees on the last policy minibatch
+  policy_reward_.resize(b);
+  disc_.Logits(policy_x_, policy_reward_);
+  RewardOfLogits(policy_reward_);
+  const double d = config_.d_steps;
+  metrics = {sum.bce / d,
+             sum.expert_accuracy / d,
+             sum.policy_accuracy / d,
+             sum.grad_norm / d,
+             sum.penalty / d,
+             policy_reward_.cast<double>().mean(),
+             static_cast<double>(policy_reward_.maxCoeff())};
+  return metrics;
+}
+
+std::vector<std::string> Gail::MetricNames() const {
+  return {name_ + "/bce_loss",  name_ + "/expert_accuracy", name_ + "/policy_accuracy",
+          name_ + "/grad_norm", name_ + "/penalty",         name_ + "/reward_mean",
+          name_ + "/reward_max"};
+}
+
+void Gail::Save(const h5::Group& g) const {
+  disc_.Save(g.CreateGroup("discriminator"));
+  g.Write<float>("expert_inputs", std::span<const float>(expert_.data(), expert_.size()),
+                 {static_cast<uint64_t>(expert_.cols()), static_cast<uint64_t>(expert_.rows())});
+  ckpt::WriteRng(g, "rng", rng_);
+  g.WriteIntAttr("last_fit_step", last_fit_step_);
+  g.WriteIntAttr("fits", fits_);
+}
+
+void Gail::Load(const h5::Group& g) {
+  h5::Dims dims;
+  const std::vector<float> expert = g.Read<float>("expert_inputs", &dims);
+  if (dims.size() != 2 || dims[1] != static_cast<uint64_t>(disc_.InputDim())) {
+    throw UserError(g.FilePath() + ": gail checkpoint holds expert inputs of another width than " +
+                    std::to_string(disc_.InputDim()) + "; resume with the run's own config");
+  }
+  disc_.Load(g.OpenGroup("discriminator"));
+  expert_ = Eigen::Map<const Eigen::MatrixXf>(expert.data(), static_cast<Eigen::Index>(dims[1]),
+                                              static_cast<Eigen::Index>(dims[0]));
+  ckpt::ReadRng(g, "rng", rng_);
+  last_fit_step_ = g.ReadIntAttr("last_fit_step");
+  fits_ = g.ReadIntAttr("fits");
+}
+
+std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::string& key,
+                                       const RewardContext& context) {
+  const EnvSpec& spec = context.env->Spec();
+  if (config.demos.empty()) {
+    throw UserError("key '" + key + ".demos': no expert demonstrations; set it to a Minari " +
+                    "dataset folder of " + spec.id +
+                    " (`rewardlab demos RUN_DIR --episodes N --out DIR` records one)");
+  }
+  if (spec.action.IsDiscrete() && config.inputs == "state_action") {
+    throw UserError("key '" + key + ".inputs': " + spec.id + "'s actions are Discrete and the " +
+                    "discriminator would read their index as a number; use state_next_state");
+  }
+  DemoDataset demos;
+  try {
+    demos = LoadDemos(config.demos, spec, {config.num_demos});
+  } catch (const UserError& e) {
+    const std::string field =
+        std::string(e.what()).find("num_demos") != std::string::npos ? ".num_demos" : ".demos";
+    throw UserError("key '" + key + field + "': " + e.what());
+  }
+  auto module = std::make_unique<Gail>(config, demos, spec.observation.Dim(), spec.action.Dim(),
+                                       config.OutputName(),
+                                       Rng(context.seed, RngStream::kReward, context.index));
+  if (module->ExpertInputs().cols() == 0) {
+    throw UserError("key '" + key + ".stride': " + std::to_string(config.stride) + " keeps no " +
+                    "transition of the " + std::to_string(demos.episodes.size()) +
+                    " expert episodes in " + config.demos + "; use a smaller stride");
+  }
+  return module;
+}
+
+}  // namespace rl

@@ -1,0 +1,83 @@
+// Off-policy GAIL with a Lipschitz reward (Blondé, Strasser & Kalousis, "Lipschitzness Is All You
+// Need To Tame Off-policy Generative Adversarial Imitation Learning", arXiv 2006.16785, Machine
+// Learning 2022; algorithms.md §4). A discriminator logit D(x), x = (s, a) or (s, s'), is trained
+// to tell expert transitions (label 1) from the agent's (label 0) with a gradient penalty that
+// keeps it locally Lipschitz (rewards/gail/discriminator.h), and the agent is trained on
+//   minimax:  r(x) = −log(1 − sigmoid(D(x)) + 1e-8)  ∈ [0, 18.4]  (a survival bonus), or
+//   airl:     r(x) = log sigmoid(D(x)) − log(1 − sigmoid(D(x))) = D(x)  (signed).
+// Sign: higher r is more expert-like; weight >= 0.
+//
+// Expert data: the Minari dataset `demos` (envs/demo_dataset.h), its first num_demos episodes,
+// each subsampled every `stride` steps from a random offset. Fit (every fit_every env steps, or
+// before every agent update) runs d_steps discriminator updates, each on batch_size expert
+// transitions drawn uniformly and as many policy transitions drawn uniformly from the agent's own
+// store (FitContext::agent_store: SAC's replay buffer, PPO's rollout). Compute never changes
+// state, so SAC relabels every sampled minibatch with the current discriminator (historical
+// patching). Absorbing states (DAC, §4.5) are not modelled yet (docs/gail.md, STATUS).
+#ifndef REWARDLAB_REWARDS_GAIL_GAIL_H_
+#define REWARDLAB_REWARDS_GAIL_GAIL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "envs/demo_dataset.h"
+#include "rewards/gail/discriminator.h"
+#include "rewards/gail/gail_config.h"
+#include "rewards/reward_module.h"
+
+namespace rl {
+
+// The GAIL reward.
+class Gail : public RewardModule {
+ public:
+  // A discriminator over the env's (s, a) or (s, s') and the expert transitions of `demos`
+  // (subsampled with draws from `rng`); metrics named "<name>/*".
+  Gail(const GailConfig& config, const DemoDataset& demos, int obs_dim, int act_dim,
+       const std::string& name, Rng rng);
+
+  void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
+  bool Learned() const override { return true; }
+  std::vector<double> Fit(const FitContext& context) override;
+  std::vector<std::string> MetricNames() const override;
+  void Save(const h5::Group& g) const override;
+  void Load(const h5::Group& g) override;
+
+  // The raw discriminator inputs of each transition (in_dim x B).
+  void Inputs(const RewardBatch& batch, Eigen::MatrixXf& x) const;
+  // The reward of each logit (B), in place.
+  void RewardOfLogits(Eigen::Ref<Eigen::VectorXf> logits) const;
+  // The expert's raw discriminator inputs (in_dim x N), after subsampling.
+  const Eigen::MatrixXf& ExpertInputs() const { return expert_; }
+  // The discriminator.
+  gail::Discriminator& Disc() { return disc_; }
+  // The discriminator, read-only.
+  const gail::Discriminator& Disc() const { return disc_; }
+
+ private:
+  GailConfig config_;
+  std::string name_;
+  int obs_dim_, act_dim_;
+  Rng rng_;  // subsampling, then minibatches and penalty points
+  gail::Discriminator disc_;
+  Eigen::MatrixXf expert_;  // (in_dim x N) raw expert inputs
+  int64_t last_fit_step_ = 0;
+  int64_t fits_ = 0;
+
+  // scratch
+  mutable Eigen::MatrixXf x_;      // (in_dim x B) of Compute
+  Eigen::MatrixXf expert_batch_;   // (in_dim x batch_size)
+  Eigen::MatrixXf policy_x_;       // (in_dim x batch_size)
+  Eigen::VectorXf policy_reward_;  // (batch_size)
+  TransitionBatch policy_batch_;   // sampled from the agent's store
+};
+
+// Builds the module for `context`: loads `demos` for the env (its errors name `key`.demos), and
+// refuses a Discrete action space with inputs state_action, naming `key`.
+std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::string& key,
+                                       const RewardContext& context);
+
+}  // namespace rl
+
+#endif  // REWARDLAB_REWARDS_GAIL_GAIL_H_
