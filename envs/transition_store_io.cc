@@ -78,7 +78,8 @@ void TransitionStore::Save(const h5::Group& g) const {
   WriteRing(g, "action", action_.data(), action_.rows(), start, size_, cap);
   WriteRing(g, "next_obs", next_obs_.data(), next_obs_.rows(), start, size_, cap);
   WriteRing(g, "env_reward", env_reward_.data(), 0, start, size_, cap);
-  WriteRing(g, "terms", terms_.data(), terms_.rows(), start, size_, cap);
+  // an env without named terms has none to write (rows 0 would mean a vector here)
+  if (terms_.rows() > 0) WriteRing(g, "terms", terms_.data(), terms_.rows(), start, size_, cap);
   WriteRing(g, "terminated", terminated_.data(), 0, start, size_, cap);
   WriteRing(g, "truncated", truncated_.data(), 0, start, size_, cap);
   WriteRing(g, "episode", episode_.data(), 0, start, size_, cap);
@@ -118,7 +119,7 @@ void TransitionStore::Load(const h5::Group& g) {
   ReadRing(g, "action", action_.data(), action_.rows(), start, size, capacity);
   ReadRing(g, "next_obs", next_obs_.data(), next_obs_.rows(), start, size, capacity);
   ReadRing(g, "env_reward", env_reward_.data(), 0, start, size, capacity);
-  ReadRing(g, "terms", terms_.data(), terms_.rows(), start, size, capacity);
+  if (terms_.rows() > 0) ReadRing(g, "terms", terms_.data(), terms_.rows(), start, size, capacity);
   ReadRing(g, "terminated", terminated_.data(), 0, start, size, capacity);
   ReadRing(g, "truncated", truncated_.data(), 0, start, size, capacity);
   ReadRing(g, "episode", episode_.data(), 0, start, size, capacity);
@@ -139,6 +140,8 @@ void TransitionStore::Load(const h5::Group& g) {
   size_ = size;
   cursor_ = cursor;
   next_episode_ = g.ReadIntAttr("next_episode");
+  num_terminated_ = 0;
+  for (int64_t i = 0; i < size_; ++i) num_terminated_ += terminated_[Column(i)] != 0;
 }
 
 }  // namespace rl
