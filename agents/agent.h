@@ -83,6 +83,13 @@ class Agent {
   // The agent's policy-gradient oracle over its current batch (rewards/policy_gradient_oracle.h),
   // for bi-level rewards; nullptr when the agent has none. Owned by the agent.
   virtual PolicyGradientOracle* Oracle() { return nullptr; }
+  // Models DAC absorbing states (algorithms.md §4.5) for a reward module that rewards them: samples
+  // an absorbing self-loop after every stored true termination and bootstraps terminal transitions
+  // into the absorbing state. Called before training or loading (again: no effect); throws
+  // UserError when the agent cannot.
+  virtual void UseAbsorbingStates() {
+    throw UserError("this agent does not model absorbing states (agent.type: sac does)");
+  }
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
   virtual void SetProgress(double fraction) { (void)fraction; }
   // Writes everything needed to continue bit for bit: networks, optimiser moments, normaliser

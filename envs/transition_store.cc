@@ -46,6 +46,8 @@ void TransitionStore::Add(const Mat& obs, const Mat& action, const VecStep& step
   }
   for (int i = 0; i < n; ++i) {
     const int64_t c = cursor_;
+    if (size_ == capacity_) num_terminated_ -= terminated_[c];
+    num_terminated_ += step.terminated[i] != 0;
     obs_.col(c) = obs.col(i).cast<float>();
     action_.col(c) = action.col(i).cast<float>();
     next_obs_.col(c) = step.final_obs.col(i).cast<float>();
@@ -70,6 +72,7 @@ void TransitionStore::Add(const Mat& obs, const Mat& action, const VecStep& step
 void TransitionStore::Clear() {
   size_ = 0;
   cursor_ = 0;
+  num_terminated_ = 0;
 }
 
 namespace {
@@ -114,6 +117,7 @@ void TransitionStore::CopyColumns(std::span<const int64_t> columns, TransitionBa
   GatherEntries(env_slot_, columns, out.env_slot);
   GatherEntries(episode_, columns, out.episode);
   GatherEntries(episode_step_, columns, out.episode_step);
+  out.absorbing.assign(columns.size(), 0);
 }
 
 void TransitionStore::Sample(int batch, Rng& rng, TransitionBatch& out) const {
@@ -121,6 +125,34 @@ void TransitionStore::Sample(int batch, Rng& rng, TransitionBatch& out) const {
   std::vector<int64_t>& columns = ColumnScratch(static_cast<size_t>(batch));
   for (int64_t& c : columns) c = static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(size_)));
   CopyColumns(columns, out);
+}
+
+void TransitionStore::SampleAbsorbing(int batch, Rng& rng, TransitionBatch& out) const {
+  if (size_ == 0) throw std::logic_error("TransitionStore::SampleAbsorbing from an empty store");
+  // draws past Size() are self-loops: gather column 0 in their place, then overwrite the row
+  const uint64_t augmented = static_cast<uint64_t>(size_ + num_terminated_);
+  std::vector<int64_t>& columns = ColumnScratch(static_cast<size_t>(batch));
+  thread_local std::vector<int> loops;
+  loops.clear();
+  for (int b = 0; b < batch; ++b) {
+    const auto u = static_cast<int64_t>(rng.UniformInt(augmented));
+    if (u >= size_) loops.push_back(b);
+    columns[b] = u < size_ ? u : 0;
+  }
+  CopyColumns(columns, out);
+  for (const int b : loops) {
+    out.obs.col(b).setZero();
+    out.action.col(b).setZero();
+    out.next_obs.col(b).setZero();
+    out.env_reward[b] = 0.0f;
+    out.terms.col(b).setZero();
+    out.terminated[b] = 0;
+    out.truncated[b] = 0;
+    out.env_slot[b] = -1;
+    out.episode[b] = -1;
+    out.episode_step[b] = -1;
+    out.absorbing[b] = 1;
+  }
 }
 
 void TransitionStore::Segment(int64_t first, int64_t count, TransitionBatch& out) const {

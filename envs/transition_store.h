@@ -34,6 +34,7 @@ struct TransitionBatch {
   std::vector<int32_t> env_slot;      // (B) the VecEnv slot that produced it
   std::vector<int64_t> episode;       // (B) episode id (unique per slot and episode)
   std::vector<int32_t> episode_step;  // (B) 0-based step within the episode
+  std::vector<uint8_t> absorbing;     // (B) 1 where the row is DAC's absorbing self-loop
   // Number of transitions.
   int Size() const { return static_cast<int>(env_reward.size()); }
 };
@@ -93,6 +94,13 @@ class TransitionStore {
   // Draws `batch` storage columns uniformly with replacement (one rng.UniformInt(Size()) each, in
   // order) and gathers them into `out`.
   void Sample(int batch, Rng& rng, TransitionBatch& out) const;
+  // Stored transitions with terminated = 1.
+  int64_t NumTerminated() const { return num_terminated_; }
+  // Samples DAC's augmented buffer (algorithms.md §4.5), where every stored true termination is
+  // followed by one absorbing self-loop (s_abs, a_abs -> s_abs): one
+  // rng.UniformInt(Size() + NumTerminated()) per row; a draw past Size() is a self-loop row
+  // (absorbing 1, zero s, a, s', reward and terms, not terminated, slot, episode and step -1).
+  void SampleAbsorbing(int batch, Rng& rng, TransitionBatch& out) const;
   // Gathers logical indices [first, first + count) into `out`, oldest first.
   void Segment(int64_t first, int64_t count, TransitionBatch& out) const;
   // Gathers the given storage columns, in the given order.
@@ -136,6 +144,7 @@ class TransitionStore {
   std::vector<int64_t> slot_episode_;  // (num_slots)
   std::vector<int32_t> slot_step_;     // (num_slots)
   int64_t next_episode_ = 0;
+  int64_t num_terminated_ = 0;  // stored transitions with terminated = 1
 };
 
 }  // namespace rl

@@ -24,6 +24,7 @@ Experiment BuildExperiment(const ExperimentConfig& config, ValidatedParts parts)
           ? std::move(parts.reward)
           : std::make_unique<RewardPipeline>(MakeRewardPipeline(
                 config.reward, {&e.env->At(0), e.agent->Gamma(), config.seed, 0, LoadStateValues}));
+  ConnectAbsorbing(*e.agent, *e.reward, config.reward);
   e.trainer = std::make_unique<Trainer>(
       TrainerSettings{config.total_steps, config.eval.every_steps, config.eval.episodes,
                       config.seed, config.eval.record_episodes},

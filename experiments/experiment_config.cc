@@ -18,6 +18,19 @@ ConfigNode ExperimentConfig::DefaultAgent() {
 
 ConfigNode ExperimentConfig::DefaultReward() { return DefaultRewardSection(); }
 
+void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNode& section) {
+  const int k = reward.AbsorbingModule();
+  if (k < 0) return;
+  try {
+    agent.UseAbsorbingStates();
+  } catch (const UserError& e) {
+    const bool listed = section.kind == ConfigNode::Kind::kSeq && k < std::ssize(section.seq);
+    throw UserError((listed ? section.seq[k].loc : section.loc).ToString() + ": key 'reward[" +
+                    std::to_string(k) + "].absorbing': module '" + reward.Names()[k] +
+                    "' rewards absorbing states and " + e.what() + "; or set absorbing: false");
+  }
+}
+
 std::string ExperimentConfig::AgentDoc() {
   return "the agent: type (" + AgentTypes() + ") and its options (`config describe ppo`)";
 }
@@ -84,6 +97,7 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   // the reward modules are checked by their types' config structs, and against env and agent
   auto reward = std::make_unique<RewardPipeline>(MakeRewardPipeline(
       config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0, LoadStateValues}));
+  ConnectAbsorbing(*agent_probe, *reward, config.reward);
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   // what was built is what the run uses (the resolved sections read back to the same values)

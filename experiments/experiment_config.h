@@ -120,6 +120,10 @@ struct ValidatedParts {
   std::unique_ptr<RewardPipeline> reward;  // the reward pipeline, for `env` and the agent's γ
 };
 
+// Tells `agent` to model absorbing states when a module of `reward` rewards them (built from the
+// reward `section`); a UserError names the module's file:line and key.
+void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNode& section);
+
 // Loads a config file (or the defaults when `path` is empty), applies `--set` overrides and
 // validates everything, env options included, by building one env, the agent and the reward
 // pipeline; they go to `parts` when given. Throws UserError naming file, line and key.

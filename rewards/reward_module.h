@@ -42,6 +42,9 @@ struct RewardBatch {
   Eigen::Ref<const Eigen::MatrixXf> terms;       // (num_terms x B) the env's named reward terms
   const uint8_t* terminated;                     // (B) 1 where s' is terminal
   const uint8_t* truncated;                      // (B) 1 where the episode was cut after s'
+  // (B) 1 where the row is DAC's absorbing self-loop (s_abs, a_abs -> s_abs, zero s, a, s' and
+  // env reward; algorithms.md §4.5); null when the batch has none
+  const uint8_t* absorbing = nullptr;
   // Number of transitions.
   int Size() const { return static_cast<int>(env_reward.size()); }
 };
@@ -54,7 +57,8 @@ inline RewardBatch ToRewardBatch(const TransitionBatch& batch) {
           batch.env_reward,
           batch.terms,
           batch.terminated.data(),
-          batch.truncated.data()};
+          batch.truncated.data(),
+          batch.absorbing.empty() ? nullptr : batch.absorbing.data()};
 }
 
 // Every transition of `store`, viewed in storage order (its first Size() columns; time order only
@@ -90,6 +94,11 @@ class RewardModule {
   virtual ~RewardModule() = default;
   // Writes this module's reward of each transition into `out` (size B).
   virtual void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const = 0;
+  // Whether the module rewards DAC absorbing states (algorithms.md §4.5): the agent then stores
+  // an absorbing self-loop after every true termination and bootstraps terminal transitions into
+  // it, and the module computes the rows marked RewardBatch::absorbing itself; every other
+  // module gives 0 there (nothing is earned after a termination).
+  virtual bool Absorbing() const { return false; }
   // Whether the module learns (then the trainer calls Fit before every agent update).
   virtual bool Learned() const { return false; }
   // How many recent transitions Fit wants in FitContext::window; 0 = none.

@@ -15,6 +15,15 @@ std::vector<WeightedModule> EnvRewardAlone() {
   return modules;
 }
 
+// zeroes the absorbing self-loop rows of `out` unless `module` rewards them itself
+void ZeroAbsorbing(const RewardModule& module, const RewardBatch& batch,
+                   Eigen::Ref<Eigen::VectorXf> out) {
+  if (!batch.absorbing || module.Absorbing()) return;
+  for (int b = 0; b < batch.Size(); ++b) {
+    if (batch.absorbing[b]) out[b] = 0.0f;
+  }
+}
+
 // reward = sum_k weight_k * module_k, and each module's unweighted output into row k of
 // `outputs` when given (sized num_modules x B); allocates only while `scratch` grows to the
 // largest batch seen
@@ -27,12 +36,14 @@ void WeightedSum(const std::vector<WeightedModule>& modules, const RewardBatch& 
     const float w = static_cast<float>(modules[k].weight);
     if (k == 0) {
       modules[k].module->Compute(batch, reward);
+      ZeroAbsorbing(*modules[k].module, batch, reward);
       if (outputs) outputs->row(0) = reward.transpose();
       if (w != 1.0f) reward *= w;
     } else {
       if (scratch.size() < batch.Size()) scratch.resize(batch.Size());
       auto out = scratch.head(batch.Size());
       modules[k].module->Compute(batch, out);
+      ZeroAbsorbing(*modules[k].module, batch, out);
       if (outputs) outputs->row(k) = out.transpose();
       reward += w * out;
     }
@@ -90,6 +101,13 @@ std::string RewardPipeline::DescribeNonFinite(const RewardBatch& batch,
            name(modules_[k].weight) + ")";
   }
   return line + " (the weighted sum of the modules overflows a float)";
+}
+
+int RewardPipeline::AbsorbingModule() const {
+  for (int k = 0; k < Size(); ++k) {
+    if (modules_[k].module->Absorbing()) return k;
+  }
+  return -1;
 }
 
 std::vector<double> RewardPipeline::Weights() const {

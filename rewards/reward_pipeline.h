@@ -58,6 +58,8 @@ class RewardPipeline {
   // The module at `i`, e.g. for its parameters.
   RewardModule& Module(int i) { return *modules_[i].module; }
 
+  // Index of the first module that rewards absorbing states (RewardModule::Absorbing), or -1.
+  int AbsorbingModule() const;
   // Whether any module learns (Fit must run before agent updates).
   bool Learned() const { return learned_; }
   // Records the transitions of one env step (s = obs, a = action) in the fitting window (if any

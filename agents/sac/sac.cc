@@ -1,5 +1,6 @@
 #include "agents/sac/sac.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/checkpoint.h"
@@ -43,6 +44,7 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
       spec_(RequireBox(spec)),
       obs_dim_(spec.observation.Dim()),
       act_dim_(spec.action.Dim()),
+      seed_(seed),
       explore_rng_(seed, RngStream::kAgent, 1),
       sample_rng_(seed, RngStream::kAgent, 2),
       actor_(MakeNet(obs_dim_, config.net, 2 * act_dim_, 0.01f, seed, 10)),
@@ -65,6 +67,36 @@ Sac::Sac(const SacConfig& config, const EnvSpec& spec, int /*num_envs*/, uint64_
     grad_q_[i].resize(q_[i].NumParams());
     grad_actor_shard_[i].resize(actor_.NumParams());
   }
+}
+
+void Sac::UseAbsorbingStates() {
+  if (absorbing_) return;
+  if (steps_ > 0) throw std::logic_error("Sac::UseAbsorbingStates after training started");
+  absorbing_ = true;
+  // the critics read the indicator bit after s, drawn from the same streams as before
+  for (int i = 0; i < 2; ++i) {
+    q_[i] = MakeNet(obs_dim_ + 1 + act_dim_, config_.net, 1, 1.0f, seed_, 11 + i);
+    q_opt_[i] = nn::Adam(q_[i].NumParams(), {config_.q_lr});
+    grad_q_[i].resize(q_[i].NumParams());
+  }
+  q_target_ = q_;
+  abs_obs_ = Eigen::MatrixXf::Zero(obs_dim_ + 1, 1);
+  abs_obs_(obs_dim_, 0) = 1.0f;
+  abs_action_ = Eigen::MatrixXf::Zero(act_dim_, 1);
+}
+
+const Eigen::MatrixXf& Sac::CriticObs(const Eigen::MatrixXf& obs, const std::vector<uint8_t>* bits,
+                                      Eigen::MatrixXf& aug) const {
+  if (!absorbing_) return obs;
+  aug.resize(obs_dim_ + 1, obs.cols());
+  aug.topRows(obs_dim_) = obs;
+  for (Eigen::Index k = 0; k < obs.cols(); ++k) aug(obs_dim_, k) = bits && (*bits)[k] ? 1.0f : 0.0f;
+  return aug;
+}
+
+float Sac::AbsorbingValue() {
+  ForBoth([&](int i) { q_target_[i].Forward(abs_obs_, abs_action_, abs_value_[i]); });
+  return std::min(abs_value_[0](0, 0), abs_value_[1](0, 0));
 }
 
 std::pair<int, int> Sac::Shard(int i) const {
@@ -142,17 +174,24 @@ std::array<double, 4> Sac::UpdateCritics(const Eigen::VectorXf& rewards) {
   next_actions_.resize(act_dim_, b);
   next_logp_.resize(b);
   next_policy_.Sample(sample_rng_, next_actions_, next_logp_);
-  ForBoth([&](int i) { q_target_[i].Forward(batch_.next_obs, next_actions_, q_out_[i]); });
+  const Eigen::MatrixXf& next_obs = CriticObs(batch_.next_obs, nullptr, next_aug_);
+  ForBoth([&](int i) { q_target_[i].Forward(next_obs, next_actions_, q_out_[i]); });
   target_q_.resize(b);
+  // with absorbing states, terminal transitions and self-loops bootstrap into s_abs
+  const float v_abs = absorbing_ ? AbsorbingValue() : 0.0f;
   for (int k = 0; k < b; ++k) {
     const float next = std::min(q_out_[0](0, k), q_out_[1](0, k)) - alpha * next_logp_[k];
-    target_q_[k] = rewards[k] + (batch_.terminated[k] ? 0.0f : gamma * next);
+    const bool into_absorbing = absorbing_ && (batch_.terminated[k] || batch_.absorbing[k]);
+    target_q_[k] = rewards[k] + (into_absorbing         ? gamma * v_abs
+                                 : batch_.terminated[k] ? 0.0f
+                                                        : gamma * next);
   }
 
   // each critic regresses on the target (mean squared error)
   std::array<double, 4> out{};
+  const Eigen::MatrixXf& obs = CriticObs(batch_.obs, &batch_.absorbing, obs_aug_);
   ForBoth([&](int i) {
-    q_[i].Forward(batch_.obs, batch_.action, q_cache_[i]);
+    q_[i].Forward(obs, batch_.action, q_cache_[i]);
     const Eigen::MatrixXf& v = q_cache_[i].Output();
     dq_[i].resize(1, b);
     double loss = 0.0;
@@ -180,25 +219,36 @@ std::array<double, 2> Sac::UpdateActor() {
   pi_actions_.resize(act_dim_, b);
   logp_.resize(b);
   policy_.Sample(sample_rng_, pi_actions_, logp_);
-  ForBoth([&](int i) { q_[i].Forward(batch_.obs, pi_actions_, q_cache_[i]); });
+  const Eigen::MatrixXf& obs = CriticObs(batch_.obs, &batch_.absorbing, obs_aug_);
+  ForBoth([&](int i) { q_[i].Forward(obs, pi_actions_, q_cache_[i]); });
   const Eigen::MatrixXf& v1 = q_cache_[0].Output();
   const Eigen::MatrixXf& v2 = q_cache_[1].Output();
+  // absorbing self-loop rows have no policy to improve: they weigh 0
+  const auto real = [&](int k) { return !absorbing_ || !batch_.absorbing[k]; };
+  int n = b;
+  if (absorbing_)
+    n -= static_cast<int>(std::count(batch_.absorbing.begin(), batch_.absorbing.end(), 1));
+  if (n == 0) return {0.0, 0.0};
   dq_[0].setZero(1, b);
   dq_[1].setZero(1, b);
+  dlogp_.setConstant(b, alpha / n);
   double actor_loss = 0.0;
   for (int k = 0; k < b; ++k) {
+    if (!real(k)) {
+      dlogp_[k] = 0.0f;
+      continue;
+    }
     const bool first = v1(0, k) <= v2(0, k);
     actor_loss += alpha * logp_[k] - (first ? v1(0, k) : v2(0, k));
-    dq_[first ? 0 : 1](0, k) = -1.0f / b;
+    dq_[first ? 0 : 1](0, k) = -1.0f / n;
   }
-  actor_loss /= b;
+  actor_loss /= n;
 
   // dL/da through the smaller critic's input (the critics' parameters are not trained here)
   ForBoth([&](int i) { q_[i].BackwardInput(q_cache_[i], dq_[i], dx_[i]); });
   dactions_ = dx_[0].bottomRows(act_dim_) + dx_[1].bottomRows(act_dim_);
   dmean_.resize(act_dim_, b);
   draw_.resize(act_dim_, b);
-  dlogp_.setConstant(b, alpha / b);
   policy_.Backward(dactions_, dlogp_, dmean_, draw_);
   dhead_.resize(2 * act_dim_, b);
   dhead_ << dmean_, draw_;
@@ -217,7 +267,13 @@ std::array<double, 2> Sac::UpdateActor() {
     ActorForward(batch_.obs, head_);
     policy_.Set(head_.topRows(act_dim_), head_.bottomRows(act_dim_));
     policy_.Sample(sample_rng_, pi_actions_, logp_);
-    const double mean_term = (logp_.array() + target_entropy_).mean();
+    double mean_term = (logp_.array() + target_entropy_).mean();
+    if (n < b) {
+      mean_term = 0.0;
+      for (int k = 0; k < b; ++k) {
+        if (real(k)) mean_term += (logp_[k] + target_entropy_) / n;
+      }
+    }
     alpha_loss = -alpha * mean_term;
     alpha_grad_.setConstant(1, static_cast<float>(-alpha * mean_term));
     alpha_opt_.Step(log_alpha_, alpha_grad_);
@@ -227,7 +283,11 @@ std::array<double, 2> Sac::UpdateActor() {
 
 void Sac::GradientStep(const RewardPipeline& reward) {
   ++updates_;
-  buffer_.Sample(config_.batch_size, sample_rng_, batch_);
+  if (absorbing_) {
+    buffer_.SampleAbsorbing(config_.batch_size, sample_rng_, batch_);
+  } else {
+    buffer_.Sample(config_.batch_size, sample_rng_, batch_);
+  }
   rewards_.resize(config_.batch_size);
   const RewardBatch batch = ToRewardBatch(batch_);
   reward.Label(batch, rewards_);

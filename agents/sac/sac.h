@@ -3,6 +3,14 @@
 // -|A|, uniform random actions before learning_starts, delayed actor updates. Transitions are
 // stored raw and labelled by the reward pipeline when sampled; targets bootstrap through
 // truncation (only `terminated` stops the bootstrap).
+//
+// Absorbing states (DAC; algorithms.md §4.5), on when a reward module rewards them: the critics
+// read (s, b, a) with an indicator bit b; the buffer is sampled as if an absorbing self-loop
+// (s_abs = (0…0, 1), a_abs = 0 -> s_abs) followed every stored true termination; a terminal
+// transition bootstraps into s_abs instead of stopping, the self-loop into itself:
+//   target = r + γ V(s_abs),  V(s_abs) = min_i Q'_i(s_abs, a_abs)
+// (the absorbing state has one action and no entropy bonus), and self-loop rows are left out of
+// the actor and temperature losses. With a reward of 0 there, V(s_abs) = 0: plain SAC's target.
 #ifndef REWARDLAB_AGENTS_SAC_SAC_H_
 #define REWARDLAB_AGENTS_SAC_SAC_H_
 
@@ -36,6 +44,7 @@ class Sac : public Agent {
   std::string NonFinite(const MetricValues& values) const override;
   const TransitionStore* Transitions() const override { return &buffer_; }
   double Gamma() const override { return config_.gamma; }
+  void UseAbsorbingStates() override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
@@ -46,6 +55,12 @@ class Sac : public Agent {
   std::array<double, 4> UpdateCritics(const Eigen::VectorXf& rewards);
   // One actor step (and alpha step); returns actor loss and alpha loss.
   std::array<double, 2> UpdateActor();
+  // What the critics read of states obs (obs_dim x B): obs itself, or with absorbing states
+  // (obs_dim + 1 x B) obs over the bit row `bits` (zeros when null), written into `aug`.
+  const Eigen::MatrixXf& CriticObs(const Eigen::MatrixXf& obs, const std::vector<uint8_t>* bits,
+                                   Eigen::MatrixXf& aug) const;
+  // V(s_abs) under the target critics.
+  float AbsorbingValue();
   // Runs fn(0) and fn(1) (one per critic, or per actor batch shard) side by side when
   // config.threads is 2, one after the other otherwise; a template, so no closure is allocated.
   template <class Fn>
@@ -67,6 +82,8 @@ class Sac : public Agent {
   SacConfig config_;
   EnvSpec spec_;
   int obs_dim_, act_dim_;
+  uint64_t seed_;
+  bool absorbing_ = false;  // UseAbsorbingStates() was called
   Rng explore_rng_, sample_rng_;
   int64_t steps_ = 0;      // env steps observed (all envs)
   int64_t vec_steps_ = 0;  // Observe calls
@@ -94,6 +111,9 @@ class Sac : public Agent {
   Eigen::MatrixXf dactions_, dmean_, draw_, dhead_, obs_scratch_, act_scratch_;
   Eigen::VectorXf dlogp_, alpha_grad_, logp_scratch_;
   Eigen::VectorXf next_logp_, logp_, target_q_, rewards_, grad_actor_;
+  Eigen::MatrixXf obs_aug_, next_aug_;        // (obs_dim + 1 x B) with absorbing states
+  Eigen::MatrixXf abs_obs_, abs_action_;      // (obs_dim + 1 x 1), (act_dim x 1): s_abs, a_abs
+  std::array<Eigen::MatrixXf, 2> abs_value_;  // (1 x 1) Q'_i(s_abs, a_abs)
   std::array<double, 4> last_critic_{};
   double last_actor_[2] = {0, 0};
 };

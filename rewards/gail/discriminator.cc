@@ -31,11 +31,26 @@ Discriminator::Discriminator(int in_dim, const DiscriminatorOptions& options, Rn
 
 void Discriminator::Normalize(const Eigen::Ref<const Eigen::MatrixXf>& x,
                               Eigen::Ref<Eigen::MatrixXf> out) const {
-  if (options_.normalize_inputs) {
-    stats_.Normalize(x, out);
-  } else {
+  if (!options_.normalize_inputs) {
     out = x;
+    return;
   }
+  stats_.Normalize(x, out);
+  for (const int r : options_.raw_rows) out.row(r) = x.row(r);
+}
+
+void Discriminator::MergeStats(const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  if (options_.raw_rows.empty()) {
+    stats_.Update(x);
+    return;
+  }
+  const int bit = options_.raw_rows.front();
+  real_.resize(x.rows(), x.cols());
+  Eigen::Index n = 0;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    if (x(bit, j) < 0.5f) real_.col(n++) = x.col(j);
+  }
+  stats_.Update(real_.leftCols(n));
 }
 
 void Discriminator::Logits(const Eigen::Ref<const Eigen::MatrixXf>& x,
@@ -86,8 +101,8 @@ UpdateStats Discriminator::Update(const Eigen::Ref<const Eigen::MatrixXf>& exper
   const int b = static_cast<int>(expert.cols());
   if (policy.cols() != b || b == 0) throw std::invalid_argument("discriminator: batch sizes");
   if (options_.normalize_inputs) {
-    stats_.Update(expert);
-    stats_.Update(policy);
+    MergeStats(expert);
+    MergeStats(policy);
   }
   x_.resize(expert.rows(), 2 * b);
   Normalize(expert, x_.leftCols(b));

@@ -43,6 +43,9 @@ struct DiscriminatorOptions {
   float penalty_target = 1.0f;                                // k
   float penalty_scale = 10.0f;                                // λ
   float penalty_noise = 10.0f;                                // s of dragan / nagard
+  // input rows left unstandardised (absorbing indicator bits); a column whose first such row is
+  // set is an absorbing input and never feeds the statistics
+  std::vector<int> raw_rows;
 };
 
 // What one update measured (before its Adam step).
@@ -62,12 +65,14 @@ class Discriminator {
 
   // Input width.
   int InputDim() const { return net_.InputDim(); }
-  // Standardised inputs (in x B) of raw inputs x (in x B); x itself without normalisation.
+  // Standardised inputs (in x B) of raw inputs x (in x B), raw_rows kept; x itself without
+  // normalisation.
   void Normalize(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> out) const;
   // Logits D(x̃) (B) of raw inputs x (in x B); inference, allocation-free after warm-up.
   void Logits(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> out) const;
   // One Adam step on an expert and a policy batch of raw inputs (in x B each, the same B):
-  // merges both into the input statistics, then BCE, entropy and penalty from `rng`.
+  // merges both (less absorbing inputs) into the input statistics, then BCE, entropy and penalty
+  // from `rng`.
   UpdateStats Update(const Eigen::Ref<const Eigen::MatrixXf>& expert,
                      const Eigen::Ref<const Eigen::MatrixXf>& policy, Rng& rng);
   // The penalty points (in x B) of standardised expert and policy inputs (in x B each).
@@ -100,10 +105,14 @@ class Discriminator {
   nn::Adam adam_;
   nn::RunningMeanStd stats_;  // (in) of training inputs, expert and policy
 
+  // Merges the columns of x that are not absorbing inputs into the input statistics.
+  void MergeStats(const Eigen::Ref<const Eigen::MatrixXf>& x);
+
   // scratch
   mutable Eigen::MatrixXf x_norm_, y_;  // (in x B), (1 x B) of Logits
   Eigen::MatrixXf x_, dy_, ones_, gx_;  // (in x 2B), (1 x 2B), (1 x 2B), (in x 2B)
   Eigen::MatrixXf points_;              // (in x B)
+  Eigen::MatrixXf real_;                // (in x B') inputs that feed the statistics
   Eigen::VectorXf grad_;                // (params)
   nn::MlpCache cache_, penalty_cache_;
 };

@@ -33,48 +33,99 @@ gail::DiscriminatorOptions OptionsOf(const GailConfig& c) {
   return o;
 }
 
-int InputDim(const GailConfig& c, int obs_dim, int act_dim) {
-  return obs_dim + (c.inputs == "state_action" ? act_dim : obs_dim);
+// width of the action part: a Discrete index is one-hot
+int ActionWidth(const Space& action) { return action.IsDiscrete() ? action.n : action.Dim(); }
+
+// (s, a) or (s, s'), each part followed by an indicator bit with absorbing states
+int InputWidth(const GailConfig& c, const EnvSpec& spec) {
+  const int obs = spec.observation.Dim();
+  const int second = c.inputs == "state_action" ? ActionWidth(spec.action) : obs;
+  return obs + second + (c.absorbing ? 2 : 0);
+}
+
+gail::DiscriminatorOptions OptionsOf(const GailConfig& c, const EnvSpec& spec) {
+  gail::DiscriminatorOptions o = OptionsOf(c);
+  const int dim = InputWidth(c, spec);
+  if (c.absorbing) o.raw_rows = {spec.observation.Dim(), dim - 1};
+  return o;
 }
 
 }  // namespace
 
-Gail::Gail(const GailConfig& config, const DemoDataset& demos, int obs_dim, int act_dim,
+Gail::Gail(const GailConfig& config, const DemoDataset& demos, const EnvSpec& spec,
            const std::string& name, Rng rng)
     : config_(config),
       name_(name),
-      obs_dim_(obs_dim),
-      act_dim_(act_dim),
+      obs_dim_(spec.observation.Dim()),
+      act_width_(ActionWidth(spec.action)),
+      discrete_(spec.action.IsDiscrete()),
       rng_(rng),
-      disc_(InputDim(config, obs_dim, act_dim), OptionsOf(config), rng_) {
-  // every stride-th transition of each episode, from a random offset
-  const bool actions = config_.inputs == "state_action";
-  std::vector<std::vector<int>> kept;
-  int n = 0;
+      disc_(InputWidth(config, spec), OptionsOf(config, spec), rng_) {
+  // every stride-th transition of each episode, from a random offset, as the agent's inputs;
+  // a terminated episode's absorbing self-loop is kept whatever the stride
+  std::vector<Eigen::MatrixXf> parts;
+  Eigen::Index n = 0;
   for (const DemoEpisode& e : demos.episodes) {
-    kept.push_back(SubsampleTransitions(e, config_.stride, rng_));
-    n += static_cast<int>(kept.back().size());
+    const std::vector<int> kept = SubsampleTransitions(e, config_.stride, rng_);
+    const int steps = e.Steps();
+    const Eigen::MatrixXf obs = e.obs.cast<float>(), actions = e.actions.cast<float>();
+    const Eigen::VectorXf rewards = e.rewards.cast<float>();
+    const Eigen::MatrixXf terms(0, steps);
+    const bool wrap = config_.absorbing && e.Terminated();
+    Eigen::MatrixXf all;
+    Inputs({obs.leftCols(steps), actions, obs.rightCols(steps), rewards, terms,
+            e.terminations.data(), e.truncations.data()},
+           all);
+    Eigen::MatrixXf& part = parts.emplace_back(all.rows(), kept.size() + (wrap ? 1 : 0));
+    for (size_t k = 0; k < kept.size(); ++k) part.col(k) = all.col(kept[k]);
+    if (wrap) SelfLoopInput(part.col(part.cols() - 1));
+    n += part.cols();
   }
   expert_.resize(disc_.InputDim(), n);
-  int c = 0;
-  for (size_t k = 0; k < kept.size(); ++k) {
-    const DemoEpisode& e = demos.episodes[k];
-    for (int t : kept[k]) {
-      expert_.col(c).head(obs_dim_) = e.obs.col(t).cast<float>();
-      expert_.col(c).tail(expert_.rows() - obs_dim_) =
-          actions ? e.actions.col(t).cast<float>() : e.obs.col(t + 1).cast<float>();
-      ++c;
-    }
+  Eigen::Index c = 0;
+  for (const Eigen::MatrixXf& part : parts) {
+    expert_.middleCols(c, part.cols()) = part;
+    c += part.cols();
   }
 }
 
+void Gail::SelfLoopInput(Eigen::Ref<Eigen::VectorXf> x) const {
+  x.setZero();
+  x[obs_dim_] = 1.0f;
+  x[x.size() - 1] = 1.0f;
+}
+
 void Gail::Inputs(const RewardBatch& batch, Eigen::MatrixXf& x) const {
-  x.resize(disc_.InputDim(), batch.Size());
+  const int n = batch.Size();
+  const int bit = config_.absorbing ? 1 : 0;
+  const int second = obs_dim_ + bit;  // first row of the action or next-state part
+  const bool actions = config_.inputs == "state_action";
+  x.resize(disc_.InputDim(), n);
   x.topRows(obs_dim_) = batch.obs;
-  if (config_.inputs == "state_action") {
-    x.bottomRows(act_dim_) = batch.action;
+  if (actions && discrete_) {
+    x.middleRows(second, act_width_).setZero();
+    for (int j = 0; j < n; ++j) {
+      const int a = static_cast<int>(batch.action(0, j));
+      if (a >= 0 && a < act_width_) x(second + a, j) = 1.0f;
+    }
+  } else if (actions) {
+    x.middleRows(second, act_width_) = batch.action;
   } else {
-    x.bottomRows(obs_dim_) = batch.next_obs;
+    x.middleRows(second, obs_dim_) = batch.next_obs;
+  }
+  if (!bit) return;
+
+  // indicator bits: the self-loop is all absorbing; in (s, s') a true termination leads there
+  const int last = static_cast<int>(x.rows()) - 1;
+  x.row(obs_dim_).setZero();
+  x.row(last).setZero();
+  for (int j = 0; j < n; ++j) {
+    if (batch.absorbing && batch.absorbing[j]) {
+      SelfLoopInput(x.col(j));
+    } else if (!actions && batch.terminated[j]) {
+      x.col(j).segment(second, obs_dim_).setZero();
+      x(last, j) = 1.0f;
+    }
   }
 }
 
@@ -105,7 +156,11 @@ std::vector<double> Gail::Fit(const FitContext& context) {
   gail::UpdateStats sum;
   for (int k = 0; k < config_.d_steps; ++k) {
     for (int j = 0; j < b; ++j) expert_batch_.col(j) = expert_.col(rng_.UniformInt(n));
-    store->Sample(b, rng_, policy_batch_);
+    if (config_.absorbing) {
+      store->SampleAbsorbing(b, rng_, policy_batch_);
+    } else {
+      store->Sample(b, rng_, policy_batch_);
+    }
     Inputs(ToRewardBatch(policy_batch_), policy_x_);
     const gail::UpdateStats s = disc_.Update(expert_batch_, policy_x_, rng_);
     sum.bce += s.bce;
@@ -168,10 +223,6 @@ std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::stri
                     "dataset folder of " + spec.id +
                     " (`rewardlab demos RUN_DIR --episodes N --out DIR` records one)");
   }
-  if (spec.action.IsDiscrete() && config.inputs == "state_action") {
-    throw UserError("key '" + key + ".inputs': " + spec.id + "'s actions are Discrete and the " +
-                    "discriminator would read their index as a number; use state_next_state");
-  }
   DemoDataset demos;
   try {
     demos = LoadDemos(config.demos, spec, {config.num_demos});
@@ -180,8 +231,7 @@ std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::stri
         std::string(e.what()).find("num_demos") != std::string::npos ? ".num_demos" : ".demos";
     throw UserError("key '" + key + field + "': " + e.what());
   }
-  auto module = std::make_unique<Gail>(config, demos, spec.observation.Dim(), spec.action.Dim(),
-                                       config.OutputName(),
+  auto module = std::make_unique<Gail>(config, demos, spec, config.OutputName(),
                                        Rng(context.seed, RngStream::kReward, context.index));
   if (module->ExpertInputs().cols() == 0) {
     throw UserError("key '" + key + ".stride': " + std::to_string(config.stride) + " keeps no " +

@@ -13,7 +13,16 @@
 // transitions drawn uniformly and as many policy transitions drawn uniformly from the agent's own
 // store (FitContext::agent_store: SAC's replay buffer, PPO's rollout). Compute never changes
 // state, so SAC relabels every sampled minibatch with the current discriminator (historical
-// patching). Absorbing states (DAC, §4.5) are not modelled yet (docs/gail.md, STATUS).
+// patching).
+//
+// Inputs: x = (s, a) with a Discrete action one-hot, or (s, s'). With absorbing states (DAC,
+// §4.5; `absorbing`, on by default) each part gets an indicator bit, x = (s, b, a, b) or
+// (s, b, s', b'): a real transition has bits 0, the absorbing self-loop is (0…0, 1, 0…0, 1), and
+// in (s, s') a true termination's s' is the absorbing state (0…0, 1). The agent samples one
+// self-loop per stored termination (TransitionStore::SampleAbsorbing) and bootstraps into it;
+// every expert episode that terminated (not truncated) is wrapped the same way, its self-loop
+// kept whatever the stride. The bits are never standardised, and absorbing inputs never feed
+// the input statistics.
 #ifndef REWARDLAB_REWARDS_GAIL_GAIL_H_
 #define REWARDLAB_REWARDS_GAIL_GAIL_H_
 
@@ -23,6 +32,7 @@
 
 #include "core/rng.h"
 #include "envs/demo_dataset.h"
+#include "envs/env.h"
 #include "rewards/gail/discriminator.h"
 #include "rewards/gail/gail_config.h"
 #include "rewards/reward_module.h"
@@ -34,16 +44,19 @@ class Gail : public RewardModule {
  public:
   // A discriminator over the env's (s, a) or (s, s') and the expert transitions of `demos`
   // (subsampled with draws from `rng`); metrics named "<name>/*".
-  Gail(const GailConfig& config, const DemoDataset& demos, int obs_dim, int act_dim,
+  Gail(const GailConfig& config, const DemoDataset& demos, const EnvSpec& spec,
        const std::string& name, Rng rng);
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
+  bool Absorbing() const override { return config_.absorbing; }
   bool Learned() const override { return true; }
   std::vector<double> Fit(const FitContext& context) override;
   std::vector<std::string> MetricNames() const override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
+  // Width of the discriminator's inputs.
+  int InputDim() const { return disc_.InputDim(); }
   // The raw discriminator inputs of each transition (in_dim x B).
   void Inputs(const RewardBatch& batch, Eigen::MatrixXf& x) const;
   // The reward of each logit (B), in place.
@@ -58,12 +71,17 @@ class Gail : public RewardModule {
  private:
   GailConfig config_;
   std::string name_;
-  int obs_dim_, act_dim_;
-  Rng rng_;  // subsampling, then minibatches and penalty points
+  int obs_dim_;
+  int act_width_;  // width of the action part: act_dim, or n one-hot for a Discrete space
+  bool discrete_;  // actions are Discrete indices
+  Rng rng_;        // subsampling, then minibatches and penalty points
   gail::Discriminator disc_;
   Eigen::MatrixXf expert_;  // (in_dim x N) raw expert inputs
   int64_t last_fit_step_ = 0;
   int64_t fits_ = 0;
+
+  // Writes the absorbing self-loop's input (s_abs, a_abs) or (s_abs, s_abs) into x (in_dim).
+  void SelfLoopInput(Eigen::Ref<Eigen::VectorXf> x) const;
 
   // scratch
   mutable Eigen::MatrixXf x_;      // (in_dim x B) of Compute
@@ -73,8 +91,7 @@ class Gail : public RewardModule {
   TransitionBatch policy_batch_;   // sampled from the agent's store
 };
 
-// Builds the module for `context`: loads `demos` for the env (its errors name `key`.demos), and
-// refuses a Discrete action space with inputs state_action, naming `key`.
+// Builds the module for `context`: loads `demos` for the env (its errors name `key`.demos).
 std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::string& key,
                                        const RewardContext& context);
 

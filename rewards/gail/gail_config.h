@@ -34,6 +34,7 @@ struct GailConfig : ModuleConfig<GailConfig> {
   double penalty_scale = 10.0;                  // λ
   double penalty_noise = 10.0;                  // std of dragan/nagard perturbations
   std::string reward = "minimax";               // minimax | airl
+  bool absorbing = true;                        // DAC absorbing states (agent must model them)
 
   template <class V>
   void Fields(V& v) {
@@ -85,6 +86,10 @@ struct GailConfig : ModuleConfig<GailConfig> {
     v("reward", reward,
       "minimax: -log(1 - sigmoid(D) + 1e-8) >= 0; airl: log sigmoid(D) - log(1 - sigmoid(D)) = D",
       Check::OneOf({"minimax", "airl"}));
+    v("absorbing", absorbing,
+      "absorbing states for true terminations (DAC): inputs get an indicator bit, the agent "
+      "bootstraps terminal transitions into an absorbing self-loop whose reward D learns, expert "
+      "episodes that terminated are wrapped the same way (needs agent.type: sac; false for ppo)");
   }
 };
 

@@ -3,6 +3,7 @@
 // episodes, uniform sampling, Save/Load round trips and refusals of checkpoints that do not fit.
 #include "envs/transition_store.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
@@ -326,6 +327,73 @@ TEST_CASE("transition store refuses a checkpoint that does not fit with a one-li
   TransitionStore fits(5, 2, 1, 1);
   CHECK_THAT(ErrorOf([&] { fits.Load(f.OpenGroup("old")); }),
              Contains(path + ": /old was written by an older rewardlab"));
+}
+
+}  // namespace
+}  // namespace rl
+
+namespace rl {
+namespace {
+
+TEST_CASE("transition store samples DAC's augmented buffer: one self-loop per stored termination",
+          "[unit]") {
+  // 4 slots, 5 steps: slot 0 terminates at steps 1 and 3, slot 2 at step 4 -> 3 of 20 stored
+  TransitionStore store(20, 1, 1, 0);
+  int added = 0;
+  for (int t = 0; t < 5; ++t) {
+    std::vector<int> ends;
+    if (t == 1 || t == 3) ends.push_back(0);
+    if (t == 4) ends.push_back(2);
+    AddNumbered(store, 4, added, ends);
+  }
+  REQUIRE(store.NumTerminated() == 3);
+
+  // the fraction of self-loop rows is 3 / 23; they are all zero and marked, the rest real
+  Rng rng(3);
+  TransitionBatch batch;
+  store.SampleAbsorbing(23000, rng, batch);
+  int loops = 0;
+  for (int b = 0; b < batch.Size(); ++b) {
+    if (!batch.absorbing[b]) {
+      CHECK(batch.episode[b] >= 0);
+      continue;
+    }
+    ++loops;
+    CHECK(batch.obs(0, b) == 0.0f);
+    CHECK(batch.next_obs(0, b) == 0.0f);
+    CHECK(batch.action(0, b) == 0.0f);
+    CHECK(batch.env_reward[b] == 0.0f);
+    CHECK(batch.terminated[b] == 0);
+    CHECK(batch.truncated[b] == 0);
+    CHECK(batch.episode[b] == -1);
+  }
+  CHECK(loops / 23000.0 == Approx(3.0 / 23.0).margin(0.01));
+
+  // plain sampling has no absorbing rows; overwriting a terminal transition forgets it
+  store.Sample(100, rng, batch);
+  CHECK(std::count(batch.absorbing.begin(), batch.absorbing.end(), 1) == 0);
+  AddNumbered(store, 4, added);  // overwrites step 0
+  AddNumbered(store, 4, added);  // overwrites step 1 (slot 0 terminated there)
+  CHECK(store.NumTerminated() == 2);
+
+  // the count survives Save/Load and Clear empties it
+  testing::TempDir tmp;
+  const std::string path = (tmp.Path() / "store.h5").string();
+  {
+    h5::File f = h5::File::Create(path);
+    store.Save(f.CreateGroup("store"));
+  }
+  TransitionStore loaded(20, 1, 1, 0);
+  loaded.Load(h5::File::OpenReadOnly(path).OpenGroup("store"));
+  CHECK(loaded.NumTerminated() == 2);
+  Rng r1(5), r2(5);
+  TransitionBatch b1, b2;
+  store.SampleAbsorbing(64, r1, b1);
+  loaded.SampleAbsorbing(64, r2, b2);
+  CHECK(b1.absorbing == b2.absorbing);
+  CHECK(b1.obs == b2.obs);
+  store.Clear();
+  CHECK(store.NumTerminated() == 0);
 }
 
 }  // namespace

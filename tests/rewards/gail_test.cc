@@ -76,11 +76,19 @@ TransitionStore NoiseStore(int n, Rng& rng) {
   return store;
 }
 
+// Pendulum-v1's spec.
+const EnvSpec& PendulumSpec() {
+  static const EnvSpec spec = FindEnv("Pendulum-v1").make({}, "env.options")->Spec();
+  return spec;
+}
+
+// A small discriminator over (s, a) without absorbing states.
 GailConfig SmallConfig() {
   GailConfig c;
   c.demos = "unused";
   c.hidden = {16, 16};
   c.stride = 1;
+  c.absorbing = false;
   return c;
 }
 
@@ -108,7 +116,7 @@ TEST_CASE("gail's penalty gradient matches finite differences in the standardise
       config.penalty = penalty;
       config.penalty_form = form;
       config.penalty_noise = penalty == "wgan" ? 10.0 : 0.5;  // points near the data: norms ~ k
-      Gail gail(config, SyntheticExpert(2, 8, rng), 3, 1, "gail", Rng(5));
+      Gail gail(config, SyntheticExpert(2, 8, rng), PendulumSpec(), "gail", Rng(5));
       gail::Discriminator& disc = gail.Disc();
       // features on very different scales, so raw and standardised spaces differ a lot
       MatrixXf expert = gail.ExpertInputs().leftCols(8);
@@ -202,7 +210,7 @@ TEST_CASE("gail's discriminator separates a synthetic expert from noise", "[gail
   config.penalty = "none";
   const DemoDataset demos = SyntheticExpert(10, 50, rng);
   const TransitionStore store = NoiseStore(2000, rng);
-  Gail free(config, demos, 3, 1, "gail", Rng(2));
+  Gail free(config, demos, PendulumSpec(), "gail", Rng(2));
   const std::vector<double> m_free = free.Fit({1000, nullptr, nullptr, &store});
   REQUIRE(m_free.size() == free.MetricNames().size());
   for (double v : m_free) CHECK(std::isfinite(v));
@@ -215,7 +223,7 @@ TEST_CASE("gail's discriminator separates a synthetic expert from noise", "[gail
 
   // the wgan penalty holds the input-gradient norm near k = 1 on the same data
   config.penalty = "wgan";
-  Gail lipschitz(config, demos, 3, 1, "gail", Rng(2));
+  Gail lipschitz(config, demos, PendulumSpec(), "gail", Rng(2));
   const std::vector<double> m = lipschitz.Fit({1000, nullptr, nullptr, &store});
   INFO("grad_norm " << m[3] << " penalty " << m[4]);
   CHECK(m[3] < 1.5);
@@ -244,7 +252,7 @@ TEST_CASE("sac labels every sampled minibatch with gail's current discriminator"
   Rng rng(4);
   GailConfig config = SmallConfig();
   config.d_steps = 20;
-  Gail gail(config, SyntheticExpert(4, 20, rng), 3, 1, "gail", Rng(6));
+  Gail gail(config, SyntheticExpert(4, 20, rng), PendulumSpec(), "gail", Rng(6));
   std::vector<WeightedModule> modules;
   modules.push_back({"spy", 1.0, std::make_unique<Spy>(gail)});
   const Spy& spy = dynamic_cast<const Spy&>(*modules[0].module);
