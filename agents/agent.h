@@ -90,6 +90,9 @@ class Agent {
   virtual void UseAbsorbingStates() {
     throw UserError("this agent does not model absorbing states (agent.type: sac does)");
   }
+  // ‖∇_s Σ_i a_i(s)‖₂ of the deterministic action for reward modules' diagnostics; empty when
+  // the agent has none. Valid while the agent lives; not thread-safe.
+  virtual PolicyInputGradNorms PolicyInputGrad() { return {}; }
   // Tells the agent how far training has gone (learning-rate annealing), in [0, 1].
   virtual void SetProgress(double fraction) { (void)fraction; }
   // Writes everything needed to continue bit for bit: networks, optimiser moments, normaliser

@@ -244,8 +244,8 @@ void Trainer::Run() {
     IterationTiming timing;
     if (agent_.ReadyToUpdate()) {
       // learned rewards fit first, so the agent learns from the current reward
-      const std::vector<double> reward_metrics =
-          reward_.Fit(global_step_, agent_.Oracle(), agent_.Transitions());
+      const std::vector<double> reward_metrics = reward_.Fit(
+          global_step_, agent_.Oracle(), agent_.Transitions(), agent_.PolicyInputGrad());
       MetricValues metrics = Update();
       metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);

@@ -206,9 +206,17 @@ void Mlp::Forward(const Ref<const MatrixXf>& xa, const Ref<const MatrixXf>& xb,
   ForwardCached(cache);
 }
 
-void Mlp::ForwardCached(MlpCache& cache) const {
+void Mlp::ForwardInference(const Ref<const MatrixXf>& x, MlpCache& cache) const {
+  cache.acts.resize(sizes_.size());
+  Fit(cache.acts[0], InputDim(), static_cast<int>(x.cols()));
+  cache.acts[0] = x;
+  ForwardCached(cache, /*power_iteration=*/false);
+}
+
+void Mlp::ForwardCached(MlpCache& cache, bool power_iteration) const {
   const int batch = static_cast<int>(cache.acts[0].cols());
-  if (spectral_norm_) PowerIteration(cache);
+  if (spectral_norm_ && power_iteration) PowerIteration(cache);
+  if (spectral_norm_ && !power_iteration) StoredSpectral(cache);
   for (int l = 0; l < NumLayers(); ++l) {
     MatrixXf& out = cache.acts[l + 1];
     Fit(out, sizes_[l + 1], batch);

@@ -148,6 +148,9 @@ class Mlp {
   // Training on [xa; xb]: the concatenation is written into cache.acts[0].
   void Forward(const Eigen::Ref<const MatrixXf>& xa, const Eigen::Ref<const MatrixXf>& xb,
                MlpCache& cache) const;
+  // Inference that keeps what BackwardInput needs: fills cache.acts like the training Forward,
+  // with the stored spectral estimates (no power iteration), so it changes nothing here.
+  void ForwardInference(const Eigen::Ref<const MatrixXf>& x, MlpCache& cache) const;
   // Adds dL/dparams for dy = dL/dy (out x B) into grad (NumParams()); writes dL/dx (in x B) if
   // dx is non-null. Uses the cache of the matching training Forward (and its scratch).
   void Backward(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, Eigen::Ref<VectorXf> grad,
@@ -181,13 +184,15 @@ class Mlp {
   void PowerIteration(MlpCache& cache) const;
   // Refreshes sn_weights_ = W/σ from the stored u, v (inference passes).
   void PrepareInferenceWeights() const;
+  // Fills cache.spectral with W/σ from the stored u, v, without a power iteration.
+  void StoredSpectral(MlpCache& cache) const;
   // Runs layers 1.. from the first layer's pre-activation in scratch_[0] (out_0 x B).
   void ForwardRest(int batch, MatrixXf& y) const;
   // Backward with grad nullable (no parameter gradient) and dx nullable.
   void BackwardImpl(MlpCache& cache, const Eigen::Ref<const MatrixXf>& dy, float* grad,
                     MatrixXf* dx) const;
-  // Runs every layer from cache.acts[0].
-  void ForwardCached(MlpCache& cache) const;
+  // Runs every layer from cache.acts[0], after a power iteration when `power_iteration`.
+  void ForwardCached(MlpCache& cache, bool power_iteration = true) const;
   // Sizes the inference scratch for `batch` columns (grows only).
   void EnsureScratch(int batch) const;
 

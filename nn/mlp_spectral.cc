@@ -56,6 +56,17 @@ void Mlp::PowerIteration(MlpCache& cache) const {
   }
 }
 
+void Mlp::StoredSpectral(MlpCache& cache) const {
+  cache.spectral.resize(sn_u_.size());
+  for (int l = 0; l + 1 < NumLayers(); ++l) {
+    SpectralCache& s = cache.spectral[l];
+    s.u = sn_u_[l];
+    s.v = sn_v_[l];
+    s.sigma = std::max(SpectralSigma(l), kSigmaFloor);
+    s.weight = Weight(l) / s.sigma;
+  }
+}
+
 void Mlp::PrepareInferenceWeights() const {
   for (int l = 0; l + 1 < NumLayers(); ++l) {
     sn_weights_[l] = Weight(l) / std::max(SpectralSigma(l), kSigmaFloor);

@@ -70,6 +70,11 @@ inline RewardBatch ToRewardBatch(const TransitionStore& store) {
           store.Truncated().data()};
 }
 
+// Writes ‖∇_s Σ_i a_i(s)‖₂ of the agent's deterministic action a(s) for each observation column
+// (obs_dim x B) into out (B): the policy's local Lipschitz proxy (γ²C, algorithms.md §4.3).
+using PolicyInputGradNorms = std::function<void(const Eigen::Ref<const Eigen::MatrixXf>& obs,
+                                                Eigen::Ref<Eigen::VectorXf> out)>;
+
 // What a learned module may use when it fits, between agent updates.
 struct FitContext {
   int64_t step = 0;                        // env steps so far
@@ -79,6 +84,7 @@ struct FitContext {
   const TransitionStore* window = nullptr;
   const TransitionStore* agent_store = nullptr;  // the agent's (SAC's replay buffer, PPO's
                                                  // rollout): policy minibatches; may be null
+  PolicyInputGradNorms policy_input_grad_norms;  // the agent's; empty when it has none
 };
 
 // One named, tunable parameter of a module (YAML and viewer sliders).

@@ -121,10 +121,11 @@ void RewardPipeline::Track(const Mat& obs, const Mat& action, const VecStep& ste
 }
 
 std::vector<double> RewardPipeline::Fit(int64_t step, PolicyGradientOracle* oracle,
-                                        const TransitionStore* agent_store) {
+                                        const TransitionStore* agent_store,
+                                        PolicyInputGradNorms policy_input_grad_norms) {
   std::vector<double> metrics;
   if (!learned_) return metrics;
-  const FitContext context{step, oracle, Window(), agent_store};
+  const FitContext context{step, oracle, Window(), agent_store, std::move(policy_input_grad_norms)};
   for (WeightedModule& m : modules_) {
     if (!m.module->Learned()) continue;
     const std::vector<double> values = m.module->Fit(context);

@@ -67,10 +67,11 @@ class RewardPipeline {
   void Track(const Mat& obs, const Mat& action, const VecStep& step);
   // The fitting window (the last WindowSize() transitions), or null when no module wants one.
   const TransitionStore* Window() const { return window_ ? &*window_ : nullptr; }
-  // Fits the learned modules, with the agent's policy-gradient oracle and transition store where it
-  // has them; returns MetricNames()' values.
+  // Fits the learned modules, with the agent's policy-gradient oracle, transition store and policy
+  // input gradients where it has them; returns MetricNames()' values.
   std::vector<double> Fit(int64_t step, PolicyGradientOracle* oracle = nullptr,
-                          const TransitionStore* agent_store = nullptr);
+                          const TransitionStore* agent_store = nullptr,
+                          PolicyInputGradNorms policy_input_grad_norms = {});
   // Every learned module's metric names, in module order.
   std::vector<std::string> MetricNames() const;
 

@@ -85,6 +85,19 @@ void Sac::UseAbsorbingStates() {
   abs_action_ = Eigen::MatrixXf::Zero(act_dim_, 1);
 }
 
+PolicyInputGradNorms Sac::PolicyInputGrad() {
+  return [this](const Eigen::Ref<const Eigen::MatrixXf>& obs, Eigen::Ref<Eigen::VectorXf> out) {
+    // a = low + (tanh μ + 1)(high − low)/2, so d(Σ a)/dμ = (1 − tanh² μ)(high − low)/2
+    actor_.ForwardInference(obs, probe_cache_);
+    const auto mu = probe_cache_.Output().topRows(act_dim_).array();
+    const Eigen::ArrayXf half = ((spec_.action.high - spec_.action.low) / 2.0).cast<float>();
+    probe_dy_.setZero(2 * act_dim_, obs.cols());
+    probe_dy_.topRows(act_dim_) = (1.0f - mu.tanh().square()).colwise() * half;
+    actor_.BackwardInput(probe_cache_, probe_dy_, probe_dx_);
+    out = probe_dx_.colwise().norm().transpose();
+  };
+}
+
 const Eigen::MatrixXf& Sac::CriticObs(const Eigen::MatrixXf& obs, const std::vector<uint8_t>* bits,
                                       Eigen::MatrixXf& aug) const {
   if (!absorbing_) return obs;

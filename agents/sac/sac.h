@@ -45,6 +45,7 @@ class Sac : public Agent {
   const TransitionStore* Transitions() const override { return &buffer_; }
   double Gamma() const override { return config_.gamma; }
   void UseAbsorbingStates() override;
+  PolicyInputGradNorms PolicyInputGrad() override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;
 
@@ -114,6 +115,8 @@ class Sac : public Agent {
   Eigen::MatrixXf obs_aug_, next_aug_;        // (obs_dim + 1 x B) with absorbing states
   Eigen::MatrixXf abs_obs_, abs_action_;      // (obs_dim + 1 x 1), (act_dim x 1): s_abs, a_abs
   std::array<Eigen::MatrixXf, 2> abs_value_;  // (1 x 1) Q'_i(s_abs, a_abs)
+  nn::MlpCache probe_cache_;                  // PolicyInputGrad's actor pass
+  Eigen::MatrixXf probe_dy_, probe_dx_;       // (2 act_dim x B), (obs_dim x B)
   std::array<double, 4> last_critic_{};
   double last_actor_[2] = {0, 0};
 };

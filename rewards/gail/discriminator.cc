@@ -61,6 +61,16 @@ void Discriminator::Logits(const Eigen::Ref<const Eigen::MatrixXf>& x,
   out = y_.row(0).transpose();
 }
 
+void Discriminator::InputGradNorms(const Eigen::Ref<const Eigen::MatrixXf>& x,
+                                   Eigen::Ref<Eigen::VectorXf> out) const {
+  x_norm_.resize(x.rows(), x.cols());
+  Normalize(x, x_norm_);
+  net_.ForwardInference(x_norm_, probe_cache_);
+  probe_ones_.setOnes(1, x.cols());
+  net_.BackwardInput(probe_cache_, probe_ones_, probe_gx_);
+  out = probe_gx_.colwise().norm().transpose();
+}
+
 void Discriminator::PenaltyPointsOf(const Eigen::Ref<const Eigen::MatrixXf>& expert,
                                     const Eigen::Ref<const Eigen::MatrixXf>& policy, Rng& rng,
                                     Eigen::MatrixXf& points) const {

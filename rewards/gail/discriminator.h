@@ -70,6 +70,9 @@ class Discriminator {
   void Normalize(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> out) const;
   // Logits D(x̃) (B) of raw inputs x (in x B); inference, allocation-free after warm-up.
   void Logits(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> out) const;
+  // ‖∇_x̃ D(x̃)‖₂ (B) of raw inputs x (in x B), in the standardised space; inference.
+  void InputGradNorms(const Eigen::Ref<const Eigen::MatrixXf>& x,
+                      Eigen::Ref<Eigen::VectorXf> out) const;
   // One Adam step on an expert and a policy batch of raw inputs (in x B each, the same B):
   // merges both (less absorbing inputs) into the input statistics, then BCE, entropy and penalty
   // from `rng`.
@@ -109,7 +112,9 @@ class Discriminator {
   void MergeStats(const Eigen::Ref<const Eigen::MatrixXf>& x);
 
   // scratch
-  mutable Eigen::MatrixXf x_norm_, y_;  // (in x B), (1 x B) of Logits
+  mutable Eigen::MatrixXf x_norm_, y_;             // (in x B), (1 x B) of Logits
+  mutable Eigen::MatrixXf probe_ones_, probe_gx_;  // (1 x B), (in x B) of InputGradNorms
+  mutable nn::MlpCache probe_cache_;
   Eigen::MatrixXf x_, dy_, ones_, gx_;  // (in x 2B), (1 x 2B), (1 x 2B), (in x 2B)
   Eigen::MatrixXf points_;              // (in x B)
   Eigen::MatrixXf real_;                // (in x B') inputs that feed the statistics

@@ -53,14 +53,22 @@ gail::DiscriminatorOptions OptionsOf(const GailConfig& c, const EnvSpec& spec) {
 }  // namespace
 
 Gail::Gail(const GailConfig& config, const DemoDataset& demos, const EnvSpec& spec,
-           const std::string& name, Rng rng)
+           const std::string& name, Rng rng, double gamma)
     : config_(config),
       name_(name),
       obs_dim_(spec.observation.Dim()),
       act_width_(ActionWidth(spec.action)),
       discrete_(spec.action.IsDiscrete()),
       rng_(rng),
-      disc_(InputWidth(config, spec), OptionsOf(config, spec), rng_) {
+      disc_(InputWidth(config, spec), OptionsOf(config, spec), rng_),
+      gamma_(gamma),
+      precond_({.min_psi = config.preconditioning == "dynamics" ? gail::kDynamicsMinPsi : 0.0}) {
+  // the forward model draws its init from a generator of its own, so the diagnostic leaves the
+  // discriminator's draws as they are
+  if (!discrete_ && (config_.preconditioning == "dynamics" || config_.gamma2c)) {
+    Rng init(rng_.State()[0] ^ 0x9e3779b97f4a7c15ull);
+    forward_.emplace(obs_dim_, act_width_, config_.forward_lr, init);
+  }
   // every stride-th transition of each episode, from a random offset, as the agent's inputs;
   // a terminated episode's absorbing self-loop is kept whatever the stride
   std::vector<Eigen::MatrixXf> parts;
@@ -139,6 +147,10 @@ void Gail::Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) co
   Inputs(batch, x_);
   disc_.Logits(x_, out);
   RewardOfLogits(out);
+  if (config_.preconditioning == "none") return;
+  psi_.resize(batch.Size());
+  Psi(batch, x_, psi_);
+  out.array() *= psi_.array();
 }
 
 std::vector<double> Gail::Fit(const FitContext& context) {
@@ -170,10 +182,11 @@ std::vector<double> Gail::Fit(const FitContext& context) {
     sum.penalty += s.penalty;
   }
 
-  // the rewards the agent now sees on the last policy minibatch
+  // the forward model and preconditioner, then the rewards the agent now sees on the last policy
+  // minibatch
+  const std::array<double, 3> lipschitz = FitLipschitz(context);
   policy_reward_.resize(b);
-  disc_.Logits(policy_x_, policy_reward_);
-  RewardOfLogits(policy_reward_);
+  Compute(ToRewardBatch(policy_batch_), policy_reward_);
   const double d = config_.d_steps;
   metrics = {sum.bce / d,
              sum.expert_accuracy / d,
@@ -181,14 +194,18 @@ std::vector<double> Gail::Fit(const FitContext& context) {
              sum.grad_norm / d,
              sum.penalty / d,
              policy_reward_.cast<double>().mean(),
-             static_cast<double>(policy_reward_.maxCoeff())};
+             static_cast<double>(policy_reward_.maxCoeff()),
+             lipschitz[0],
+             lipschitz[1],
+             lipschitz[2]};
   return metrics;
 }
 
 std::vector<std::string> Gail::MetricNames() const {
-  return {name_ + "/bce_loss",  name_ + "/expert_accuracy", name_ + "/policy_accuracy",
-          name_ + "/grad_norm", name_ + "/penalty",         name_ + "/reward_mean",
-          name_ + "/reward_max"};
+  return {name_ + "/bce_loss",   name_ + "/expert_accuracy", name_ + "/policy_accuracy",
+          name_ + "/grad_norm",  name_ + "/penalty",         name_ + "/reward_mean",
+          name_ + "/reward_max", name_ + "/forward_loss",    name_ + "/psi_mean",
+          name_ + "/gamma2c"};
 }
 
 void Gail::Save(const h5::Group& g) const {
@@ -198,6 +215,8 @@ void Gail::Save(const h5::Group& g) const {
   ckpt::WriteRng(g, "rng", rng_);
   g.WriteIntAttr("last_fit_step", last_fit_step_);
   g.WriteIntAttr("fits", fits_);
+  if (forward_) forward_->Save(g.CreateGroup("forward_model"));
+  precond_.Save(g.CreateGroup("preconditioner"));
 }
 
 void Gail::Load(const h5::Group& g) {
@@ -213,6 +232,8 @@ void Gail::Load(const h5::Group& g) {
   ckpt::ReadRng(g, "rng", rng_);
   last_fit_step_ = g.ReadIntAttr("last_fit_step");
   fits_ = g.ReadIntAttr("fits");
+  if (forward_) forward_->Load(g.OpenGroup("forward_model"));
+  precond_.Load(g.OpenGroup("preconditioner"));
 }
 
 std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::string& key,
@@ -223,6 +244,11 @@ std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::stri
                     "dataset folder of " + spec.id +
                     " (`rewardlab demos RUN_DIR --episodes N --out DIR` records one)");
   }
+  if (spec.action.IsDiscrete() && config.preconditioning == "dynamics") {
+    throw UserError("key '" + key + ".preconditioning': the forward model of dynamics " +
+                    "preconditioning reads Box actions and " + spec.id + "'s are Discrete; use " +
+                    "reward_gradient or none");
+  }
   DemoDataset demos;
   try {
     demos = LoadDemos(config.demos, spec, {config.num_demos});
@@ -231,8 +257,9 @@ std::unique_ptr<RewardModule> MakeGail(const GailConfig& config, const std::stri
         std::string(e.what()).find("num_demos") != std::string::npos ? ".num_demos" : ".demos";
     throw UserError("key '" + key + field + "': " + e.what());
   }
-  auto module = std::make_unique<Gail>(config, demos, spec, config.OutputName(),
-                                       Rng(context.seed, RngStream::kReward, context.index));
+  auto module =
+      std::make_unique<Gail>(config, demos, spec, config.OutputName(),
+                             Rng(context.seed, RngStream::kReward, context.index), context.gamma);
   if (module->ExpertInputs().cols() == 0) {
     throw UserError("key '" + key + ".stride': " + std::to_string(config.stride) + " keeps no " +
                     "transition of the " + std::to_string(demos.episodes.size()) +

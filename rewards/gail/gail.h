@@ -23,10 +23,20 @@
 // every expert episode that terminated (not truncated) is wrapped the same way, its self-loop
 // kept whatever the stride. The bits are never standardised, and absorbing inputs never feed
 // the input statistics.
+//
+// Pessimistic preconditioning (§4.4; `preconditioning`): the reward is multiplied by
+// ψ = exp(−g / s) per transition, g = max(0, ‖∇‖ − k)² of the discriminator's input gradient
+// (reward_gradient, k = penalty_target) or of a forward model f(s, a) → s' (dynamics,
+// k = dynamics_target, ψ >= 0.7), s the std of the last 10 fits' mean g on policy minibatches
+// (rewards/gail/preconditioner.h); absorbing self-loops keep ψ = 1. The forward model is trained
+// once per fit on the policy minibatch; it also gives the γ²C diagnostic (§4.3),
+// γ²·mean‖∇f‖²·max(1, mean‖∇π‖²) with ‖∇π‖ from FitContext::policy_input_grad_norms.
 #ifndef REWARDLAB_REWARDS_GAIL_GAIL_H_
 #define REWARDLAB_REWARDS_GAIL_GAIL_H_
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +44,9 @@
 #include "envs/demo_dataset.h"
 #include "envs/env.h"
 #include "rewards/gail/discriminator.h"
+#include "rewards/gail/forward_model.h"
 #include "rewards/gail/gail_config.h"
+#include "rewards/gail/preconditioner.h"
 #include "rewards/reward_module.h"
 
 namespace rl {
@@ -43,9 +55,9 @@ namespace rl {
 class Gail : public RewardModule {
  public:
   // A discriminator over the env's (s, a) or (s, s') and the expert transitions of `demos`
-  // (subsampled with draws from `rng`); metrics named "<name>/*".
+  // (subsampled with draws from `rng`); metrics named "<name>/*"; `gamma` (the agent's) for γ²C.
   Gail(const GailConfig& config, const DemoDataset& demos, const EnvSpec& spec,
-       const std::string& name, Rng rng);
+       const std::string& name, Rng rng, double gamma = 0.99);
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
   bool Absorbing() const override { return config_.absorbing; }
@@ -77,18 +89,38 @@ class Gail : public RewardModule {
   Rng rng_;        // subsampling, then minibatches and penalty points
   gail::Discriminator disc_;
   Eigen::MatrixXf expert_;  // (in_dim x N) raw expert inputs
+  double gamma_;
+  std::optional<gail::ForwardModel> forward_;  // with dynamics preconditioning or γ²C
+  gail::Preconditioner precond_;
   int64_t last_fit_step_ = 0;
   int64_t fits_ = 0;
 
+  // ψ (B) of each transition of `batch` whose discriminator inputs are x (in_dim x B).
+  void Psi(const RewardBatch& batch, const Eigen::MatrixXf& x,
+           Eigen::Ref<Eigen::VectorXf> psi) const;
+  // The penalties g (B) of the preconditioner at (s, a) (obs_dim x B, act_dim x B) whose
+  // discriminator inputs are x (in_dim x B).
+  void Excess(const Eigen::Ref<const Eigen::MatrixXf>& s,
+              const Eigen::Ref<const Eigen::MatrixXf>& a,
+              const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> g) const;
+  // After the discriminator updates: trains the forward model on the real rows of the last
+  // policy minibatch, feeds their g to the preconditioner; returns the forward loss, ψ mean (1
+  // without preconditioning) and γ²C (NaN where not computed).
+  std::array<double, 3> FitLipschitz(const FitContext& context);
   // Writes the absorbing self-loop's input (s_abs, a_abs) or (s_abs, s_abs) into x (in_dim).
   void SelfLoopInput(Eigen::Ref<Eigen::VectorXf> x) const;
 
   // scratch
-  mutable Eigen::MatrixXf x_;      // (in_dim x B) of Compute
-  Eigen::MatrixXf expert_batch_;   // (in_dim x batch_size)
-  Eigen::MatrixXf policy_x_;       // (in_dim x batch_size)
-  Eigen::VectorXf policy_reward_;  // (batch_size)
-  TransitionBatch policy_batch_;   // sampled from the agent's store
+  mutable Eigen::MatrixXf x_;
+  mutable Eigen::VectorXf psi_;                  // (B) of Compute      // (in_dim x B) of Compute
+  Eigen::MatrixXf expert_batch_;                 // (in_dim x batch_size)
+  Eigen::MatrixXf policy_x_;                     // (in_dim x batch_size)
+  Eigen::VectorXf policy_reward_;                // (batch_size)
+  TransitionBatch policy_batch_;                 // sampled from the agent's store
+  mutable Eigen::VectorXf norms_, g_;            // (B) of Psi
+  Eigen::MatrixXf real_s_, real_a_, real_next_;  // real rows of the last policy minibatch
+  Eigen::MatrixXf real_x_;                       // (in_dim x B') their discriminator inputs
+  Eigen::VectorXf real_g_, real_psi_, real_norms_;  // (B')
 };
 
 // Builds the module for `context`: loads `demos` for the env (its errors name `key`.demos).

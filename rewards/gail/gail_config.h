@@ -35,6 +35,10 @@ struct GailConfig : ModuleConfig<GailConfig> {
   double penalty_noise = 10.0;                  // std of dragan/nagard perturbations
   std::string reward = "minimax";               // minimax | airl
   bool absorbing = true;                        // DAC absorbing states (agent must model them)
+  std::string preconditioning = "none";         // none | reward_gradient | dynamics
+  double dynamics_target = 9.0;                 // k_f of the dynamics variant
+  double forward_lr = 3e-4;                     // Adam learning rate of the forward model
+  bool gamma2c = true;                          // log γ²C (trains the forward model)
 
   template <class V>
   void Fields(V& v) {
@@ -90,6 +94,21 @@ struct GailConfig : ModuleConfig<GailConfig> {
       "absorbing states for true terminations (DAC): inputs get an indicator bit, the agent "
       "bootstraps terminal transitions into an absorbing self-loop whose reward D learns, expert "
       "episodes that terminated are wrapped the same way (needs agent.type: sac; false for ppo)");
+    v("preconditioning", preconditioning,
+      "pessimistic reward preconditioning r·ψ, ψ = exp(−g / running std of g) per transition: "
+      "none, reward_gradient (g = max(0, ‖∇ₓD‖ − penalty_target)²) or dynamics (g = max(0, "
+      "‖∇f‖ − dynamics_target)² of a learned forward model f(s, a) → s', ψ >= 0.7)",
+      Check::OneOf({"none", "reward_gradient", "dynamics"}));
+    v("dynamics_target", dynamics_target,
+      "k_f, the forward model's input-gradient norm above which dynamics preconditioning lowers "
+      "the reward (the authors' default 9, swept 5-10)",
+      Check::Min(0));
+    v("forward_lr", forward_lr,
+      "Adam learning rate of the forward model f(s, a) → s' (the authors use the actor's)",
+      Check::Positive());
+    v("gamma2c", gamma2c,
+      "log the Lipschitz diagnostic γ²·‖∇f‖²·max(1, ‖∇π‖²) (trains the forward model; needs "
+      "an agent with a deterministic action to differentiate, sac)");
   }
 };
 

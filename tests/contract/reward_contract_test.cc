@@ -163,10 +163,14 @@ bool SameBits(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0;
 }
 
-// Fits `p` at `step` with `agent_store` as the agent's store, checking the metrics are finite
-// and named.
+// Fits `p` at `step` with `agent_store` as the agent's store and a policy whose input-gradient
+// norm is 0.5 everywhere, checking the metrics are finite and named.
 std::vector<double> Fit(RewardPipeline& p, int64_t step, const TransitionStore& agent_store) {
-  const std::vector<double> metrics = p.Fit(step, nullptr, &agent_store);
+  const PolicyInputGradNorms policy = [](const Eigen::Ref<const Eigen::MatrixXf>&,
+                                         Eigen::Ref<Eigen::VectorXf> out) {
+    out.setConstant(0.5f);
+  };
+  const std::vector<double> metrics = p.Fit(step, nullptr, &agent_store, policy);
   REQUIRE(metrics.size() == p.MetricNames().size());
   for (double m : metrics) CHECK(std::isfinite(m));
   return metrics;

@@ -72,6 +72,38 @@ TEST_CASE("spectral norm: inference uses the stored u, v without updating them",
   REQUIRE((y.cast<double>() - ref).cwiseAbs().maxCoeff() < 1e-4 * (1 + ref.cwiseAbs().maxCoeff()));
 }
 
+TEST_CASE("spectral norm: ForwardInference caches the inference pass and updates nothing",
+          "[unit]") {
+  Mlp net = GaussianNet(Activation::kLeakyRelu, 8);
+  Rng rng(3);
+  const MatrixXf x = RandomNormal(6, 5, rng).cast<float>();
+  MlpCache train;
+  net.Forward(x, train);  // one power iteration: u, v move
+  const VectorXf u = net.SpectralU(0), v = net.SpectralV(0);
+  MlpCache cache;
+  net.ForwardInference(x, cache);
+  REQUIRE(net.SpectralU(0) == u);
+  REQUIRE(net.SpectralV(0) == v);
+  MatrixXf y;
+  net.Forward(x, y);
+  REQUIRE((y - cache.Output()).cwiseAbs().maxCoeff() < 1e-5f);
+  // its input gradient is the finite difference of the inference output
+  MatrixXf dx;
+  const MatrixXf ones = MatrixXf::Ones(2, 5);
+  net.BackwardInput(cache, ones, dx);
+  const float h = 1e-2f;
+  for (int i = 0; i < 6; ++i) {
+    MatrixXf xp = x, xm = x, yp, ym;
+    xp.row(i).array() += h;
+    xm.row(i).array() -= h;
+    net.Forward(xp, yp);
+    net.Forward(xm, ym);
+    const Eigen::RowVectorXf fd = (yp.colwise().sum() - ym.colwise().sum()) / (2 * h);
+    CHECK((fd - dx.row(i)).cwiseAbs().maxCoeff() < 2e-2f * (1 + dx.cwiseAbs().maxCoeff()));
+  }
+  REQUIRE(net.SpectralU(0) == u);
+}
+
 TEST_CASE("spectral norm: backward through W/σ matches finite differences with u, v fixed",
           "[unit]") {
   for (const Activation a : {Activation::kTanh, Activation::kRelu, Activation::kLeakyRelu}) {
