@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The GAIL study (off-policy GAIL with a Lipschitz reward, algorithms.md §4; issue "GAIL"): SAC
+# imitating an expert made with the project (`train`, then `demos`, 10 deterministic episodes),
+# trained on the discriminator's reward alone and judged by the env return. One sweep per
+# variant:
+#   none   no gradient penalty, no spectral norm;
+#   sn     spectral norm alone (no penalty);
+#   wgan   WGAN-GP, two-sided (k = 1, λ = 10), with spectral norm (the paper's default D);
+#   wgan1  WGAN-GP, one-sided (max(0, ‖∇D‖ − 1)²), with spectral norm;
+#   wgan_dyn (Hopper) wgan1 with dynamics preconditioning (forward model, ψ >= 0.7, k_f = 9).
+# Pendulum-v1: 30k steps, 5 seeds, about 10 s a run on 2 cores. Hopper-v4: 300k steps, 3 seeds,
+# about 25 min a run (one at a time, SAC on two threads); it needs a trained Hopper SAC run as the
+# expert: HOPPER_EXPERT=RUN_DIR (default: seed 0 of the MuJoCo study's hopper_sac sweep, once it
+# has its 1M-step checkpoint); without one the Hopper part is skipped.
+#   experiments/studies/gail/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
+#                                   [--only SWEEP,...] [--fresh | --report-only]
+#                                   (experiments/studies/study.sh)
+# Sweep folders (for --only): pendulum/{none,sn,wgan,wgan1}, hopper/{none,wgan1,wgan_dyn}.
+{  # read to the end before running: editing this file while it runs changes nothing
+set -euo pipefail
+source "$(dirname "$0")/../study.sh"
+study_init gail 0:5 "$@"
+hopper_seeds=0:3
+if [[ $seeds != 0:5 ]]; then hopper_seeds="$seeds"; fi
+
+# expert RUN DEMOS CONFIG [TRAIN_FLAGS...]: trains RUN (unless it has a checkpoint), then records
+# 10 deterministic episodes of its newest checkpoint as the dataset DEMOS (unless it exists)
+expert() {
+  local run="$1" demos="$2" config="$3"
+  shift 3
+  [[ $report_only == 1 ]] && return 0
+  if ! compgen -G "$run/checkpoints/*.h5" > /dev/null; then
+    rm -rf "$run"
+    "$rl" train "$config" --out "$run" "$@" > /dev/null
+  fi
+  [[ -d $demos ]] || "$rl" demos "$run" --episodes 10 --seed 1000 --out "$demos"
+}
+
+# variant FOLDER CONFIG DEMOS OPTIONS: one sweep, the GAIL module as a one-value reward grid
+variant() {
+  study_sweep "$1" "experiments/configs/$2.yaml" \
+    --grid "reward=[{type: gail, demos: $3, num_demos: 10, $4}]" "${@:5}"
+}
+
+# Pendulum-v1: the expert is pendulum_sac.yaml (20k steps) with seed 100
+expert "$runs/pendulum_expert" "$runs/pendulum_demos" experiments/configs/pendulum_sac.yaml \
+  --set seed=100
+variant pendulum/none gail_pendulum_sac "$runs/pendulum_demos" "penalty: none, spectral_norm: false"
+variant pendulum/sn gail_pendulum_sac "$runs/pendulum_demos" "penalty: none"
+variant pendulum/wgan gail_pendulum_sac "$runs/pendulum_demos" "penalty: wgan"
+variant pendulum/wgan1 gail_pendulum_sac "$runs/pendulum_demos" \
+  "penalty: wgan, penalty_form: one_sided"
+
+# Hopper-v4: the expert is a finished 1M-step SAC run
+hopper_expert="${HOPPER_EXPERT:-$root/results/runs/mujoco/hopper_sac/runs/000__checkpoint.every_steps-20000__s0}"
+hopper_ready=0
+if [[ -f $hopper_expert/checkpoints/step_000001000000.h5 || -d $runs/hopper_demos ]]; then
+  hopper_ready=1
+  [[ $report_only == 1 || -d $runs/hopper_demos ]] ||
+    "$rl" demos "$hopper_expert" --episodes 10 --seed 1000 --out "$runs/hopper_demos"
+  hop() { seeds=$hopper_seeds variant "$@" --jobs 1; }
+  hop hopper/none gail_hopper_sac "$runs/hopper_demos" "penalty: none, spectral_norm: false"
+  hop hopper/wgan1 gail_hopper_sac "$runs/hopper_demos" "penalty: wgan, penalty_form: one_sided"
+  hop hopper/wgan_dyn gail_hopper_sac "$runs/hopper_demos" \
+    "penalty: wgan, penalty_form: one_sided, preconditioning: dynamics"
+fi
+
+# plot only what exists (a part left out with --only has no folders)
+plot() {  # plot NAME TITLE THRESHOLD GROUP: the sweeps $runs/GROUP/* if any
+  local dirs=("$runs/$4"/*/)
+  if [[ -d ${dirs[0]} ]]; then study_plot "$1" "$2" "$3" "${dirs[@]%/}"; fi
+}
+plot pendulum "SAC + GAIL on Pendulum-v1 (env return)" -200 pendulum
+plot hopper "SAC + GAIL on Hopper-v4 (env return)" 2000 hopper
+table() { if [[ -f $report/$1.md ]]; then cat "$report/$1.md"; else echo "(not run)"; fi; }
+
+# expert_return DEMOS: the expert return stored in the dataset's metadata
+expert_return() {
+  [[ -f $1/data/metadata.json ]] || { echo "(not recorded)"; return; }
+  /usr/bin/python3 - "$1/data/metadata.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+r = m.get("rewardlab", {})
+print(f"{r.get('expert_return_mean', float('nan')):.1f} ± {r.get('expert_return_std', float('nan')):.1f} "
+      f"over {m['total_episodes']} episodes ({m['dataset_id']})")
+PY
+}
+
+cat > "$report/README.md" <<MD
+# GAIL study (off-policy GAIL with a Lipschitz reward; Pendulum 5 seeds, Hopper 3)
+
+$(study_made_by experiments/studies/gail/run.sh "$runs")
+Every return is the **env** return of the imitating agent (deterministic evaluation, 10 episodes;
+the last 100 training episodes beside it), never the discriminator's reward it optimises.
+Seeds: $seeds (Hopper: $hopper_seeds). The agent sees only the GAIL reward
+(\`minimax\`, −log(1 − σ(D) + 1e-8)); D is 100-100 LeakyReLU on standardised (s, a), Adam 5e-4,
+one update of 64 expert and 64 replay transitions per SAC update, expert transitions every 20th
+step of 10 demonstrations from a random offset, absorbing states on.
+
+Variants (one sweep each): \`none\` no penalty and no spectral norm; \`sn\` spectral norm alone;
+\`wgan\` WGAN-GP two-sided (k = 1, λ = 10) with spectral norm (the paper's default
+discriminator); \`wgan1\` the same one-sided; \`wgan_dyn\` (Hopper) \`wgan1\` with dynamics
+preconditioning.
+
+## Pendulum-v1 (SAC, pendulum_sac.yaml, 30k steps)
+
+Expert (pendulum_sac.yaml, seed 100, 20k steps; \`rewardlab demos\`, deterministic):
+$(expert_return "$runs/pendulum_demos")
+
+![pendulum](pendulum.png)
+
+$(table pendulum)
+
+## Hopper-v4 (SAC, hopper_sac.yaml, 300k steps)
+
+Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no finished Hopper SAC run yet; not run)")
+
+![hopper](hopper.png)
+
+$(table hopper)
+MD
+echo "report: $report/README.md"
+exit
+}
