@@ -36,10 +36,14 @@ expert() {
   [[ -d $demos ]] || "$rl" demos "$run" --episodes 10 --seed 1000 --out "$demos"
 }
 
-# variant FOLDER CONFIG DEMOS OPTIONS: one sweep, the GAIL module as a one-value reward grid
+# variant FOLDER CONFIG DEMOS OPTIONS: one sweep, the GAIL module as a one-value reward grid; the
+# shipped CONFIG names a placeholder dataset, so the sweep's config extends it with DEMOS
 variant() {
-  study_sweep "$1" "experiments/configs/$2.yaml" \
-    --grid "reward=[{type: gail, demos: $3, num_demos: 10, $4}]" "${@:5}"
+  local config="$runs/configs/$2.yaml"
+  mkdir -p "$runs/configs"
+  printf 'extends: %s\nreward: [{type: gail, demos: %s}]\n' \
+    "$root/experiments/configs/$2.yaml" "$3" > "$config"
+  study_sweep "$1" "$config" --grid "reward=[{type: gail, demos: $3, num_demos: 10, $4}]" "${@:5}"
 }
 
 # Pendulum-v1: the expert is pendulum_sac.yaml (20k steps) with seed 100
@@ -86,6 +90,36 @@ print(f"{r.get('expert_return_mean', float('nan')):.1f} ± {r.get('expert_return
 PY
 }
 
+# discriminator GROUP: per sweep, the mean over each run's last 10% of fits of D's metrics, mean
+# ± std over seeds (runs read through SWMR)
+discriminator() {
+  local dirs=("$runs/$1"/*/)
+  [[ -d ${dirs[0]} ]] || { echo "(not run)"; return; }
+  /usr/bin/python3 - "${dirs[@]%/}" <<'PY'
+import glob, os, sys
+import h5py, numpy as np
+keys = ["grad_norm", "penalty", "expert_accuracy", "policy_accuracy", "reward_mean", "gamma2c"]
+print("| sweep | seeds | " + " | ".join(keys) + " |")
+print("|---|---:|" + "---:|" * len(keys))
+for sweep in sys.argv[1:]:
+    rows = []
+    for path in sorted(glob.glob(os.path.join(sweep, "runs", "*", "run.h5"))):
+        with h5py.File(path, "r", libver="latest", swmr=True) as f:
+            g = f["metrics/gail"]
+            row = []
+            for k in keys:
+                v = g[k][()]
+                v = v[~np.isnan(v)]
+                row.append(v[-max(1, len(v) // 10):].mean() if len(v) else np.nan)
+            rows.append(row)
+    if not rows:
+        continue
+    m = np.array(rows)
+    cells = [f"{a:.3g} ± {b:.2g}" for a, b in zip(m.mean(0), m.std(0))]
+    print(f"| {os.path.basename(sweep)} | {len(rows)} | " + " | ".join(cells) + " |")
+PY
+}
+
 cat > "$report/README.md" <<MD
 # GAIL study (off-policy GAIL with a Lipschitz reward; Pendulum 5 seeds, Hopper 3)
 
@@ -111,6 +145,12 @@ $(expert_return "$runs/pendulum_demos")
 
 $(table pendulum)
 
+The discriminator at the end of training (mean of each run's last 10% of fits; mean ± std over
+seeds): ‖∇_x̃ D‖ at expert and policy inputs, the penalty (unscaled), its accuracy on expert and
+policy minibatches, the mean reward of the policy minibatch and γ²C.
+
+$(discriminator pendulum)
+
 ## Hopper-v4 (SAC, hopper_sac.yaml, 300k steps)
 
 Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no finished Hopper SAC run yet; not run)")
@@ -118,6 +158,8 @@ Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no f
 ![hopper](hopper.png)
 
 $(table hopper)
+
+$( ((hopper_ready)) && discriminator hopper)
 MD
 echo "report: $report/README.md"
 exit

@@ -10,6 +10,7 @@
 #include "core/run_file.h"
 #include "envs/grid/grid_world.h"
 #include "tests/support/cli.h"
+#include "tests/support/demos.h"
 #include "tests/support/temp_dir.h"
 
 namespace rl {
@@ -170,6 +171,44 @@ TEST_CASE("Playback shows a learned reward as the run's checkpoint left it", "[u
   fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
   fresh.Reward().Label(batch, restored);
   // one column at a time against 20 at once: equal up to the products' summation order
+  for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
+  CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
+}
+
+TEST_CASE("Playback traces the GAIL reward per step with the checkpoint's discriminator",
+          "[unit][gail]") {
+  testing::TempDir tmp;
+  const std::string run = (tmp.Path() / "run").string();
+  const std::string gail = "{type: gail, demos: " + testing::RandomDemos("Pendulum-v1") +
+                           ", inputs: state_next_state, hidden: [16], stride: 1}";
+  const testing::CliResult r = testing::RunCli(
+      "train " + kConfigs + "pendulum_sac.yaml --out " + run + " --set total_steps=600 " +
+      "--set agent.learning_starts=100 --set eval.every_steps=0 --set 'reward=[" + gail +
+      "]' --quiet");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+
+  // 20 steps of (s, s') inside one episode: the traced gail term is the restored D's reward
+  Playback trained({run, false, 0, std::nullopt});
+  REQUIRE(trained.TermNames().back() == "gail");
+  const int n = 20;
+  Eigen::MatrixXf obs(3, n + 1);
+  for (int i = 0; i <= n; ++i) {
+    obs.col(i) = trained.Observation().cast<float>();
+    if (i < n) trained.Step();
+  }
+  const std::vector<float>& traced = trained.TermTraces().back();
+  REQUIRE(traced.size() == static_cast<size_t>(n));
+  const Eigen::MatrixXf action = Eigen::MatrixXf::Zero(1, n), terms = Eigen::MatrixXf::Zero(3, n);
+  const Eigen::VectorXf env_reward = Eigen::VectorXf::Zero(n);
+  const std::vector<uint8_t> flags(n, 0);
+  const Eigen::MatrixXf s = obs.leftCols(n), next = obs.rightCols(n);
+  const RewardBatch batch{s, action, next, env_reward, terms, flags.data(), flags.data()};
+  Playback fresh({run + "/config.yaml", false, 0, std::nullopt});
+  Eigen::VectorXf untrained(n), restored(n);
+  fresh.Reward().Label(batch, untrained);
+  fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
+  fresh.Reward().Label(batch, restored);
   for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
   CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
 }
