@@ -10,8 +10,9 @@
 #   wgan_dyn (Hopper) wgan1 with dynamics preconditioning (forward model, ψ >= 0.7, k_f = 9).
 # Pendulum-v1: 30k steps, 5 seeds, about 10 s a run on 2 cores. Hopper-v4: 300k steps, 3 seeds,
 # about 25 min a run (one at a time, SAC on two threads); it needs a trained Hopper SAC run as the
-# expert: HOPPER_EXPERT=RUN_DIR (default: seed 0 of the MuJoCo study's hopper_sac sweep, once it
-# has its 1M-step checkpoint); without one the Hopper part is skipped.
+# expert: HOPPER_EXPERT=RUN_DIR (its newest checkpoint; default: seed 0 of the MuJoCo study's
+# hopper_sac sweep, once it has its 1M-step checkpoint); without one the Hopper part is skipped.
+# The demonstrations are recorded once (results/runs/gail/hopper_demos) and kept.
 #   experiments/studies/gail/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                   [--only SWEEP,...] [--fresh | --report-only]
 #                                   (experiments/studies/study.sh)
@@ -58,7 +59,8 @@ variant pendulum/wgan1 gail_pendulum_sac "$runs/pendulum_demos" \
 # Hopper-v4: the expert is a finished 1M-step SAC run
 hopper_expert="${HOPPER_EXPERT:-$root/results/runs/mujoco/hopper_sac/runs/000__checkpoint.every_steps-20000__s0}"
 hopper_ready=0
-if [[ -f $hopper_expert/checkpoints/step_000001000000.h5 || -d $runs/hopper_demos ]]; then
+if [[ -n ${HOPPER_EXPERT:-} || -f $hopper_expert/checkpoints/step_000001000000.h5 ||
+      -d $runs/hopper_demos ]]; then
   hopper_ready=1
   [[ $report_only == 1 || -d $runs/hopper_demos ]] ||
     "$rl" demos "$hopper_expert" --episodes 10 --seed 1000 --out "$runs/hopper_demos"
@@ -86,7 +88,8 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 r = m.get("rewardlab", {})
 print(f"{r.get('expert_return_mean', float('nan')):.1f} ± {r.get('expert_return_std', float('nan')):.1f} "
-      f"over {m['total_episodes']} episodes ({m['dataset_id']})")
+      f"over {m['total_episodes']} deterministic episodes of the run's step "
+      f"{r.get('source_checkpoint_step')} checkpoint ({m['dataset_id']})")
 PY
 }
 
@@ -160,6 +163,8 @@ Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no f
 $(table hopper)
 
 $( ((hopper_ready)) && discriminator hopper)
+
+$(cat "$report/claims.md" 2> /dev/null || echo "## The paper's claims\n\n(not written yet)")
 MD
 echo "report: $report/README.md"
 exit
