@@ -84,7 +84,7 @@ struct FitContext {
   const TransitionStore* window = nullptr;
   const TransitionStore* agent_store = nullptr;  // the agent's (SAC's replay buffer, PPO's
                                                  // rollout): policy minibatches; may be null
-  PolicyInputGradNorms policy_input_grad_norms;  // the agent's; empty when it has none
+  PolicyInputGradNorms policy_input_grad_norms = {};  // the agent's; empty when it has none
 };
 
 // One named, tunable parameter of a module (YAML and viewer sliders).

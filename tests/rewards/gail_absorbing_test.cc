@@ -147,9 +147,14 @@ double MeanQ(bool absorbing) {
   step.terminated = {1};
   step.truncated = {0};
   step.episode_length = {1};
+  Mat obs(3, 1), action(1, 1);
+  step.final_obs.resize(3, 1);
   for (int i = 0; i < 200; ++i) {
-    const Mat obs = Mat::Random(3, 1), action = Mat::Random(1, 1);
-    step.final_obs = Mat::Random(3, 1);
+    for (int k = 0; k < 3; ++k) {
+      obs(k, 0) = rng.Uniform(-1.0, 1.0);
+      step.final_obs(k, 0) = rng.Uniform(-1.0, 1.0);
+    }
+    action(0, 0) = rng.Uniform(-1.0, 1.0);
     sac->Observe(obs, action, step);
   }
   double q = 0.0;

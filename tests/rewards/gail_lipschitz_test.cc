@@ -53,8 +53,10 @@ TransitionStore RandomStore(int n, Rng& rng) {
   step.terms.resize(0, 1);
   step.terminated = {0};
   step.truncated = {0};
+  Mat obs(3, 1), action(1, 1);
   for (int i = 0; i < n; ++i) {
-    const Mat obs = Mat::Random(3, 1) * 2.0, action = Mat::Random(1, 1) * 2.0;
+    for (int k = 0; k < 3; ++k) obs(k, 0) = rng.Uniform(-2.0, 2.0);
+    action(0, 0) = rng.Uniform(-2.0, 2.0);
     step.final_obs = obs.array() + 0.1 * action(0, 0);
     store.Add(obs, action, step);
   }
@@ -141,7 +143,10 @@ TEST_CASE("sac's policy input gradient matches finite differences of its determi
   const PolicyInputGradNorms probe = sac->PolicyInputGrad();
   REQUIRE(probe);
   Rng rng(6);
-  const Mat obs = Mat::Random(3, 4) * 3.0;
+  Mat obs(3, 4);
+  for (int j = 0; j < 4; ++j) {
+    for (int i = 0; i < 3; ++i) obs(i, j) = rng.Uniform(-3.0, 3.0);
+  }
   VectorXf norms(4);
   probe(obs.cast<float>(), norms);
   const double h = 1e-3;
