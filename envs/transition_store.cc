@@ -117,7 +117,7 @@ void TransitionStore::CopyColumns(std::span<const int64_t> columns, TransitionBa
   GatherEntries(env_slot_, columns, out.env_slot);
   GatherEntries(episode_, columns, out.episode);
   GatherEntries(episode_step_, columns, out.episode_step);
-  out.absorbing.assign(columns.size(), 0);
+  out.absorbing.clear();
 }
 
 void TransitionStore::Sample(int batch, Rng& rng, TransitionBatch& out) const {
@@ -140,6 +140,7 @@ void TransitionStore::SampleAbsorbing(int batch, Rng& rng, TransitionBatch& out)
     columns[b] = u < size_ ? u : 0;
   }
   CopyColumns(columns, out);
+  out.absorbing.assign(static_cast<size_t>(batch), 0);
   for (const int b : loops) {
     out.obs.col(b).setZero();
     out.action.col(b).setZero();

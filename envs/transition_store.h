@@ -34,7 +34,8 @@ struct TransitionBatch {
   std::vector<int32_t> env_slot;      // (B) the VecEnv slot that produced it
   std::vector<int64_t> episode;       // (B) episode id (unique per slot and episode)
   std::vector<int32_t> episode_step;  // (B) 0-based step within the episode
-  std::vector<uint8_t> absorbing;     // (B) 1 where the row is DAC's absorbing self-loop
+  std::vector<uint8_t> absorbing;     // (B) 1 where the row is DAC's absorbing self-loop; empty
+                                      // unless gathered by SampleAbsorbing
   // Number of transitions.
   int Size() const { return static_cast<int>(env_reward.size()); }
 };

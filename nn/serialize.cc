@@ -84,4 +84,16 @@ void Load(const h5::Group& g, std::string_view name, RunningMeanStd& stats) {
   stats.SetCount(s.ReadDoubleAttr("count"));
 }
 
+void SaveModel(const h5::Group& g, const Mlp& net, const Adam& opt, const RunningMeanStd& stats) {
+  Save(g, "net", net);
+  Save(g, "adam", opt);
+  Save(g, "input_stats", stats);
+}
+
+void LoadModel(const h5::Group& g, Mlp& net, Adam& opt, RunningMeanStd& stats) {
+  Load(g, "net", net);
+  Load(g, "adam", opt);
+  Load(g, "input_stats", stats);
+}
+
 }  // namespace rl::nn

@@ -24,6 +24,11 @@ void Load(const h5::Group& g, std::string_view name, Adam& opt);
 void Save(const h5::Group& g, std::string_view name, const RunningMeanStd& stats);
 // Restores running statistics.
 void Load(const h5::Group& g, std::string_view name, RunningMeanStd& stats);
+// Writes a trained model under g: its network ("net"), optimiser ("adam") and input statistics
+// ("input_stats").
+void SaveModel(const h5::Group& g, const Mlp& net, const Adam& opt, const RunningMeanStd& stats);
+// Restores what SaveModel wrote; throws UserError when the sizes differ.
+void LoadModel(const h5::Group& g, Mlp& net, Adam& opt, RunningMeanStd& stats);
 
 }  // namespace rl::nn
 

@@ -89,16 +89,8 @@ void ForwardModel::InputGradNorms(const Eigen::Ref<const Eigen::MatrixXf>& s,
   out = gx_.colwise().norm().transpose();
 }
 
-void ForwardModel::Save(const h5::Group& g) const {
-  nn::Save(g, "net", net_);
-  nn::Save(g, "adam", adam_);
-  nn::Save(g, "input_stats", stats_);
-}
+void ForwardModel::Save(const h5::Group& g) const { nn::SaveModel(g, net_, adam_, stats_); }
 
-void ForwardModel::Load(const h5::Group& g) {
-  nn::Load(g, "net", net_);
-  nn::Load(g, "adam", adam_);
-  nn::Load(g, "input_stats", stats_);
-}
+void ForwardModel::Load(const h5::Group& g) { nn::LoadModel(g, net_, adam_, stats_); }
 
 }  // namespace rl::gail

@@ -142,15 +142,9 @@ double PreferenceModel::Accuracy(const ItemPool& pool, std::span<const Preferenc
 }
 
 void PreferenceModel::Save(const h5::Group& g) const {
-  nn::Save(g, "net", net_);
-  nn::Save(g, "adam", adam_);
-  nn::Save(g, "input_stats", input_stats_);
+  nn::SaveModel(g, net_, adam_, input_stats_);
 }
 
-void PreferenceModel::Load(const h5::Group& g) {
-  nn::Load(g, "net", net_);
-  nn::Load(g, "adam", adam_);
-  nn::Load(g, "input_stats", input_stats_);
-}
+void PreferenceModel::Load(const h5::Group& g) { nn::LoadModel(g, net_, adam_, input_stats_); }
 
 }  // namespace rl::heron

@@ -137,6 +137,28 @@ TEST_CASE("Playback replays a run's recorded episodes and flags a diverging reco
   CHECK(p.Divergence() == -1);
 }
 
+// The last traced term of `trained`'s steps (s, s') (3 x n each, zero actions and env terms) is
+// what a fresh pipeline of `run` labels after loading the checkpoint played, and differs from the
+// untrained labels.
+void CheckTracedAsRestored(const Playback& trained, const std::string& run,
+                           const Eigen::MatrixXf& s, const Eigen::MatrixXf& next) {
+  const int n = static_cast<int>(s.cols());
+  const std::vector<float>& traced = trained.TermTraces().back();
+  REQUIRE(traced.size() == static_cast<size_t>(n));
+  const Eigen::MatrixXf action = Eigen::MatrixXf::Zero(1, n), terms = Eigen::MatrixXf::Zero(3, n);
+  const Eigen::VectorXf env_reward = Eigen::VectorXf::Zero(n);
+  const std::vector<uint8_t> flags(n, 0);
+  const RewardBatch batch{s, action, next, env_reward, terms, flags.data(), flags.data()};
+  Playback fresh({run + "/config.yaml", false, 0, std::nullopt});
+  Eigen::VectorXf untrained(n), restored(n);
+  fresh.Reward().Label(batch, untrained);
+  fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
+  fresh.Reward().Label(batch, restored);
+  // one column at a time against n at once: equal up to the products' summation order
+  for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
+  CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
+}
+
 TEST_CASE("Playback shows a learned reward as the run's checkpoint left it", "[unit][heron]") {
   testing::TempDir tmp;
   const std::string run = (tmp.Path() / "run").string();
@@ -159,20 +181,7 @@ TEST_CASE("Playback shows a learned reward as the run's checkpoint left it", "[u
     obs.col(i) = trained.Observation().cast<float>();
     trained.Step();
   }
-  const std::vector<float>& traced = trained.TermTraces().back();
-  REQUIRE(traced.size() == static_cast<size_t>(n));
-  const Eigen::MatrixXf action = Eigen::MatrixXf::Zero(1, n), terms = Eigen::MatrixXf::Zero(3, n);
-  const Eigen::VectorXf env_reward = Eigen::VectorXf::Zero(n);
-  const std::vector<uint8_t> flags(n, 0);
-  const RewardBatch batch{obs, action, obs, env_reward, terms, flags.data(), flags.data()};
-  Playback fresh({run + "/config.yaml", false, 0, std::nullopt});
-  Eigen::VectorXf untrained(n), restored(n);
-  fresh.Reward().Label(batch, untrained);
-  fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
-  fresh.Reward().Label(batch, restored);
-  // one column at a time against 20 at once: equal up to the products' summation order
-  for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
-  CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
+  CheckTracedAsRestored(trained, run, obs, obs);
 }
 
 TEST_CASE("Playback traces the GAIL reward per step with the checkpoint's discriminator",
@@ -197,20 +206,7 @@ TEST_CASE("Playback traces the GAIL reward per step with the checkpoint's discri
     obs.col(i) = trained.Observation().cast<float>();
     if (i < n) trained.Step();
   }
-  const std::vector<float>& traced = trained.TermTraces().back();
-  REQUIRE(traced.size() == static_cast<size_t>(n));
-  const Eigen::MatrixXf action = Eigen::MatrixXf::Zero(1, n), terms = Eigen::MatrixXf::Zero(3, n);
-  const Eigen::VectorXf env_reward = Eigen::VectorXf::Zero(n);
-  const std::vector<uint8_t> flags(n, 0);
-  const Eigen::MatrixXf s = obs.leftCols(n), next = obs.rightCols(n);
-  const RewardBatch batch{s, action, next, env_reward, terms, flags.data(), flags.data()};
-  Playback fresh({run + "/config.yaml", false, 0, std::nullopt});
-  Eigen::VectorXf untrained(n), restored(n);
-  fresh.Reward().Label(batch, untrained);
-  fresh.Reward().Load(h5::File::OpenReadOnly(trained.Checkpoint()).OpenGroup("trainer/reward"));
-  fresh.Reward().Label(batch, restored);
-  for (int i = 0; i < n; ++i) CHECK(traced[i] == Approx(restored[i]).epsilon(1e-5).margin(1e-6));
-  CHECK((restored - untrained).cwiseAbs().maxCoeff() > 1e-3f);
+  CheckTracedAsRestored(trained, run, obs.leftCols(n), obs.rightCols(n));
 }
 
 TEST_CASE("Playback rejects a missing source and a folder that is not a run", "[unit]") {
