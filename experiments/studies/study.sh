@@ -54,7 +54,13 @@ study_sweep() {
   if [[ $report_only == 1 || ( -n $only && $only != *",$name,"* ) ]]; then
     return 0
   elif [[ -f "$dir/sweep.json" ]]; then
-    "$rl" sweep --resume "$dir"
+    # of the sweep flags, only --jobs applies to a resumed sweep
+    local jobs=()
+    while (($#)); do
+      if [[ $1 == --jobs ]]; then jobs=(--jobs "$2"); shift; fi
+      shift
+    done
+    "$rl" sweep --resume "$dir" "${jobs[@]}"
   else
     "$rl" sweep "$config" --seeds "$seeds" --name "$(basename "$dir")" --out "$dir" "$@"
   fi
