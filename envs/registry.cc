@@ -40,12 +40,15 @@ EnvEntry GridEntry(const std::string& layout) {
 const std::vector<EnvEntry>& EnvRegistry() {
   static const std::vector<EnvEntry> entries = {
       MakeEnvEntry<CartPole, CartPoleConfig>(
-          "CartPole-v1", "balance a pole on a cart; Discrete(2), +1 per step, 500 steps"),
+          "CartPole-v1",
+          "balance a pole on a cart; Discrete(2), +1 per step, 500 steps; option heuristic: "
+          "BARFI's PD-agreement term"),
       MakeEnvEntry<Pendulum, PendulumConfig>(
           "Pendulum-v1", "swing a torque-limited pendulum upright; Box(1) torque, 200 steps"),
       MakeEnvEntry<MountainCar, MountainCarConfig>(
           "MountainCar-v0",
-          "drive an underpowered car up a hill; Discrete(3), -1 per step, 200 steps"),
+          "drive an underpowered car up a hill; Discrete(3), -1 per step, 200 steps; options "
+          "sparse_reward, heuristic: BARFI's"),
       MakeEnvEntry<MountainCarContinuous, MountainCarContinuousConfig>(
           "MountainCarContinuous-v0",
           "continuous mountain car; +100 at the flag, -0.1*a^2 per step, 999 steps"),

@@ -57,6 +57,27 @@ TEST_CASE("cartpole PD controller: P = 0.1 on theta, D on theta's change", "[bar
   CHECK(CartPole::PdAction(0.1, 0.5, 0.0, 0.0) == 0);  // round(sigmoid(0)) = round(0.5) = 0
 }
 
+TEST_CASE("cartpole's best PD controller balances 500 steps and always agrees",
+          "[barfi_env][unit]") {
+  CartPole env = Pole("best");
+  env.Seed(5);
+  Vec obs(4);
+  env.Reset(obs);
+  StepResult out;
+  env.ResizeFor(out);
+  double prev = 0.0, ret = 0.0, agreement = 0.0;
+  for (int t = 0; t < 500 && !out.terminated; ++t) {
+    const int a = CartPole::PdAction(0.1, 0.5, obs[2], prev);
+    prev = obs[2];
+    env.Step(Vec::Constant(1, a), out);
+    obs = out.obs;
+    ret += out.reward;
+    agreement += out.terms[1];
+  }
+  CHECK(ret == 500.0);
+  CHECK(agreement == 500.0);
+}
+
 TEST_CASE("cartpole PD heuristics at hand-computed states", "[barfi_env][unit]") {
   // first step: previous angle 0, z = 0.1 * 0.05 + 0.5 * 0.05 > 0, the controller pushes right
   const Vec tilted = Eigen::Vector4d(0.0, 0.0, 0.05, 0.0);
