@@ -28,6 +28,8 @@ struct BarfiFeaturesConfig {
   std::string type = "fourier";  // constant | fourier | tile
   int order = 3;                 // n of the Fourier basis
   bool coupled = true;           // all (n+1)^d frequency vectors, or 1 + n·d uncoupled ones
+  int tiles = 4;                 // tiles per dimension of one tiling
+  int tilings = 5;               // offset tilings
   double unbounded_scale = 1.0;  // s of x̃ = ½(1 + tanh(x/s)) on unbounded dimensions
   int max_features = 4096;       // refuse a basis larger than this
 
@@ -35,12 +37,15 @@ struct BarfiFeaturesConfig {
   void Fields(V& v) {
     v("type", type,
       "constant (f = 1: state-independent weights), fourier (cos(pi c.x) on the observation "
-      "normalised to [0,1]), tile (not implemented yet)",
+      "normalised to [0,1]), tile (tile coding of the normalised observation, plus a constant)",
       Check::OneOf({"constant", "fourier", "tile"}));
     v("order", order, "highest frequency n of the Fourier basis", Check::Range(0, 64));
     v("coupled", coupled,
       "fourier: every frequency vector c in {0..n}^d ((n+1)^d features); false: one dimension at "
       "a time (1 + n d features)");
+    v("tiles", tiles, "tile: tiles per dimension of each tiling", Check::Range(1, 1024));
+    v("tilings", tilings, "tile: tilings, each offset by a fraction of a tile",
+      Check::Range(1, 1024));
     v("unbounded_scale", unbounded_scale,
       "an observation dimension without finite bounds is squashed as (1 + tanh(x / scale)) / 2",
       Check::Positive());

@@ -1,5 +1,6 @@
 #include "rewards/barfi/features.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -26,14 +27,27 @@ FeatureMap::FeatureMap(const BarfiFeaturesConfig& config, const Space& space,
   }
 
   if (config.type == "tile") {
-    throw UserError("key '" + key + ".type': tile coding is not implemented yet; use fourier " +
-                    "(with coupled: false for many dimensions) or constant");
-  }
-  const int n = config.type == "constant" ? 0 : config.order;
-  if (n == 0) {
-    freq_ = Eigen::MatrixXf::Zero(1, d);
+    const double count = 1.0 + config.tilings * std::pow(config.tiles + 1.0, d);
+    if (count > config.max_features) {
+      throw UserError("key '" + key + ".tiles': " + std::to_string(config.tilings) +
+                      " tilings of " + std::to_string(config.tiles) + " tiles on " +
+                      std::to_string(d) + "-dimensional observations (" + space.ToString() +
+                      ") make " + std::to_string(static_cast<long long>(count)) +
+                      " features, more than max_features = " + std::to_string(config.max_features) +
+                      "; use fewer tiles or tilings");
+    }
+    size_ = static_cast<int>(count);
+    tiles_ = config.tiles;
+    offsets_.resize(config.tilings, d);
+    for (int j = 0; j < config.tilings; ++j) {
+      for (int i = 0; i < d; ++i) {
+        offsets_(j, i) = static_cast<float>((j * (2 * i + 1)) % config.tilings) / config.tilings;
+      }
+    }
     return;
   }
+  const int n = config.type == "constant" ? 0 : config.order;
+  if (n == 0) return;
 
   // count before enumerating: (n+1)^d overflows quickly
   double count = config.coupled ? std::pow(n + 1.0, d) : 1.0 + double(n) * d;
@@ -45,7 +59,8 @@ FeatureMap::FeatureMap(const BarfiFeaturesConfig& config, const Space& space,
                     "max_features = " + std::to_string(config.max_features) +
                     "; lower the order, set coupled: false or raise max_features");
   }
-  freq_ = Eigen::MatrixXf::Zero(static_cast<int>(count), d);
+  size_ = static_cast<int>(count);
+  freq_ = Eigen::MatrixXf::Zero(size_, d);
   if (config.coupled) {
     // row r holds the base-(n+1) digits of r: every c in {0..n}^d once, row 0 = 0
     for (int r = 0; r < freq_.rows(); ++r) {
@@ -75,14 +90,31 @@ void FeatureMap::Normalize(const Eigen::Ref<const Eigen::MatrixXf>& obs, Eigen::
 }
 
 void FeatureMap::Compute(const Eigen::Ref<const Eigen::MatrixXf>& obs, Eigen::MatrixXf& f) const {
-  if (Size() == 1) {
+  if (size_ == 1) {
     f.setOnes(1, obs.cols());
     return;
   }
   Eigen::MatrixXf x;
   Normalize(obs, x);
-  f.noalias() = freq_ * x;
-  f = (f.array() * std::numbers::pi_v<float>).cos().matrix();
+  if (tiles_ == 0) {
+    f.noalias() = freq_ * x;
+    f = (f.array() * std::numbers::pi_v<float>).cos().matrix();
+    return;
+  }
+  // one tile per tiling: the constant, then tiling j's block of (n+1)^d
+  f.setZero(size_, obs.cols());
+  f.row(0).setOnes();
+  const int per = (size_ - 1) / static_cast<int>(offsets_.rows());
+  for (int b = 0; b < obs.cols(); ++b) {
+    for (int j = 0; j < offsets_.rows(); ++j) {
+      int flat = 0;
+      for (int i = static_cast<int>(x.rows()) - 1; i >= 0; --i) {
+        const int k = std::min(static_cast<int>(x(i, b) * tiles_ + offsets_(j, i)), tiles_);
+        flat = flat * (tiles_ + 1) + k;
+      }
+      f(1 + j * per + flat, b) = 1.0f;
+    }
+  }
 }
 
 }  // namespace rl::barfi

@@ -151,6 +151,30 @@ TEST_CASE("barfi starts at r_p + r_aux and reports psi as its reward gradient", 
   CHECK(m->Params()[27].name == "phi/primary/0");
 }
 
+TEST_CASE("barfi's tile coding sets one tile per tiling", "[barfi][unit]") {
+  BarfiFeaturesConfig config;
+  config.type = "tile";
+  config.tiles = 4;
+  config.tilings = 5;
+  const Space space = Space::Box(Vec::Constant(2, -1.0), Vec::Constant(2, 1.0));
+  const barfi::FeatureMap map(config, space, "reward[0].features");
+  REQUIRE(map.Size() == 1 + 5 * 25);
+  // corners, the centre, a point near it, and a point outside the bounds (clamped)
+  Eigen::MatrixXf obs(2, 5);
+  obs << -1, 1, 0, 0.02f, 3, -1, 1, 0, 0.01f, -3;
+  Eigen::MatrixXf f;
+  map.Compute(obs, f);
+  REQUIRE(f.rows() == map.Size());
+  for (int b = 0; b < 5; ++b) {
+    CHECK(f(0, b) == 1.0f);
+    CHECK(f.col(b).sum() == 6.0f);
+    CHECK(((f.col(b).array() == 0) || (f.col(b).array() == 1)).all());
+  }
+  // near points share most tilings' tiles, opposite corners only the constant
+  CHECK(f.col(2).dot(f.col(3)) >= 4.0f);
+  CHECK(f.col(0).dot(f.col(1)) == 1.0f);
+}
+
 TEST_CASE("barfi's phi and discount gradients match finite differences on REINFORCE",
           "[barfi][unit]") {
   Rig rig;
@@ -208,7 +232,6 @@ TEST_CASE("barfi refuses bad options with one line naming the key", "[barfi][uni
       {"neumann_terms=-1", "'reward[0].neumann_terms'"},
       {"delta=0", "'reward[0].delta'"},
       {"features.order=20", "'reward[0].features.order'"},
-      {"features.type=tile", "'reward[0].features.type'"},
       {"learn_gamma=true", "'reward[0].learn_gamma'"}};
   for (const auto& [set, key] : cases) {
     INFO(set);
@@ -216,6 +239,8 @@ TEST_CASE("barfi refuses bad options with one line naming the key", "[barfi][uni
     CHECK_THAT(e, Catch::Contains(key));
     CHECK(e.find('\n') == std::string::npos);
   }
+  CHECK_THAT(error({"features.type=tile", "features.tiles=100"}),
+             Catch::Contains("'reward[0].features.tiles'"));
   CHECK_THAT(error({"r_aux.term=ctrll"}), Catch::Contains("did you mean 'ctrl'"));
   CHECK(error({"r_p.term=ctrl", "features.order=20", "features.coupled=false"}).empty());
 }
