@@ -14,7 +14,12 @@ void ListEnvs() {
     std::unique_ptr<Env> env = e.make(ConfigNode{}, "env.options");
     const EnvSpec& s = env->Spec();
     std::string terms;
-    for (const auto& t : s.reward_terms) terms += (terms.empty() ? "" : ",") + t;
+    for (int i = 0; i < static_cast<int>(s.reward_terms.size()); ++i) {
+      terms += (i == 0                    ? ""
+                : i == s.NumSummedTerms() ? "  heuristic terms (not summed) "
+                                          : ",") +
+               s.reward_terms[i];
+    }
     std::cout << e.id << "\n    " << e.summary << "\n    obs " << s.observation.ToString()
               << "  action " << s.action.ToString() << "  limit " << s.max_episode_steps
               << "  terms " << terms << "\n";

@@ -77,8 +77,8 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
   // spec: sizes, names and limits
   {
     const bool ok = spec.id == id && spec.observation.Dim() > 0 && spec.action.Dim() > 0 &&
-                    !spec.reward_terms.empty() && spec.max_episode_steps > 0 &&
-                    !spec.state_names.empty() && spec.dt >= 0 &&
+                    spec.NumSummedTerms() > 0 && spec.num_aux_terms >= 0 &&
+                    spec.max_episode_steps > 0 && !spec.state_names.empty() && spec.dt >= 0 &&
                     (spec.action.IsDiscrete()
                          ? spec.action.n > 0
                          : (spec.action.low.array() <= spec.action.high.array()).all() &&
@@ -109,7 +109,7 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
         finite_err = "step " + std::to_string(i) + " reward " + std::to_string(r.reward);
       }
       double sum = 0.0;
-      for (int k = 0; k < r.terms.size(); ++k) sum += r.terms[k];
+      for (int k = 0; k < spec.NumSummedTerms(); ++k) sum += r.terms[k];
       if (sum_err.empty() &&
           (sum != r.reward || r.terms.size() != static_cast<int>(spec.reward_terms.size()))) {
         sum_err = "step " + std::to_string(i) + ": reward " + std::to_string(r.reward) +
@@ -135,7 +135,7 @@ std::vector<CheckResult> CheckEnv(const std::string& id, const ConfigNode& optio
     report("finite", finite_err.empty(),
            finite_err.empty() ? "rewards and terms finite over " + steps : finite_err);
     report("reward-sum", sum_err.empty(),
-           sum_err.empty() ? "reward == sum of terms (" + std::to_string(spec.reward_terms.size()) +
+           sum_err.empty() ? "reward == sum of terms (" + std::to_string(spec.NumSummedTerms()) +
                                  ") on every step"
                            : sum_err);
     report("time-limit", flag_err.empty(),

@@ -62,11 +62,11 @@ void Env::Step(const Eigen::Ref<const Vec>& action, StepResult& out) {
                     std::to_string(a.n - 1));
   }
 
-  // dynamics, then the reward as the in-order sum of its terms
+  // dynamics, then the reward as the in-order sum of its terms, heuristic (aux) terms left out
   out.truncated = false;
   DoStep(action, out);
   double sum = 0.0;
-  for (int i = 0; i < out.terms.size(); ++i) sum += out.terms[i];
+  for (int i = 0; i < spec_.NumSummedTerms(); ++i) sum += out.terms[i];
   out.reward = sum;
 
   // time limit as Gymnasium's TimeLimit: the step reaching the limit is truncated

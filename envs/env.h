@@ -1,5 +1,6 @@
 // The environment interface: one episode at a time, Gymnasium semantics with separate
-// terminated/truncated flags and the reward reported as named terms whose sum is the reward.
+// terminated/truncated flags and the reward reported as named terms whose sum is the reward;
+// heuristic terms (an env option's auxiliary reward) follow them and are left out of the sum.
 #ifndef REWARDLAB_ENVS_ENV_H_
 #define REWARDLAB_ENVS_ENV_H_
 
@@ -21,13 +22,18 @@ struct EnvSpec {
   double dt = 0.0;                        // simulated seconds per step (0 for gridworlds)
   int max_episode_steps = 0;              // time limit; the step reaching it is truncated
   std::vector<std::string> reward_terms;  // names of the reward terms, fixed order
-  std::vector<std::string> state_names;   // physical state entries accepted by Reset's init_state
+  // the last num_aux_terms of reward_terms are heuristics: reported, not summed into the reward
+  int num_aux_terms = 0;
+  std::vector<std::string> state_names;  // physical state entries accepted by Reset's init_state
+
+  // How many leading reward_terms make up the reward.
+  int NumSummedTerms() const { return static_cast<int>(reward_terms.size()) - num_aux_terms; }
 };
 
 // What one step returns. Sized once by the env (ResizeFor) so stepping does not allocate.
 struct StepResult {
   Vec obs;                  // (obs_dim) observation after the step: the true s'
-  double reward = 0.0;      // sum of `terms`, added in order
+  double reward = 0.0;      // sum of the summed `terms` (all but the aux ones), added in order
   Vec terms;                // (n_terms) named reward terms, in EnvSpec::reward_terms order
   bool terminated = false;  // the MDP reached a terminal state (no bootstrapping past it)
   bool truncated = false;   // the episode was cut (time limit, bad physics); s' is not terminal

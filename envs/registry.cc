@@ -4,6 +4,7 @@
 #include "envs/classic/cartpole.h"
 #include "envs/classic/mountain_car.h"
 #include "envs/classic/pendulum.h"
+#include "envs/grid/almost_grid.h"
 #include "envs/grid/grid_world.h"
 #include "envs/grid/layouts.h"
 #include "envs/mujoco/ant.h"
@@ -39,22 +40,31 @@ EnvEntry GridEntry(const std::string& layout) {
 const std::vector<EnvEntry>& EnvRegistry() {
   static const std::vector<EnvEntry> entries = {
       MakeEnvEntry<CartPole, CartPoleConfig>(
-          "CartPole-v1", "balance a pole on a cart; Discrete(2), +1 per step, 500 steps"),
+          "CartPole-v1",
+          "balance a pole on a cart; Discrete(2), +1 per step, 500 steps; option heuristic: "
+          "BARFI's PD-agreement term"),
       MakeEnvEntry<Pendulum, PendulumConfig>(
           "Pendulum-v1", "swing a torque-limited pendulum upright; Box(1) torque, 200 steps"),
       MakeEnvEntry<MountainCar, MountainCarConfig>(
-          "MountainCar-v0", "drive an underpowered car up a hill; Discrete(3), -1 per step, 200 steps"),
+          "MountainCar-v0",
+          "drive an underpowered car up a hill; Discrete(3), -1 per step, 200 steps; options "
+          "sparse_reward, heuristic: BARFI's"),
       MakeEnvEntry<MountainCarContinuous, MountainCarContinuousConfig>(
           "MountainCarContinuous-v0",
           "continuous mountain car; +100 at the flag, -0.1*a^2 per step, 999 steps"),
       MakeEnvEntry<Acrobot, AcrobotConfig>(
-          "Acrobot-v1", "swing a two-link arm's tip above a line; Discrete(3), -1 per step, 500 steps"),
+          "Acrobot-v1",
+          "swing a two-link arm's tip above a line; Discrete(3), -1 per step, 500 steps"),
       GridEntry("Empty-5x5"),
       GridEntry("Empty-8x8"),
       GridEntry("FourRooms"),
       GridEntry("CliffWalking"),
       GridEntry("LavaGap"),
       GridEntry("TwoGoals"),
+      MakeEnvEntry<AlmostGridWorld, AlmostGridConfig>(
+          "barfi/GridWorld-v0",
+          "BARFI's almost gridworld: [0,1]^2, Discrete(4) of 4 sub-steps, 10% random action, "
+          "+100 at the goal, -0.1 per step, 50 steps; option heuristic: none|good|bad"),
       MakeEnvEntry<Hopper, HopperConfig>(
           "Hopper-v4", "MuJoCo one-legged hopper; Box(3), forward + healthy - ctrl, 1000 steps"),
       MakeEnvEntry<SealsHopper, HopperConfig>(
@@ -100,7 +110,8 @@ const EnvEntry& FindEnv(std::string_view id) {
                   "; `rewardlab envs` lists them all");
 }
 
-std::unique_ptr<Env> MakeEnv(std::string_view id, const ConfigNode& options, const std::string& key) {
+std::unique_ptr<Env> MakeEnv(std::string_view id, const ConfigNode& options,
+                             const std::string& key) {
   return FindEnv(id).make(options, key);
 }
 

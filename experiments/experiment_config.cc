@@ -31,6 +31,20 @@ void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNo
   }
 }
 
+namespace {
+
+// Refuses an agent without a policy-gradient oracle when a module's Fit needs one (BARFI).
+void CheckOracle(Agent& agent, RewardPipeline& reward, const std::string& agent_type) {
+  for (int k = 0; k < reward.Size(); ++k) {
+    if (!reward.Module(k).NeedsOracle() || agent.Oracle()) continue;
+    throw UserError("key 'agent.type': reward module '" + reward.Names()[k] + "' (reward[" +
+                    std::to_string(k) + "]) learns through the agent's policy-gradient oracle, " +
+                    "which agent '" + agent_type + "' does not serve; use reinforce or ppo");
+  }
+}
+
+}  // namespace
+
 std::string ExperimentConfig::AgentDoc() {
   return "the agent: type (" + AgentTypes() + ") and its options (`config describe ppo`)";
 }
@@ -98,6 +112,7 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
   auto reward = std::make_unique<RewardPipeline>(MakeRewardPipeline(
       config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0, LoadStateValues}));
   ConnectAbsorbing(*agent_probe, *reward, config.reward);
+  CheckOracle(*agent_probe, *reward, agent.type);
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   // what was built is what the run uses (the resolved sections read back to the same values)

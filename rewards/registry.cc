@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rewards/barfi/barfi.h"
 #include "rewards/env_reward/env_reward.h"
 #include "rewards/gail/gail.h"
 #include "rewards/heron/heron.h"
@@ -71,6 +72,11 @@ const std::vector<RewardEntry>& RewardRegistry() {
       MakeRewardEntry<GailConfig>(
           "off-policy GAIL: a Lipschitz-penalised discriminator against expert demonstrations",
           MakeGail, {"demos={demos:Pendulum-v1}", "hidden=[8]", "batch_size=8"}),
+      MakeRewardEntry<BarfiConfig>("BARFI: r_phi = phi^T f(s) x [1, r_p, r_aux], learned bi-level "
+                                   "through the agent's oracle",
+                                   MakeBarfi,
+                                   {"features.order=1", "features.coupled=false", "approx=neumann",
+                                    "neumann_terms=2", "guard_iters=2", "delta=1", "warmup=0"}),
   };
   return entries;
 }

@@ -107,6 +107,8 @@ class RewardModule {
   virtual bool Absorbing() const { return false; }
   // Whether the module learns (then the trainer calls Fit before every agent update).
   virtual bool Learned() const { return false; }
+  // Whether Fit needs FitContext::oracle: experiments refuse agents that serve none.
+  virtual bool NeedsOracle() const { return false; }
   // How many recent transitions Fit wants in FitContext::window; 0 = none.
   virtual int WindowSize() const { return 0; }
   // Trains on `context`; returns MetricNames()' values.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "core/error.h"
 
 namespace rl {
 namespace {
@@ -34,8 +37,27 @@ MountainCar::MountainCar(const MountainCarConfig& config) : config_(config) {
   spec_.action = Space::Discrete(3);
   spec_.dt = 1.0;
   spec_.max_episode_steps = 200;
-  spec_.reward_terms = {"step"};
+  spec_.reward_terms = {config_.sparse_reward ? "goal" : "step"};
+  // the heuristic term exists only when asked for, so the default env is Gymnasium's exactly
+  if (config_.heuristic != "none") {
+    if (config_.heuristic != "pump" && config_.heuristic != "velocity") {
+      throw UserError("key 'env.options.heuristic': unknown heuristic '" + config_.heuristic +
+                      "'; expected one of none|pump|velocity");
+    }
+    spec_.reward_terms.push_back("heuristic");
+    spec_.num_aux_terms = 1;
+  }
   spec_.state_names = {"position", "velocity"};
+}
+
+double MountainCar::Heuristic(int action, double velocity) const {
+  // energy pumping (MCSenseSparseBangAux): at v = 0 no push is along v
+  if (config_.heuristic == "pump") {
+    return (velocity < 0 && action == 0) || (velocity > 0 && action == 2) ? 1.0 : -1.0;
+  }
+  // MountainCarSparseVelAux
+  if (config_.heuristic == "velocity") return 10.0 * std::abs(velocity);
+  return 0.0;
 }
 
 Vec MountainCar::PhysicalState() const { return Eigen::Vector2d(position_, velocity_); }
@@ -52,6 +74,8 @@ void MountainCar::DoReset(const Vec* init_state, Eigen::Ref<Vec> obs) {
 }
 
 void MountainCar::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
+  if (spec_.num_aux_terms > 0) out.terms[1] = Heuristic(static_cast<int>(action[0]), velocity_);
+
   // velocity from the push and the slope, then position; both clipped
   const double push = action[0] - 1.0;
   double velocity = velocity_ + (push * kForce + std::cos(3 * position_) * (-kGravity));
@@ -64,7 +88,7 @@ void MountainCar::DoStep(const Eigen::Ref<const Vec>& action, StepResult& out) {
   velocity_ = velocity;
 
   out.terminated = position >= kGoalPosition && velocity >= config_.goal_velocity;
-  out.terms[0] = -1.0;
+  out.terms[0] = config_.sparse_reward ? (out.terminated ? 1.0 : 0.0) : -1.0;
   out.obs << F32(position_), F32(velocity_);
 }
 

@@ -3,6 +3,8 @@
 #ifndef REWARDLAB_ENVS_CLASSIC_MOUNTAIN_CAR_H_
 #define REWARDLAB_ENVS_CLASSIC_MOUNTAIN_CAR_H_
 
+#include <string>
+
 #include "core/config.h"
 #include "envs/env.h"
 
@@ -10,17 +12,27 @@ namespace rl {
 
 // Options of MountainCar-v0.
 struct MountainCarConfig {
-  double goal_velocity = 0.0;  // the car must reach the flag at least this fast
+  double goal_velocity = 0.0;      // the car must reach the flag at least this fast
+  bool sparse_reward = false;      // BARFI's primary: term `goal`, +1 at the flag, else 0
+  std::string heuristic = "none";  // BARFI's heuristic term, none = no such term
 
   // Lists the fields for reading, writing and describing.
   template <class V>
   void Fields(V& v) {
     v("goal_velocity", goal_velocity, "minimum velocity at the flag (position >= 0.5) to finish");
+    v("sparse_reward", sparse_reward,
+      "pay +1 on reaching the flag and 0 otherwise (term `goal`) instead of -1 per step (term "
+      "`step`), as BARFI's sparse MountainCar (with env.max_episode_steps: 2000)");
+    v("heuristic", heuristic,
+      "adds a `heuristic` term, not summed into the reward (BARFI), from the pre-step velocity v: "
+      "pump = +1 if the push is along v (left when v < 0, right when v > 0), else -1; velocity = "
+      "10*|v|; none = no term",
+      Check::OneOf({"none", "pump", "velocity"}));
   }
 };
 
 // MountainCar-v0: Discrete(3) push left/none/right, observation [position, velocity], 200 steps,
-// -1 per step until the flag at 0.5 is reached.
+// -1 per step until the flag at 0.5 is reached (or +1 at the flag with sparse_reward).
 class MountainCar : public Env {
  public:
   // Builds the env with the given options.
@@ -28,6 +40,8 @@ class MountainCar : public Env {
 
   // The state [position, velocity].
   Vec PhysicalState() const override;
+  // The heuristic term for pushing with `action` (0, 1, 2) at velocity `velocity`.
+  double Heuristic(int action, double velocity) const;
 
  protected:
   // Samples position ~ U(-0.6, -0.4) and velocity 0 unless `init_state` is given.

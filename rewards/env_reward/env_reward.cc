@@ -17,7 +17,10 @@ std::unique_ptr<RewardModule> MakeEnvReward(const EnvRewardConfig& config, const
     throw UserError(config.terms.loc.ToString() + ": key '" + key +
                     ".terms': expected a map term: weight, e.g. {ctrl: 0}");
   }
+  // reward terms keep weight 1 and heuristic (aux) terms 0: unnamed terms are as the env sums them
+  const EnvSpec& spec = context.env->Spec();
   std::vector<float> weights(names.size(), 1.0f);
+  for (size_t i = spec.NumSummedTerms(); i < names.size(); ++i) weights[i] = 0.0f;
   for (const auto& [term, value] : config.terms.map) {
     const auto it = std::find(names.begin(), names.end(), term);
     if (it == names.end()) {

@@ -1,7 +1,8 @@
 // The env's own reward as a module: r = sum_i w_i * term_i over the env's named reward terms
-// (Gymnasium v5-style `info` terms such as forward, ctrl, healthy), with every w_i = 1 by default,
-// which is exactly the env reward. Sign convention: as the env reports it (costs are negative
-// terms). Code computes the terms; config owns the weights (DESIGN §1 rule 2).
+// (Gymnasium v5-style `info` terms such as forward, ctrl, healthy), with w_i = 1 by default for the
+// terms the env sums and 0 for its heuristic (aux) terms, which is exactly the env reward. Sign
+// convention: as the env reports it (costs are negative terms). Code computes the terms; config
+// owns the weights (DESIGN §1 rule 2).
 #ifndef REWARDLAB_REWARDS_ENV_REWARD_ENV_REWARD_H_
 #define REWARDLAB_REWARDS_ENV_REWARD_ENV_REWARD_H_
 
@@ -23,7 +24,8 @@ struct EnvRewardConfig : ModuleConfig<EnvRewardConfig> {
   template <class V>
   void Fields(V& v) {
     SharedFields(v, WeightSign::kNonNegative, ">= 0: a negative env reward is a cost");
-    v("terms", terms, "weights of the env's named reward terms, e.g. {ctrl: 0}; others keep 1");
+    v("terms", terms,
+      "weights of the env's named reward terms, e.g. {ctrl: 0}; others keep 1 (heuristic terms 0)");
   }
 };
 

@@ -117,7 +117,14 @@ std::vector<Target> Targets() {
   targets.push_back({cartpole, FindEnv("CartPole-v1").describe(), ""});
   targets.push_back({pendulum, FindEnv("Pendulum-v1").describe(), ""});
   targets.push_back({hopper, FindEnv("Hopper-v4").describe(), ""});
-  for (const RewardEntry& r : RewardRegistry()) targets.push_back({pendulum, r.describe(), r.type});
+  // a module SAC cannot serve (barfi needs a policy-gradient oracle) runs with PPO
+  const std::string pendulum_ppo = "env: {id: Pendulum-v1}\nagent: {type: ppo}\n";
+  for (const RewardEntry& r : RewardRegistry()) {
+    ConfigNode root = ParseYaml(pendulum, "base.yaml");
+    root.Set("reward", ParseYaml("[{type: " + r.type + "}]", "fuzz.yaml"));
+    const bool sac = Resolve(root).message.find("key 'agent.type'") == std::string::npos;
+    targets.push_back({sac ? pendulum : pendulum_ppo, r.describe(), r.type});
+  }
   return targets;
 }
 
@@ -260,14 +267,13 @@ TEST_CASE("YAML bombs and odd files fail fast with one line naming the place", "
   CHECK(LoadConfigFile(tmp.Write("defaults.yaml", "{}\n")).IsMap());
 }
 
-TEST_CASE("documents that yaml-cpp would loop on are refused in bounded time",
-          "[fault][config]") {
+TEST_CASE("documents that yaml-cpp would loop on are refused in bounded time", "[fault][config]") {
   testing::TempDir tmp;
   // found by fuzz/config_fuzz: yaml-cpp 0.7 loops, allocating, on a ',' at document level
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {",a", ":1:"},        {"--- ,a\n", ":1:"},         {"&x ,a\n", ":1:"},
-      {"'a' ,b", ":1:"},    {"[1]\n,b\n", ":"},          {"{a: 1}, b", ":1:"},
-      {"[a],", ":1:"},      {"name: a\n---\n,b\n", ":"}, {"...\n,a\n", ":"}};
+      {",a", ":1:"},     {"--- ,a\n", ":1:"},         {"&x ,a\n", ":1:"},
+      {"'a' ,b", ":1:"}, {"[1]\n,b\n", ":"},          {"{a: 1}, b", ":1:"},
+      {"[a],", ":1:"},   {"name: a\n---\n,b\n", ":"}, {"...\n,a\n", ":"}};
   for (const auto& [text, line] : cases) {
     INFO(text);
     const std::string path = (tmp.Path() / "comma.yaml").string();

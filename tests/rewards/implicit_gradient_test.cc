@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "rewards/policy_gradient_oracle.h"
 #include "tests/support/agent_checks.h"
+#include "tests/support/quadratic_oracle.h"
 
 namespace rl {
 namespace {
@@ -17,37 +18,7 @@ using Eigen::VectorXd;
 // A standard normal vector of n entries from `seed`.
 VectorXd RandomVec(int n, uint64_t seed) { return testing::ProbeObs(n, 1, 1.0, seed).col(0); }
 
-// The quadratic toy of algorithms.md §2.8 behind the oracle interface: J_φ(θ) = −½θᵀAθ + θᵀBφ
-// with the "rewards" r = φ (so J is linear in r, as the agents' objectives are).
-class QuadraticOracle : public PolicyGradientOracle {
- public:
-  QuadraticOracle(MatrixXd a, MatrixXd b) : a_(std::move(a)), b_(std::move(b)) {
-    theta_ = VectorXd::Zero(a_.rows());
-  }
-  int NumParams() const override { return static_cast<int>(a_.rows()); }
-  int BatchSize() const override { return static_cast<int>(b_.cols()); }
-  RewardBatch Batch() const override { throw UserError("the toy has no transitions"); }
-  void Params(VectorXd& theta) const override { theta = theta_; }
-  double Objective(const OracleVec& phi, double) override {
-    return -0.5 * theta_.dot(a_ * theta_) + theta_.dot(b_ * phi);
-  }
-  // the linear-in-r part of the gradient is Σ_t B_t r_t, so g_t = B_t
-  void ScoreDots(const OracleVec& u, VectorXd& out) override { out = b_.transpose() * u; }
-  void Gradient(const OracleVec& phi, double, VectorXd& grad) override {
-    grad = -a_ * theta_ + b_ * phi;
-  }
-  void HessianVector(const OracleVec&, double, const OracleVec& v, VectorXd& hv) override {
-    hv = -a_ * v;
-  }
-  void RewardGradientOfDot(const OracleVec&, double, const OracleVec& u, VectorXd& out) override {
-    out = b_.transpose() * u;
-  }
-  void Step(const OracleVec& d, double alpha) override { theta_ += alpha * d; }
-
- private:
-  MatrixXd a_, b_;
-  VectorXd theta_;
-};
+using testing::QuadraticOracle;
 
 TEST_CASE("implicit gradient on the quadratic toy equals B^T A^-1 c", "[unit]") {
   // A symmetric positive definite (eigenvalues in [1, 3]), B and c arbitrary
