@@ -5,6 +5,7 @@
 #define REWARDLAB_ENVS_ENV_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct StepResult {
   bool terminated = false;  // the MDP reached a terminal state (no bootstrapping past it)
   bool truncated = false;   // the episode was cut (time limit, bad physics); s' is not terminal
 };
+
+// A function of one observation (obs_dim), self-contained (it does not refer to the env).
+using ObsFunction = std::function<double(const Eigen::Ref<const Eigen::VectorXf>& obs)>;
 
 // Options for Env::Reset.
 struct ResetOptions {
@@ -80,6 +84,9 @@ class Env {
   // Puts a mid-episode env back where a checkpoint left it: a SnapshotState(), steps taken and
   // generator; writes the observation.
   void RestoreState(const Vec& snapshot, int elapsed, const Rng& rng, Eigen::Ref<Vec> obs);
+  // The heuristic (aux) term as a function of the observation alone, h(s), for shaping with it as
+  // a potential; empty when the env has no heuristic or it depends on the action.
+  virtual ObsFunction StateHeuristic() const { return {}; }
 
  protected:
   // Subclasses fill the spec in their constructor.

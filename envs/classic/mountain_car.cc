@@ -50,13 +50,18 @@ MountainCar::MountainCar(const MountainCarConfig& config) : config_(config) {
   spec_.state_names = {"position", "velocity"};
 }
 
+ObsFunction MountainCar::StateHeuristic() const {
+  if (config_.heuristic != "velocity") return {};
+  return [](const Eigen::Ref<const Eigen::VectorXf>& obs) { return 10.0 * std::abs(obs[1]); };
+}
+
 double MountainCar::Heuristic(int action, double velocity) const {
   // energy pumping (MCSenseSparseBangAux): at v = 0 no push is along v
   if (config_.heuristic == "pump") {
     return (velocity < 0 && action == 0) || (velocity > 0 && action == 2) ? 1.0 : -1.0;
   }
   // MountainCarSparseVelAux
-  if (config_.heuristic == "velocity") return 10.0 * std::abs(velocity);
+  if (config_.heuristic == "velocity") return 10.0 * std::abs(velocity);  // as StateHeuristic
   return 0.0;
 }
 

@@ -38,6 +38,9 @@ class MountainCar : public Env {
   // Builds the env with the given options.
   explicit MountainCar(const MountainCarConfig& config = {});
 
+  // h(s) = 10·|v| for the `velocity` heuristic; empty otherwise (`pump` depends on the action).
+  ObsFunction StateHeuristic() const override;
+
   // The state [position, velocity].
   Vec PhysicalState() const override;
   // The heuristic term for pushing with `action` (0, 1, 2) at velocity `velocity`.

@@ -52,7 +52,18 @@ bool AlmostGridWorld::InGoal(double x, double y) {
 }
 
 double AlmostGridWorld::SubStepHeuristic(double x, double y) const {
-  switch (heuristic_) {
+  return SubStepValue(heuristic_, x, y);
+}
+
+ObsFunction AlmostGridWorld::StateHeuristic() const {
+  if (heuristic_ == Heuristic::kNone) return {};
+  return [h = heuristic_](const Eigen::Ref<const Eigen::VectorXf>& obs) {
+    return kSubSteps * SubStepValue(h, obs[0], obs[1]);
+  };
+}
+
+double AlmostGridWorld::SubStepValue(Heuristic h, double x, double y) {
+  switch (h) {
     case Heuristic::kGood: {
       // both coordinates: the official code's distance uses the goal's y in place of the agent's
       // (so its heuristic sees x only); this is the distance the paper describes

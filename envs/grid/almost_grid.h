@@ -47,6 +47,8 @@ class AlmostGridWorld : public Env {
   static bool InGoal(double x, double y);
   // The `heuristic` term's value for one sub-step ending at (x, y).
   double SubStepHeuristic(double x, double y) const;
+  // h(s) = the heuristic of a step that stays at s (4 sub-steps there); empty for `none`.
+  ObsFunction StateHeuristic() const override;
 
  protected:
   // Starts at (0.125, 0.125) unless `init_state` (inside [0, 1]^2) is given.
@@ -57,6 +59,9 @@ class AlmostGridWorld : public Env {
  private:
   // the heuristic option, parsed once
   enum class Heuristic { kNone, kGood, kBad };
+
+  // The heuristic `h` of one sub-step ending at (x, y).
+  static double SubStepValue(Heuristic h, double x, double y);
 
   AlmostGridConfig config_;
   Heuristic heuristic_ = Heuristic::kNone;

@@ -1,5 +1,7 @@
 #include "rewards/potential_shaping/potential.h"
 
+#include <utility>
+
 #include "envs/grid/tabular.h"
 #include "envs/grid/value_iteration.h"
 
@@ -103,6 +105,30 @@ std::unique_ptr<Potential> MakeLinear(const PotentialConfig& c, const std::strin
   return std::make_unique<LinearPotential>(indices, w, static_cast<float>(c.bias));
 }
 
+// Φ(s) = h(s), the env's state-only heuristic.
+class HeuristicPotential : public Potential {
+ public:
+  explicit HeuristicPotential(ObsFunction h) : h_(std::move(h)) {}
+  void Evaluate(const Eigen::Ref<const Eigen::MatrixXf>& obs,
+                Eigen::Ref<Eigen::VectorXf> out) const override {
+    for (int j = 0; j < obs.cols(); ++j) out[j] = static_cast<float>(h_(obs.col(j)));
+  }
+
+ private:
+  ObsFunction h_;
+};
+
+std::unique_ptr<Potential> MakeHeuristic(const std::string& key, const Env& env) {
+  ObsFunction h = env.StateHeuristic();
+  if (!h) {
+    throw UserError("key '" + key + ".potential.type': " + env.Spec().id +
+                    " (with these env.options) has no heuristic that is a function of the state " +
+                    "alone; set env.options.heuristic to a state-only one (GridWorld good|bad, " +
+                    "MountainCar velocity) or blend the heuristic with a module instead");
+  }
+  return std::make_unique<HeuristicPotential>(std::move(h));
+}
+
 std::unique_ptr<Potential> MakeValueFunction(const PotentialConfig& c, const std::string& key,
                                              const Env& env, const StateValueLoader& load) {
   if (c.run.empty()) {
@@ -130,6 +156,8 @@ std::unique_ptr<Potential> MakePotential(const PotentialConfig& c, const std::st
     phi = std::make_unique<GridTablePotential>(grid, ValueIteration(ExportTabular(grid), gamma).v);
   } else if (c.type == "linear") {
     phi = MakeLinear(c, key, env);
+  } else if (c.type == "heuristic") {
+    phi = MakeHeuristic(key, env);
   } else {
     phi = MakeValueFunction(c, key, env, load_state_values);
   }

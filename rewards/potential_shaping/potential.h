@@ -6,6 +6,8 @@
 //   linear          Φ(s) = bias + Σ_i w_i obs[index_i] (all entries when `indices` is empty; with
 //                   one-hot gridworld observations this is any table over states)
 //   value_function  Φ(s) = V(s) of the newest checkpoint of a PPO run folder
+//   heuristic       Φ(s) = h(s), the env's heuristic term when it is a function of the state alone
+//                   (Env::StateHeuristic: barfi/GridWorld-v0's good|bad, MountainCar's velocity)
 // Every potential is multiplied by `scale` (a negative scale turns a good potential misleading).
 #ifndef REWARDLAB_REWARDS_POTENTIAL_SHAPING_POTENTIAL_H_
 #define REWARDLAB_REWARDS_POTENTIAL_SHAPING_POTENTIAL_H_
@@ -23,7 +25,7 @@ namespace rl {
 
 // The `potential:` section of a shaping module.
 struct PotentialConfig {
-  std::string type = "grid_distance";  // grid_distance | optimal_value | linear | value_function
+  std::string type = "grid_distance";  // grid_distance|optimal_value|linear|value_function|heuristic
   double scale = 1.0;                  // Φ multiplier
   std::vector<double> weights;         // linear: one per index (or per observation entry)
   std::vector<int> indices;            // linear: observation entries; empty = all
@@ -32,8 +34,8 @@ struct PotentialConfig {
 
   template <class V>
   void Fields(V& v) {
-    v("type", type, "grid_distance | optimal_value | linear | value_function",
-      Check::OneOf({"grid_distance", "optimal_value", "linear", "value_function"}));
+    v("type", type, "grid_distance | optimal_value | linear | value_function | heuristic",
+      Check::OneOf({"grid_distance", "optimal_value", "linear", "value_function", "heuristic"}));
     v("scale", scale, "multiplies the potential (negative: misleading)");
     v("weights", weights, "linear: one weight per index, or per observation entry");
     v("indices", indices, "linear: observation entries used; empty = all", Check::Min(0));

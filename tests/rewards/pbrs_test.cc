@@ -222,6 +222,42 @@ TEST_CASE("reward modules reject potentials and weights that do not fit", "[unit
              Catch::Contains("needs the run folder"));
 }
 
+TEST_CASE("the heuristic potential is the env's state-only heuristic", "[unit]") {
+  // Φ of the observation columns `obs` for env `id` with env options `options`
+  const auto phi = [](const std::string& id, const std::string& options, Eigen::MatrixXf obs) {
+    const auto env = MakeEnv(id, ParseYaml(options, "test.yaml"));
+    const auto config =
+        ReadConfig<PotentialConfig>(ParseYaml("{type: heuristic}", "test.yaml"), "potential");
+    Eigen::VectorXf out(obs.cols());
+    MakePotential(config, "reward[0]", *env, 0.99)->Evaluate(obs, out);
+    return out;
+  };
+  Eigen::MatrixXf grid_obs(2, 3);
+  grid_obs << 0.3f, 0.5f, 0.87f, 0.1f, 0.5f, 0.87f;
+  const Eigen::VectorXf good = phi("barfi/GridWorld-v0", "heuristic: good", grid_obs);
+  CHECK(good[0] == Approx(-4 * (0.57 * 0.57 + 0.77 * 0.77)).epsilon(1e-5));
+  CHECK(good[2] == Approx(0.0).margin(1e-6));
+  const Eigen::VectorXf bad = phi("barfi/GridWorld-v0", "heuristic: bad", grid_obs);
+  CHECK(bad[0] == 0.0f);
+  CHECK(bad[1] == 200.0f);  // 4 sub-steps of +50 in the centre square
+  Eigen::MatrixXf car_obs(2, 2);
+  car_obs << -0.5f, 0.2f, 0.03f, -0.05f;
+  const Eigen::VectorXf velocity = phi("MountainCar-v0", "heuristic: velocity", car_obs);
+  CHECK(velocity[0] == Approx(0.3).epsilon(1e-5));
+  CHECK(velocity[1] == Approx(0.5).epsilon(1e-5));
+
+  // action-dependent heuristics, and none, are refused with the key
+  for (const auto& [id, options] : std::vector<std::pair<std::string, std::string>>{
+           {"barfi/GridWorld-v0", "heuristic: none"},
+           {"MountainCar-v0", "heuristic: pump"},
+           {"CartPole-v1", "heuristic: best"}}) {
+    CAPTURE(id, options);
+    CHECK_THROWS_WITH(phi(id, options, Eigen::MatrixXf::Zero(id == "CartPole-v1" ? 4 : 2, 1)),
+                      Catch::Contains("reward[0].potential.type") &&
+                          Catch::Contains("no heuristic that is a function of the state"));
+  }
+}
+
 // A trained PPO critic as the potential: V of the run's newest checkpoint, through the CLI.
 TEST_CASE("pbrs takes its potential from a PPO run's value function", "[smoke]") {
   testing::TempDir tmp;
