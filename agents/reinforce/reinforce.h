@@ -52,6 +52,10 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   std::string NonFinite(const MetricValues& values) const override;
   void StateValues(const Mat& obs, Vec& values) override;
   double Gamma() const override { return config_.gamma; }
+  bool SetGamma(double gamma) override {
+    config_.gamma = gamma;
+    return true;
+  }
   PolicyGradientOracle* Oracle() override { return this; }
   const TransitionStore* Transitions() const override { return &store_; }
   void Save(const h5::Group& g) const override;

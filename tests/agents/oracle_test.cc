@@ -321,9 +321,11 @@ class OracleProbe : public RewardModule {
   }
   bool Learned() const override { return true; }
   int WindowSize() const override { return window_; }
+  double AgentGamma() const override { return agent_gamma; }
   std::vector<double> Fit(const FitContext& context) override {
     if (context.oracle == nullptr) return {};
     ++fits;
+    if (agent_gamma >= 0) agent_gamma = 0.5 + 0.01 * fits;
     batch_sizes.push_back(context.oracle->BatchSize());
     stores.push_back(context.agent_store);
     store_sizes.push_back(context.agent_store ? context.agent_store->Size() : -1);
@@ -331,6 +333,7 @@ class OracleProbe : public RewardModule {
     return {};
   }
   int fits = 0;
+  double agent_gamma = -1.0;  // the discount asked of the agent; < 0 = none
   std::vector<int> batch_sizes;
   std::vector<const TransitionStore*> stores;
   std::vector<int64_t> store_sizes, window_sizes;  // -1 where the pointer was null
@@ -370,6 +373,59 @@ TEST_CASE("the trainer hands the agent's oracle, store and window to learned mod
       }
       if (ppo) CHECK(seen->store_sizes.back() == 16 * config.env.num_envs);
     }
+  }
+}
+
+TEST_CASE("the trainer gives the agent the discount a module asks for after every fit", "[unit]") {
+  for (const std::string which : {"reinforce_discrete_linear", "ppo_discrete"}) {
+    INFO(which);
+    const ExperimentConfig config = LoadExperimentConfig("", TinyConfig(which));
+    std::unique_ptr<VecEnv> env = MakeVecEnv(config.env, 1);
+    std::unique_ptr<Agent> agent = FindAgent(config.agent.Find("type")->scalar)
+                                       .make(config.agent, env->Spec(), config.env.num_envs, 2);
+    std::vector<WeightedModule> modules;
+    auto probe = std::make_unique<OracleProbe>(0);
+    OracleProbe* seen = probe.get();
+    seen->agent_gamma = 0.7;
+    modules.push_back({"probe", 1.0, std::move(probe)});
+    const EnvSpec& spec = env->Spec();
+    RewardPipeline reward(std::move(modules), spec.observation.Dim(), spec.action.Dim(),
+                          static_cast<int>(spec.reward_terms.size()));
+    CHECK(reward.AgentGamma() == 0.7);
+    Trainer trainer({600, 0, 1, 0, 0}, *env, nullptr, *agent, reward);
+    trainer.Run();
+    REQUIRE(seen->fits > 2);
+    CHECK(agent->Gamma() == Approx(0.5 + 0.01 * seen->fits));
+  }
+}
+
+TEST_CASE("SetGamma makes an agent learn as if configured with that discount", "[unit]") {
+  for (const std::string which : {"reinforce_discrete_mlp_value", "reinforce_gauss_linear_none",
+                                  "ppo_discrete", "ppo_gauss"}) {
+    INFO(which);
+    std::vector<std::string> sets = TinyConfig(which);
+    if (which.rfind("ppo", 0) == 0) sets.push_back("agent.normalize_reward=true");
+    std::vector<std::string> set_a = sets, set_b = sets;
+    set_a.push_back("agent.gamma=0.99");
+    set_b.push_back("agent.gamma=0.6");
+    const ExperimentConfig config_a = LoadExperimentConfig("", set_a);
+    const ExperimentConfig config_b = LoadExperimentConfig("", set_b);
+    std::unique_ptr<VecEnv> env = MakeVecEnv(config_a.env, 1);
+    const AgentEntry& entry = FindAgent(config_a.agent.Find("type")->scalar);
+    std::unique_ptr<Agent> a = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    std::unique_ptr<Agent> b = entry.make(config_b.agent, env->Spec(), config_b.env.num_envs, 2);
+    REQUIRE(a->SetGamma(0.6));
+    CHECK(a->Gamma() == 0.6);
+    // every update agrees bit for bit with the agent built with γ = 0.6, not with γ = 0.99
+    testing::TrainInLockstep(config_a, *a, *b, 3);
+    // and differ from an agent that kept γ = 0.99
+    std::unique_ptr<Agent> c = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    std::unique_ptr<Agent> d = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    testing::TrainInLockstep(config_a, *c, *d, 3);
+    Eigen::VectorXd theta_a, theta_c;
+    a->Oracle()->Params(theta_a);
+    c->Oracle()->Params(theta_c);
+    CHECK(theta_a != theta_c);
   }
 }
 
