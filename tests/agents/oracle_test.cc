@@ -429,5 +429,92 @@ TEST_CASE("SetGamma makes an agent learn as if configured with that discount", "
   }
 }
 
+// Columns [begin, begin + count) of `b`.
+TransitionBatch Slice(const RewardBatch& b, int begin, int count) {
+  TransitionBatch out;
+  out.obs = b.obs.middleCols(begin, count);
+  out.action = b.action.middleCols(begin, count);
+  out.next_obs = b.next_obs.middleCols(begin, count);
+  out.env_reward = b.env_reward.segment(begin, count);
+  out.terms = b.terms.middleCols(begin, count);
+  out.terminated.assign(b.terminated + begin, b.terminated + begin + count);
+  out.truncated.assign(b.truncated + begin, b.truncated + begin + count);
+  return out;
+}
+
+TEST_CASE("REINFORCE's oracle serves other whole episodes at the current theta", "[unit]") {
+  for (const std::string which : {"reinforce_gauss_linear_none", "reinforce_discrete_mlp_value"}) {
+    INFO(which);
+    Rig rig(TinyConfig(which));
+    PolicyGradientOracle& o = *rig.oracle;
+    REQUIRE(o.ServesEpisodes());
+    const RewardBatch batch = o.Batch();
+    const int n = batch.Size(), p = o.NumParams();
+    const TransitionBatch all = Slice(batch, 0, n);
+    Eigen::MatrixXf actions;
+    o.PolicyActions(actions);
+    REQUIRE(actions.cols() == n);
+    int first = 0, episodes = 0;
+    for (int t = 0; t < n; ++t) {
+      if (!all.terminated[t] && !all.truncated[t]) continue;
+      if (episodes++ == 0) first = t + 1;
+    }
+    REQUIRE(episodes >= 3);
+    const VectorXd r = RandomVec(n, 11), v = RandomVec(p, 12);
+
+    // J and its derivatives on the batch, on its first episode and on the others
+    struct Values {
+      double objective = 0.0;
+      VectorXd grad, dot;
+    };
+    const auto values = [&](int rows_begin, int rows) {
+      Values x;
+      const VectorXd rr = r.segment(rows_begin, rows);
+      x.objective = o.Objective(rr, 0.9);
+      o.Gradient(rr, 0.9, x.grad);
+      o.RewardGradientOfDot(rr, 0.9, v, x.dot);
+      return x;
+    };
+    const Values whole = values(0, n);
+    const TransitionBatch head = Slice(batch, 0, first), tail = Slice(batch, first, n - first);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(head), actions.leftCols(first)));
+    CHECK(o.BatchSize() == first);
+    const Values one = values(0, first);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(tail), actions.rightCols(n - first)));
+    CHECK(o.BatchSize() == n - first);
+    const Values rest = values(first, n - first);
+    o.UseAgentBatch();
+    CHECK(o.BatchSize() == n);
+    CHECK(o.Objective(r, 0.9) == whole.objective);
+
+    // J is a mean over episodes: E·J = 1·J_first + (E − 1)·J_rest
+    const double e = episodes;
+    CHECK(e * whole.objective ==
+          Approx(one.objective + (e - 1) * rest.objective).epsilon(1e-4).margin(1e-6));
+    const VectorXd grad = one.grad + (e - 1) * rest.grad;
+    CHECK((e * whole.grad - grad).norm() < 1e-4 * grad.norm() + 1e-6);
+    VectorXd dot(n);
+    dot << one.dot, (e - 1) * rest.dot;
+    CHECK((e * whole.dot - dot).norm() < 1e-4 * dot.norm() + 1e-6);
+
+    // a batch must end with an episode end; Update serves the agent's batch again
+    CHECK_THROWS_AS(
+        o.UseEpisodes(ToRewardBatch(Slice(batch, 0, first - 1)), actions.leftCols(first - 1)),
+        UserError);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(head), actions.leftCols(first)));
+    rig.agent->Update(RewardPipeline());
+    CHECK(o.BatchSize() == 0);
+  }
+
+  // PPO's oracle does not
+  Rig ppo(TinyConfig("ppo_discrete"));
+  CHECK_FALSE(ppo.oracle->ServesEpisodes());
+  const RewardBatch batch = ppo.oracle->Batch();
+  Eigen::MatrixXf actions;
+  ppo.oracle->PolicyActions(actions);
+  CHECK_FALSE(ppo.oracle->UseEpisodes(batch, actions));
+  CHECK(ppo.oracle->BatchSize() == batch.Size());
+}
+
 }  // namespace
 }  // namespace rl
