@@ -80,6 +80,13 @@ class Agent {
   virtual const TransitionStore* Transitions() const { return nullptr; }
   // The discount of the agent's targets (potential-based shaping must use the same).
   virtual double Gamma() const = 0;
+  // Makes the agent discount its targets with `gamma` from the next update on (a learned
+  // discount, e.g. BARFI's γ_φ); returns false, changing nothing, when it cannot. Gamma() then
+  // reports it. Not saved: the module that wants it sets it again after a resume.
+  virtual bool SetGamma(double gamma) {
+    (void)gamma;
+    return false;
+  }
   // The agent's policy-gradient oracle over its current batch (rewards/policy_gradient_oracle.h),
   // for bi-level rewards; nullptr when the agent has none. Owned by the agent.
   virtual PolicyGradientOracle* Oracle() { return nullptr; }

@@ -31,6 +31,14 @@ void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNo
   }
 }
 
+void CheckAgentGamma(Agent& agent, const RewardPipeline& reward, const std::string& agent_type) {
+  const int k = reward.AgentGammaModule();
+  if (k < 0 || agent.SetGamma(agent.Gamma())) return;
+  throw UserError("key 'reward[" + std::to_string(k) + "].learn_gamma': reward module '" +
+                  reward.Names()[k] + "' learns the agent's discount, which agent '" + agent_type +
+                  "' cannot change (Agent::SetGamma); use reinforce or ppo, or set false");
+}
+
 namespace {
 
 // Refuses an agent without a policy-gradient oracle when a module's Fit needs one (BARFI).
@@ -113,6 +121,7 @@ ExperimentConfig ResolveExperimentConfig(ConfigNode root, const std::vector<std:
       config.reward, {env_probe.get(), agent_probe->Gamma(), config.seed, 0, LoadStateValues}));
   ConnectAbsorbing(*agent_probe, *reward, config.reward);
   CheckOracle(*agent_probe, *reward, agent.type);
+  CheckAgentGamma(*agent_probe, *reward, agent.type);
   config.reward = ResolveRewardSection(config.reward);
   if (resolved) *resolved = ToNode(config);
   // what was built is what the run uses (the resolved sections read back to the same values)

@@ -124,6 +124,11 @@ struct ValidatedParts {
 // reward `section`); a UserError names the module's file:line and key.
 void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNode& section);
 
+// Refuses a module that learns the agent's discount (RewardModule::AgentGamma, BARFI's
+// learn_gamma) when `agent` (of type `agent_type`) cannot change it (Agent::SetGamma); the
+// UserError names key 'reward[k].learn_gamma'. Leaves the agent's discount as it was.
+void CheckAgentGamma(Agent& agent, const RewardPipeline& reward, const std::string& agent_type);
+
 // Loads a config file (or the defaults when `path` is empty), applies `--set` overrides and
 // validates everything, env options included, by building one env, the agent and the reward
 // pipeline; they go to `parts` when given. Throws UserError naming file, line and key.

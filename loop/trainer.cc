@@ -203,6 +203,15 @@ void Trainer::ActAndStep(const Mat*& action, const VecStep*& step, double& env_s
   ++rollout_next_;
 }
 
+void Trainer::ApplyAgentGamma() {
+  const double gamma = reward_.AgentGamma();
+  if (gamma < 0 || gamma == agent_.Gamma()) return;
+  if (!agent_.SetGamma(gamma)) {
+    throw UserError("reward module '" + reward_.Names()[reward_.AgentGammaModule()] +
+                    "' learns the agent's discount, which this agent cannot change");
+  }
+}
+
 MetricValues Trainer::Update() {
   const std::string at = "step " + std::to_string(global_step_) + ": ";
   MetricValues metrics;
@@ -219,6 +228,7 @@ MetricValues Trainer::Update() {
 void Trainer::Run() {
   using Clock = std::chrono::steady_clock;
   Begin();
+  ApplyAgentGamma();
   stopped_ = false;
   env_.ResizeFor(step_);
   const int n = env_.Size();
@@ -246,6 +256,7 @@ void Trainer::Run() {
       // learned rewards fit first, so the agent learns from the current reward
       const std::vector<double> reward_metrics = reward_.Fit(
           global_step_, agent_.Oracle(), agent_.Transitions(), agent_.PolicyInputGrad());
+      ApplyAgentGamma();
       MetricValues metrics = Update();
       metrics.insert(metrics.end(), reward_metrics.begin(), reward_metrics.end());
       for (TrainerHook* h : hooks_) h->OnUpdate(global_step_, metrics);
@@ -325,6 +336,7 @@ void Trainer::LoadState(const h5::Group& g) {
     ckpt::ReadRng(e, "rng", rng);
     env_.At(i).RestoreState(state, static_cast<int>(e.ReadIntAttr("elapsed")), rng, obs);
   }
+  ApplyAgentGamma();
   started_ = true;
 }
 

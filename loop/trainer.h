@@ -131,6 +131,9 @@ class Trainer {
  private:
   void RecordEpisodes(const Mat& obs, const Mat& action, const VecStep& step);
 
+  // Gives the agent the discount a reward module asks for (RewardPipeline::AgentGamma), if any;
+  // throws UserError when the agent cannot change its discount.
+  void ApplyAgentGamma();
   // Runs the agent's update; throws NonFiniteError when it met or left a non-finite value.
   MetricValues Update();
   // Starts the envs unless a state was loaded.

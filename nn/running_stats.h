@@ -72,6 +72,8 @@ class ReturnNormalizer {
   void Normalize(const Eigen::Ref<const Eigen::VectorXd>& rewards,
                  std::span<const uint8_t> terminated, Eigen::Ref<Eigen::VectorXd> out);
 
+  // Discounts the running returns with `gamma` from the next Normalize on.
+  void SetGamma(double gamma) { gamma_ = gamma; }
   // Statistics of the discounted return (1 feature), for checkpoints and freezing.
   RunningMeanStd& Stats() { return stats_; }
   // Running discounted return per env, (n); mutable for checkpoint restore.

@@ -52,6 +52,24 @@ class PolicyGradientOracle {
                                    Eigen::VectorXd& out) = 0;
   // θ ← θ + α·d: a plain step along d (P); the agent's optimiser state is untouched.
   virtual void Step(const OracleVec& direction, double alpha) = 0;
+
+  // Other episodes (BARFI's HVP batch, algorithms.md §2.3). Whether UseEpisodes is supported;
+  // Batch() is then whole episodes back to back, each ending with terminated or truncated.
+  virtual bool ServesEpisodes() const { return false; }
+  // The actions of Batch() as the policy scores them (act_dim x T): a Discrete policy's class,
+  // a Gaussian policy's unclipped draw (the env received it clipped).
+  virtual void PolicyActions(Eigen::MatrixXf& actions) const { actions = Batch().action; }
+  // Serves `episodes` instead of the agent's batch, at the current θ, until UseAgentBatch: whole
+  // episodes back to back, each ending with terminated or truncated, with `policy_actions` as
+  // PolicyActions gave them; used as given (no importance weights). Every per-step vector is then
+  // indexed like `episodes`. Returns false, changing nothing, when not supported.
+  virtual bool UseEpisodes(const RewardBatch& episodes,
+                           const Eigen::Ref<const Eigen::MatrixXf>& policy_actions) {
+    (void)episodes, (void)policy_actions;
+    return false;
+  }
+  // Serves the agent's own batch again (no effect when it already does).
+  virtual void UseAgentBatch() {}
 };
 
 // Options of the implicit (bi-level) gradient.

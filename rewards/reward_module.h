@@ -109,6 +109,9 @@ class RewardModule {
   virtual bool Learned() const { return false; }
   // Whether Fit needs FitContext::oracle: experiments refuse agents that serve none.
   virtual bool NeedsOracle() const { return false; }
+  // The discount this module wants the agent to learn with (BARFI's γ_φ); < 0 = no opinion.
+  // The trainer applies it with Agent::SetGamma at the start, after every Fit and on resume.
+  virtual double AgentGamma() const { return -1.0; }
   // How many recent transitions Fit wants in FitContext::window; 0 = none.
   virtual int WindowSize() const { return 0; }
   // Trains on `context`; returns MetricNames()' values.

@@ -110,6 +110,18 @@ int RewardPipeline::AbsorbingModule() const {
   return -1;
 }
 
+int RewardPipeline::AgentGammaModule() const {
+  for (int k = 0; k < Size(); ++k) {
+    if (modules_[k].module->AgentGamma() >= 0) return k;
+  }
+  return -1;
+}
+
+double RewardPipeline::AgentGamma() const {
+  const int k = AgentGammaModule();
+  return k < 0 ? -1.0 : modules_[k].module->AgentGamma();
+}
+
 std::vector<double> RewardPipeline::Weights() const {
   std::vector<double> w;
   for (const WeightedModule& m : modules_) w.push_back(m.weight);

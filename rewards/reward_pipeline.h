@@ -60,6 +60,11 @@ class RewardPipeline {
 
   // Index of the first module that rewards absorbing states (RewardModule::Absorbing), or -1.
   int AbsorbingModule() const;
+  // The discount the first module with an opinion wants the agent to learn with
+  // (RewardModule::AgentGamma), or -1 when none has one.
+  double AgentGamma() const;
+  // Index of the first module with an opinion on the agent's discount, or -1.
+  int AgentGammaModule() const;
   // Whether any module learns (Fit must run before agent updates).
   bool Learned() const { return learned_; }
   // Records the transitions of one env step (s = obs, a = action) in the fitting window (if any

@@ -96,6 +96,12 @@ void Ppo::Values(const Eigen::Ref<const MatF>& x, VecF& out) {
   out = value_head_.row(0).transpose();
 }
 
+bool Ppo::SetGamma(double gamma) {
+  config_.gamma = gamma;
+  if (reward_scaler_) reward_scaler_->SetGamma(gamma);
+  return true;
+}
+
 void Ppo::StateValues(const Mat& obs, Vec& values) {
   raw_scratch_ = obs.cast<float>();
   NormalizeObs(raw_scratch_, false, norm_scratch_);

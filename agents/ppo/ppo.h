@@ -43,6 +43,8 @@ class Ppo : public Agent {
   void SetProgress(double fraction) override { progress_ = fraction; }
   const TransitionStore* Transitions() const override { return &rollout_; }
   double Gamma() const override { return config_.gamma; }
+  // GAE and the return-based reward scaling use `gamma` from the next update on.
+  bool SetGamma(double gamma) override;
   void StateValues(const Mat& obs, Vec& values) override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;

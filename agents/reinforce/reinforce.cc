@@ -160,6 +160,7 @@ const TransitionBatch& Reinforce::Gathered() const {
 }
 
 MetricValues Reinforce::Update(const RewardPipeline& reward) {
+  served_other_ = false;
   const int steps = Gathered().Size();
   VecF labels(steps);
   const RewardBatch batch = Batch();

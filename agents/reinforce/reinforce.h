@@ -52,6 +52,10 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   std::string NonFinite(const MetricValues& values) const override;
   void StateValues(const Mat& obs, Vec& values) override;
   double Gamma() const override { return config_.gamma; }
+  bool SetGamma(double gamma) override {
+    config_.gamma = gamma;
+    return true;
+  }
   PolicyGradientOracle* Oracle() override { return this; }
   const TransitionStore* Transitions() const override { return &store_; }
   void Save(const h5::Group& g) const override;
@@ -59,7 +63,7 @@ class Reinforce : public Agent, public PolicyGradientOracle {
 
   // oracle (reinforce_oracle.cc)
   int NumParams() const override { return Policy().NumParams(); }
-  int BatchSize() const override { return Gathered().Size(); }
+  int BatchSize() const override { return Served().Size(); }
   RewardBatch Batch() const override;
   void Params(Eigen::VectorXd& theta) const override { Policy().Params(theta); }
   double Objective(const OracleVec& rewards, double gamma) override;
@@ -70,6 +74,12 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   void RewardGradientOfDot(const OracleVec& rewards, double gamma, const OracleVec& u,
                            Eigen::VectorXd& out) override;
   void Step(const OracleVec& direction, double alpha) override { Policy().Step(direction, alpha); }
+  bool ServesEpisodes() const override { return true; }
+  void PolicyActions(Eigen::MatrixXf& actions) const override;
+  // Until UseAgentBatch or the next Update (which serves the agent's batch again).
+  bool UseEpisodes(const RewardBatch& episodes,
+                   const Eigen::Ref<const Eigen::MatrixXf>& policy_actions) override;
+  void UseAgentBatch() override { served_other_ = false; }
 
  private:
   // the oracle test's checks of the analytic Hessian (reinforce_oracle_testing.h)
@@ -100,6 +110,12 @@ class Reinforce : public Agent, public PolicyGradientOracle {
                        Eigen::VectorXd& hv);
   // The batch's completed episodes gathered from the store in completion order (cached).
   const TransitionBatch& Gathered() const;
+  // What the oracle serves: the episodes of UseEpisodes, or Gathered().
+  const TransitionBatch& Served() const;
+  // The sampled actions of Served() (act_dim x T).
+  const MatF& ServedDraws() const;
+  // One past each episode's last column of Served().
+  const std::vector<int>& ServedEnds() const;
   // Whether episode `id` is still needed: in the batch or running.
   bool Needed(int64_t id) const;
 
@@ -128,6 +144,12 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   mutable TransitionBatch batch_data_;     // (T columns) the batch's transitions
   mutable MatF batch_draws_;               // (act_dim x T) their sampled actions
   mutable std::vector<int> episode_ends_;  // (E) one past each episode's last column
+
+  // episodes the oracle serves instead of the batch (UseEpisodes)
+  bool served_other_ = false;    // whether the oracle serves them
+  TransitionBatch other_;        // (T' columns) their transitions
+  MatF other_draws_;             // (act_dim x T') their sampled actions
+  std::vector<int> other_ends_;  // one past each episode's last column
 
   // scratch of Act
   MatF act_obs_, act_head_;          // s as floats, the policy's head (out x N)

@@ -8,21 +8,66 @@
 
 namespace rl {
 
-RewardBatch Reinforce::Batch() const { return ToRewardBatch(Gathered()); }
+RewardBatch Reinforce::Batch() const { return ToRewardBatch(Served()); }
+
+const TransitionBatch& Reinforce::Served() const { return served_other_ ? other_ : Gathered(); }
+
+const MatF& Reinforce::ServedDraws() const {
+  if (served_other_) return other_draws_;
+  Gathered();
+  return batch_draws_;
+}
+
+const std::vector<int>& Reinforce::ServedEnds() const {
+  if (served_other_) return other_ends_;
+  Gathered();
+  return episode_ends_;
+}
+
+void Reinforce::PolicyActions(Eigen::MatrixXf& actions) const { actions = ServedDraws(); }
+
+bool Reinforce::UseEpisodes(const RewardBatch& episodes,
+                            const Eigen::Ref<const Eigen::MatrixXf>& policy_actions) {
+  const int steps = episodes.Size();
+  if (steps == 0 || policy_actions.cols() != steps || policy_actions.rows() != act_dim_ ||
+      episodes.obs.rows() != obs_dim_) {
+    throw UserError("REINFORCE oracle: UseEpisodes got " + std::to_string(steps) +
+                    " transitions with " + std::to_string(policy_actions.cols()) +
+                    " policy actions of width " + std::to_string(policy_actions.rows()) +
+                    "; expected one of width " + std::to_string(act_dim_) + " each");
+  }
+  if (!episodes.terminated[steps - 1] && !episodes.truncated[steps - 1]) {
+    throw UserError("REINFORCE oracle: UseEpisodes needs whole episodes; the last one has no end");
+  }
+  other_.obs = episodes.obs;
+  other_.action = episodes.action;
+  other_.next_obs = episodes.next_obs;
+  other_.env_reward = episodes.env_reward;
+  other_.terms = episodes.terms;
+  other_.terminated.assign(episodes.terminated, episodes.terminated + steps);
+  other_.truncated.assign(episodes.truncated, episodes.truncated + steps);
+  other_draws_ = policy_actions;
+  other_ends_.clear();
+  for (int t = 0; t < steps; ++t) {
+    if (other_.terminated[t] || other_.truncated[t]) other_ends_.push_back(t + 1);
+  }
+  served_other_ = true;
+  return true;
+}
 
 void Reinforce::EvaluateBatch() {
-  const TransitionBatch& batch = Gathered();
+  const TransitionBatch& batch = Served();
   if (batch.Size() == 0) {
     throw UserError(
         "REINFORCE oracle: no completed episode in the batch yet (call it between "
         "ReadyToUpdate() and Update())");
   }
-  Policy().Evaluate(batch.obs, batch_draws_, eval_);
+  Policy().Evaluate(batch.obs, ServedDraws(), eval_);
 }
 
 void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::VectorXd& adv,
                            Eigen::VectorXd& ret) {
-  const TransitionBatch& batch = Gathered();
+  const TransitionBatch& batch = Served();
   const int steps = batch.Size();
   if (rewards.size() != steps) {
     throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
@@ -32,7 +77,7 @@ void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::Vector
   const bool bootstrap = value_ && config_.bootstrap_truncated;
   ret.resize(steps);
   int begin = 0;
-  for (const int end : episode_ends_) {
+  for (const int end : ServedEnds()) {
     double g = 0.0;
     if (bootstrap && batch.truncated[end - 1] && !batch.terminated[end - 1]) {
       MatF v;
@@ -57,9 +102,9 @@ void Reinforce::Advantages(const OracleVec& rewards, double gamma, Eigen::Vector
 void Reinforce::ObjectiveWeights(const OracleVec& rewards, double gamma, VecF& w, VecF& c) {
   Eigen::VectorXd adv, ret;
   Advantages(rewards, gamma, adv, ret);
-  const double episodes = static_cast<double>(episode_ends_.size());
+  const double episodes = static_cast<double>(ServedEnds().size());
   w = (adv / episodes).cast<float>();
-  c = VecF::Constant(Gathered().Size(), static_cast<float>(config_.ent_coef / episodes));
+  c = VecF::Constant(Served().Size(), static_cast<float>(config_.ent_coef / episodes));
 }
 
 double Reinforce::Objective(const OracleVec& rewards, double gamma) {
@@ -112,8 +157,8 @@ void Reinforce::HessianVectorLinearSoftmax(const OracleVec& rewards, double gamm
   //   ∇²_z H = −p_j (δ_jk − p_k)(l_j + H + 1) − p_j ∂H/∂z_k,  ∂H/∂z_k = −p_k (l_k + H)
   VecF w, c;
   ObjectiveWeights(rewards, gamma, w, c);
-  const int steps = Gathered().Size(), classes = spec_.action.n;
-  const Eigen::MatrixXd obs = Gathered().obs.cast<double>();
+  const int steps = Served().Size(), classes = spec_.action.n;
+  const Eigen::MatrixXd obs = Served().obs.cast<double>();
   const Eigen::MatrixXd weight = policy_.Weight(0).cast<double>();
   const Eigen::VectorXd bias = policy_.Bias(0).cast<double>();
   const Eigen::Map<const Eigen::MatrixXd> v_w(v.data(), classes, obs_dim_);
@@ -143,7 +188,7 @@ void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, cons
                                     Eigen::VectorXd& out) {
   // ⟨∇J, u⟩ = (1/E) Σ_t s_t (G_t − b_t) + entropy terms, s_t = g_t·u, G = L r within episodes:
   // ∂/∂r_k = (1/E) [(Lᵀ s)_k − (mean baseline) (Σ_t s_t)(Lᵀ 1)_k / T]
-  const int steps = Gathered().Size();
+  const int steps = Served().Size();
   if (rewards.size() != steps) {
     throw UserError("REINFORCE oracle: " + std::to_string(rewards.size()) +
                     " rewards for a batch of " + std::to_string(steps) + " steps");
@@ -154,7 +199,7 @@ void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, cons
   const double s_sum = s.sum();
   out.resize(steps);
   int begin = 0;
-  for (const int end : episode_ends_) {
+  for (const int end : ServedEnds()) {
     double acc = 0.0, ones = 0.0;
     for (int k = begin; k < end; ++k) {
       acc = gamma * acc + s[k];
@@ -163,7 +208,7 @@ void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, cons
     }
     begin = end;
   }
-  out /= static_cast<double>(episode_ends_.size());
+  out /= static_cast<double>(ServedEnds().size());
 }
 
 }  // namespace rl

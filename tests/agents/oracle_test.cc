@@ -321,9 +321,11 @@ class OracleProbe : public RewardModule {
   }
   bool Learned() const override { return true; }
   int WindowSize() const override { return window_; }
+  double AgentGamma() const override { return agent_gamma; }
   std::vector<double> Fit(const FitContext& context) override {
     if (context.oracle == nullptr) return {};
     ++fits;
+    if (agent_gamma >= 0) agent_gamma = 0.5 + 0.01 * fits;
     batch_sizes.push_back(context.oracle->BatchSize());
     stores.push_back(context.agent_store);
     store_sizes.push_back(context.agent_store ? context.agent_store->Size() : -1);
@@ -331,6 +333,7 @@ class OracleProbe : public RewardModule {
     return {};
   }
   int fits = 0;
+  double agent_gamma = -1.0;  // the discount asked of the agent; < 0 = none
   std::vector<int> batch_sizes;
   std::vector<const TransitionStore*> stores;
   std::vector<int64_t> store_sizes, window_sizes;  // -1 where the pointer was null
@@ -371,6 +374,146 @@ TEST_CASE("the trainer hands the agent's oracle, store and window to learned mod
       if (ppo) CHECK(seen->store_sizes.back() == 16 * config.env.num_envs);
     }
   }
+}
+
+TEST_CASE("the trainer gives the agent the discount a module asks for after every fit", "[unit]") {
+  for (const std::string which : {"reinforce_discrete_linear", "ppo_discrete"}) {
+    INFO(which);
+    const ExperimentConfig config = LoadExperimentConfig("", TinyConfig(which));
+    std::unique_ptr<VecEnv> env = MakeVecEnv(config.env, 1);
+    std::unique_ptr<Agent> agent = FindAgent(config.agent.Find("type")->scalar)
+                                       .make(config.agent, env->Spec(), config.env.num_envs, 2);
+    std::vector<WeightedModule> modules;
+    auto probe = std::make_unique<OracleProbe>(0);
+    OracleProbe* seen = probe.get();
+    seen->agent_gamma = 0.7;
+    modules.push_back({"probe", 1.0, std::move(probe)});
+    const EnvSpec& spec = env->Spec();
+    RewardPipeline reward(std::move(modules), spec.observation.Dim(), spec.action.Dim(),
+                          static_cast<int>(spec.reward_terms.size()));
+    CHECK(reward.AgentGamma() == 0.7);
+    Trainer trainer({600, 0, 1, 0, 0}, *env, nullptr, *agent, reward);
+    trainer.Run();
+    REQUIRE(seen->fits > 2);
+    CHECK(agent->Gamma() == Approx(0.5 + 0.01 * seen->fits));
+  }
+}
+
+TEST_CASE("SetGamma makes an agent learn as if configured with that discount", "[unit]") {
+  for (const std::string which : {"reinforce_discrete_mlp_value", "reinforce_gauss_linear_none",
+                                  "ppo_discrete", "ppo_gauss"}) {
+    INFO(which);
+    std::vector<std::string> sets = TinyConfig(which);
+    if (which.rfind("ppo", 0) == 0) sets.push_back("agent.normalize_reward=true");
+    std::vector<std::string> set_a = sets, set_b = sets;
+    set_a.push_back("agent.gamma=0.99");
+    set_b.push_back("agent.gamma=0.6");
+    const ExperimentConfig config_a = LoadExperimentConfig("", set_a);
+    const ExperimentConfig config_b = LoadExperimentConfig("", set_b);
+    std::unique_ptr<VecEnv> env = MakeVecEnv(config_a.env, 1);
+    const AgentEntry& entry = FindAgent(config_a.agent.Find("type")->scalar);
+    std::unique_ptr<Agent> a = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    std::unique_ptr<Agent> b = entry.make(config_b.agent, env->Spec(), config_b.env.num_envs, 2);
+    REQUIRE(a->SetGamma(0.6));
+    CHECK(a->Gamma() == 0.6);
+    // every update agrees bit for bit with the agent built with γ = 0.6, not with γ = 0.99
+    testing::TrainInLockstep(config_a, *a, *b, 3);
+    // and differ from an agent that kept γ = 0.99
+    std::unique_ptr<Agent> c = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    std::unique_ptr<Agent> d = entry.make(config_a.agent, env->Spec(), config_a.env.num_envs, 2);
+    testing::TrainInLockstep(config_a, *c, *d, 3);
+    Eigen::VectorXd theta_a, theta_c;
+    a->Oracle()->Params(theta_a);
+    c->Oracle()->Params(theta_c);
+    CHECK(theta_a != theta_c);
+  }
+}
+
+// Columns [begin, begin + count) of `b`.
+TransitionBatch Slice(const RewardBatch& b, int begin, int count) {
+  TransitionBatch out;
+  out.obs = b.obs.middleCols(begin, count);
+  out.action = b.action.middleCols(begin, count);
+  out.next_obs = b.next_obs.middleCols(begin, count);
+  out.env_reward = b.env_reward.segment(begin, count);
+  out.terms = b.terms.middleCols(begin, count);
+  out.terminated.assign(b.terminated + begin, b.terminated + begin + count);
+  out.truncated.assign(b.truncated + begin, b.truncated + begin + count);
+  return out;
+}
+
+TEST_CASE("REINFORCE's oracle serves other whole episodes at the current theta", "[unit]") {
+  for (const std::string which : {"reinforce_gauss_linear_none", "reinforce_discrete_mlp_value"}) {
+    INFO(which);
+    Rig rig(TinyConfig(which));
+    PolicyGradientOracle& o = *rig.oracle;
+    REQUIRE(o.ServesEpisodes());
+    const RewardBatch batch = o.Batch();
+    const int n = batch.Size(), p = o.NumParams();
+    const TransitionBatch all = Slice(batch, 0, n);
+    Eigen::MatrixXf actions;
+    o.PolicyActions(actions);
+    REQUIRE(actions.cols() == n);
+    int first = 0, episodes = 0;
+    for (int t = 0; t < n; ++t) {
+      if (!all.terminated[t] && !all.truncated[t]) continue;
+      if (episodes++ == 0) first = t + 1;
+    }
+    REQUIRE(episodes >= 3);
+    const VectorXd r = RandomVec(n, 11), v = RandomVec(p, 12);
+
+    // J and its derivatives on the batch, on its first episode and on the others
+    struct Values {
+      double objective = 0.0;
+      VectorXd grad, dot;
+    };
+    const auto values = [&](int rows_begin, int rows) {
+      Values x;
+      const VectorXd rr = r.segment(rows_begin, rows);
+      x.objective = o.Objective(rr, 0.9);
+      o.Gradient(rr, 0.9, x.grad);
+      o.RewardGradientOfDot(rr, 0.9, v, x.dot);
+      return x;
+    };
+    const Values whole = values(0, n);
+    const TransitionBatch head = Slice(batch, 0, first), tail = Slice(batch, first, n - first);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(head), actions.leftCols(first)));
+    CHECK(o.BatchSize() == first);
+    const Values one = values(0, first);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(tail), actions.rightCols(n - first)));
+    CHECK(o.BatchSize() == n - first);
+    const Values rest = values(first, n - first);
+    o.UseAgentBatch();
+    CHECK(o.BatchSize() == n);
+    CHECK(o.Objective(r, 0.9) == whole.objective);
+
+    // J is a mean over episodes: E·J = 1·J_first + (E − 1)·J_rest
+    const double e = episodes;
+    CHECK(e * whole.objective ==
+          Approx(one.objective + (e - 1) * rest.objective).epsilon(1e-4).margin(1e-6));
+    const VectorXd grad = one.grad + (e - 1) * rest.grad;
+    CHECK((e * whole.grad - grad).norm() < 1e-4 * grad.norm() + 1e-6);
+    VectorXd dot(n);
+    dot << one.dot, (e - 1) * rest.dot;
+    CHECK((e * whole.dot - dot).norm() < 1e-4 * dot.norm() + 1e-6);
+
+    // a batch must end with an episode end; Update serves the agent's batch again
+    CHECK_THROWS_AS(
+        o.UseEpisodes(ToRewardBatch(Slice(batch, 0, first - 1)), actions.leftCols(first - 1)),
+        UserError);
+    REQUIRE(o.UseEpisodes(ToRewardBatch(head), actions.leftCols(first)));
+    rig.agent->Update(RewardPipeline());
+    CHECK(o.BatchSize() == 0);
+  }
+
+  // PPO's oracle does not
+  Rig ppo(TinyConfig("ppo_discrete"));
+  CHECK_FALSE(ppo.oracle->ServesEpisodes());
+  const RewardBatch batch = ppo.oracle->Batch();
+  Eigen::MatrixXf actions;
+  ppo.oracle->PolicyActions(actions);
+  CHECK_FALSE(ppo.oracle->UseEpisodes(batch, actions));
+  CHECK(ppo.oracle->BatchSize() == batch.Size());
 }
 
 }  // namespace
