@@ -32,7 +32,12 @@ void StochasticPolicy::Step(const Eigen::Ref<const Eigen::VectorXd>& direction,
 void StochasticPolicy::Evaluate(const Eigen::Ref<const MatF>& obs,
                                 const Eigen::Ref<const MatF>& actions, PolicyEval& e) const {
   const int n = static_cast<int>(obs.cols());
-  net->Forward(obs, e.cache);
+  if (features) {
+    features->Compute(obs, e.input);
+    net->Forward(e.input, e.cache);
+  } else {
+    net->Forward(obs, e.cache);
+  }
   e.actions = actions;
   e.logp.resize(n);
   e.entropy.resize(n);

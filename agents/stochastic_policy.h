@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "agents/gae.h"
+#include "envs/feature_map.h"
 #include "nn/distributions.h"
 #include "nn/mlp.h"
 
@@ -26,6 +27,7 @@ struct PolicyEval {
   MatF actions;                       // (act_dim x T) the actions evaluated
   VecF logp;                          // (T) log π(a_t|s_t)
   VecF entropy;                       // (T) H(π(·|s_t))
+  MatF input;                         // (F x T) f(s) of the observations, with features
   MatF dhead, tangent, next_tangent;  // scratch
 };
 
@@ -34,6 +36,7 @@ struct StochasticPolicy {
   nn::Mlp* net;   // head: logits (discrete) or means (continuous)
   VecF* log_std;  // (act_dim) state-independent log-std; unused when discrete
   bool discrete;  // categorical (else diagonal Gaussian)
+  const FeatureMap* features = nullptr;  // fixed f(s) the network reads; null: s itself
 
   // Length P of θ.
   int NumParams() const;

@@ -25,11 +25,16 @@ Reinforce::Reinforce(const ReinforceConfig& config, const EnvSpec& spec, int num
       obs_dim_(spec.observation.Dim()),
       act_dim_(spec.action.Dim()),
       explore_rng_(seed, RngStream::kAgent, 1),
+      features_([&]() -> std::optional<FeatureMap> {
+        if (config.features.type == "none") return std::nullopt;
+        return FeatureMap(config.features, spec.observation, "agent.features");
+      }()),
       policy_([&] {
         Rng init(seed, RngStream::kAgent, 0);
         const std::vector<int> hidden =
             config.policy == "linear" ? std::vector<int>{} : config.net.hidden;
-        return nn::Mlp(nn::LayerSizes(obs_dim_, hidden, discrete_ ? spec.action.n : act_dim_),
+        const int in = features_ ? features_->Size() : obs_dim_;
+        return nn::Mlp(nn::LayerSizes(in, hidden, discrete_ ? spec.action.n : act_dim_),
                        nn::ActivationFromName(config.net.activation), 0.01f, init,
                        config.net.Options());
       }()),
@@ -86,7 +91,12 @@ void Reinforce::StateValues(const Mat& obs, Vec& values) {
 void Reinforce::Act(const Mat& obs, ActMode mode, Mat& action) {
   const int n = static_cast<int>(obs.cols());
   act_obs_ = obs.cast<float>();
-  policy_.Forward(act_obs_, act_head_);
+  if (features_) {
+    features_->Compute(act_obs_, act_in_);
+    policy_.Forward(act_in_, act_head_);
+  } else {
+    policy_.Forward(act_obs_, act_head_);
+  }
   action.resize(act_dim_, n);
   if (discrete_) {
     act_categorical_.SetLogits(act_head_);

@@ -89,7 +89,8 @@ class Reinforce : public Agent, public PolicyGradientOracle {
 
   // The policy as a parameter view.
   StochasticPolicy Policy() const {
-    return {const_cast<nn::Mlp*>(&policy_), const_cast<VecF*>(&log_std_), discrete_};
+    return {const_cast<nn::Mlp*>(&policy_), const_cast<VecF*>(&log_std_), discrete_,
+            features_ ? &*features_ : nullptr};
   }
   // Advantages G_t − b_t (T) and return targets G_t (T) of rewards r on the batch.
   void Advantages(const OracleVec& rewards, double gamma, Eigen::VectorXd& adv,
@@ -126,12 +127,13 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   int obs_dim_, act_dim_;   // widths of s and a
   Rng explore_rng_;         // draws of exploring actions
 
-  nn::Mlp policy_;                     // logits or Gaussian means of s
-  VecF log_std_;                       // (act_dim) state-independent log-std (continuous only)
-  std::optional<nn::Mlp> value_;       // V(s), with baseline: value
-  nn::Adam policy_opt_;                // Adam of the policy's parameters
-  nn::Adam log_std_opt_;               // Adam of the log-std
-  std::optional<nn::Adam> value_opt_;  // Adam of the value baseline
+  std::optional<FeatureMap> features_;  // f(s) the policy reads; empty: s
+  nn::Mlp policy_;                      // logits or Gaussian means of s
+  VecF log_std_;                        // (act_dim) state-independent log-std (continuous only)
+  std::optional<nn::Mlp> value_;        // V(s), with baseline: value
+  nn::Adam policy_opt_;                 // Adam of the policy's parameters
+  nn::Adam log_std_opt_;                // Adam of the log-std
+  std::optional<nn::Adam> value_opt_;   // Adam of the value baseline
 
   // episodes: raw transitions in the store, the sampled actions beside it, the batch's ids
   TransitionStore store_;         // the batch's and the running episodes' raw transitions
@@ -152,12 +154,12 @@ class Reinforce : public Agent, public PolicyGradientOracle {
   std::vector<int> other_ends_;  // one past each episode's last column
 
   // scratch of Act
-  MatF act_obs_, act_head_;          // s as floats, the policy's head (out x N)
-  MatF last_actions_;                // (act_dim x N) sampled actions of the last kExplore
-  Eigen::VectorXi act_classes_;      // (N) classes of a discrete Act
-  nn::Categorical act_categorical_;  // the softmax of a discrete Act
-  nn::DiagGaussian act_gaussian_;    // the Gaussian of a continuous Act
-  PolicyEval eval_;                  // the policy on the batch (EvaluateBatch)
+  MatF act_obs_, act_in_, act_head_;  // s as floats, f(s), the policy's head (out x N)
+  MatF last_actions_;                 // (act_dim x N) sampled actions of the last kExplore
+  Eigen::VectorXi act_classes_;       // (N) classes of a discrete Act
+  nn::Categorical act_categorical_;   // the softmax of a discrete Act
+  nn::DiagGaussian act_gaussian_;     // the Gaussian of a continuous Act
+  PolicyEval eval_;                   // the policy on the batch (EvaluateBatch)
 };
 
 }  // namespace rl

@@ -7,6 +7,7 @@
 
 #include "agents/ppo/ppo_config.h"
 #include "core/config.h"
+#include "envs/feature_map.h"
 
 namespace rl {
 
@@ -27,6 +28,8 @@ struct ReinforceConfig {
   double log_std_init = 0.0;           // initial log-std (continuous actions)
   NetConfig net = {{64, 64}, "tanh"};  // MLP policy and value baseline
   int64_t max_stored_steps = 0;        // transition store capacity; 0 = ReinforceStoreCapacity
+  // fixed features f(s) the policy reads instead of s; type none = s
+  FeatureMapConfig features = FeatureMapConfig::None();
 
   template <class V>
   void Fields(V& v) {
@@ -41,6 +44,9 @@ struct ReinforceConfig {
     v("max_grad_norm", max_grad_norm, "policy gradient-norm clip; 0 = none", Check::Min(0));
     v("policy", policy, "policy head: linear in the observation, or an MLP (net)",
       Check::OneOf({"linear", "mlp"}));
+    v("features", features,
+      "fixed features f(s) the policy reads instead of s, e.g. {type: fourier, order: 3} for "
+      "BARFI's linear softmax over a Fourier basis; type none = the observation");
     v("baseline", baseline,
       "subtracted from the returns: none, the batch's mean return, or a learned value MLP",
       Check::OneOf({"none", "mean", "value"}));

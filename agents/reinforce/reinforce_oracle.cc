@@ -158,11 +158,18 @@ void Reinforce::HessianVectorLinearSoftmax(const OracleVec& rewards, double gamm
   VecF w, c;
   ObjectiveWeights(rewards, gamma, w, c);
   const int steps = Served().Size(), classes = spec_.action.n;
-  const Eigen::MatrixXd obs = Served().obs.cast<double>();
+  // the linear layer's input: s, or f(s) with features
+  Eigen::MatrixXd obs = Served().obs.cast<double>();
+  if (features_) {
+    MatF f;
+    features_->Compute(Served().obs, f);
+    obs = f.cast<double>();
+  }
+  const int in = static_cast<int>(obs.rows());
   const Eigen::MatrixXd weight = policy_.Weight(0).cast<double>();
   const Eigen::VectorXd bias = policy_.Bias(0).cast<double>();
-  const Eigen::Map<const Eigen::MatrixXd> v_w(v.data(), classes, obs_dim_);
-  const auto v_b = v.segment(classes * obs_dim_, classes);
+  const Eigen::Map<const Eigen::MatrixXd> v_w(v.data(), classes, in);
+  const auto v_b = v.segment(classes * in, classes);
   Eigen::MatrixXd dz(classes, steps);
   for (int t = 0; t < steps; ++t) {
     const Eigen::VectorXd z = weight * obs.col(t) + bias;
@@ -180,8 +187,8 @@ void Reinforce::HessianVectorLinearSoftmax(const OracleVec& rewards, double gamm
     dz.col(t) = w[t] * hess_logp + c[t] * hess_h;
   }
   hv.resize(NumParams());
-  Eigen::Map<Eigen::MatrixXd>(hv.data(), classes, obs_dim_) = dz * obs.transpose();
-  hv.segment(classes * obs_dim_, classes) = dz.rowwise().sum();
+  Eigen::Map<Eigen::MatrixXd>(hv.data(), classes, in) = dz * obs.transpose();
+  hv.segment(classes * in, classes) = dz.rowwise().sum();
 }
 
 void Reinforce::RewardGradientOfDot(const OracleVec& rewards, double gamma, const OracleVec& u,

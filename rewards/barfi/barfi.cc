@@ -18,8 +18,8 @@ constexpr int kNumMetrics = 8;
 
 }  // namespace
 
-Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux,
-             barfi::FeatureMap features, double gamma, const std::string& name)
+Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, FeatureMap features,
+             double gamma, const std::string& name)
     : config_(config),
       primary_(primary),
       aux_(aux),
@@ -253,7 +253,7 @@ std::unique_ptr<RewardModule> MakeBarfi(const BarfiConfig& config, const std::st
       ResolveSignal(config.r_p, key + ".r_p", BarfiSignal::Kind::kEnvReward, context);
   const BarfiSignal aux =
       ResolveSignal(config.r_aux, key + ".r_aux", BarfiSignal::Kind::kZero, context);
-  barfi::FeatureMap features(config.features, context.env->Spec().observation, key + ".features");
+  FeatureMap features(config.features, context.env->Spec().observation, key + ".features");
   return std::make_unique<Barfi>(config, primary, aux, std::move(features), context.gamma,
                                  config.OutputName());
 }

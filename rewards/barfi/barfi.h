@@ -3,7 +3,7 @@
 // §2; docs/barfi.md). The agent maximises the learned reward
 //   r_φ(s, a) = φᵀψ(s, a),   ψ = f(s) ⊗ [1, r_p, r_aux]
 //            = φ_1ᵀf(s) + (φ_pᵀf(s))·r_p + (φ_auxᵀf(s))·r_aux,
-// f a fixed feature map (rewards/barfi/features.h), initialised to r_φ = r_p + r_aux; between
+// f a fixed feature map (envs/feature_map.h), initialised to r_φ = r_p + r_aux; between
 // agent updates φ ascends the primary objective J_p(θ(φ)) (discounted r_p, no entropy) along the
 // implicit gradient
 //   dJ_p/dφ = −(∇_φ∇θ J_φ)ᵀ H⁻¹ ∇θ J_p − 2·reward_l2·φ,   H = ∇²θ J_φ,
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "envs/feature_map.h"
 #include "rewards/barfi/barfi_config.h"
-#include "rewards/barfi/features.h"
 #include "rewards/barfi/outer_gradient.h"
 #include "rewards/reward_module.h"
 
@@ -38,7 +38,7 @@ class Barfi : public RewardModule {
  public:
   // r_φ over `features` with signals r_p and r_aux; `gamma` is the agent's discount (γ_φ);
   // metrics named "<name>/*".
-  Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, barfi::FeatureMap features,
+  Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, FeatureMap features,
         double gamma, const std::string& name);
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
@@ -73,7 +73,7 @@ class Barfi : public RewardModule {
 
   BarfiConfig config_;
   BarfiSignal primary_, aux_;
-  barfi::FeatureMap features_;
+  FeatureMap features_;
   double gamma_, outer_gamma_;  // γ_φ (the agent's) and J_p's discount
   std::string name_;
   Eigen::VectorXd phi_;              // (3F)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "envs/feature_map.h"
 #include "rewards/module_config.h"
 
 namespace rl {
@@ -23,43 +24,12 @@ struct BarfiSignalConfig {
   }
 };
 
-// The fixed state feature map f(s).
-struct BarfiFeaturesConfig {
-  std::string type = "fourier";  // constant | fourier | tile
-  int order = 3;                 // n of the Fourier basis
-  bool coupled = true;           // all (n+1)^d frequency vectors, or 1 + n·d uncoupled ones
-  int tiles = 4;                 // tiles per dimension of one tiling
-  int tilings = 5;               // offset tilings
-  double unbounded_scale = 1.0;  // s of x̃ = ½(1 + tanh(x/s)) on unbounded dimensions
-  int max_features = 4096;       // refuse a basis larger than this
-
-  template <class V>
-  void Fields(V& v) {
-    v("type", type,
-      "constant (f = 1: state-independent weights), fourier (cos(pi c.x) on the observation "
-      "normalised to [0,1]), tile (tile coding of the normalised observation, plus a constant)",
-      Check::OneOf({"constant", "fourier", "tile"}));
-    v("order", order, "highest frequency n of the Fourier basis", Check::Range(0, 64));
-    v("coupled", coupled,
-      "fourier: every frequency vector c in {0..n}^d ((n+1)^d features); false: one dimension at "
-      "a time (1 + n d features)");
-    v("tiles", tiles, "tile: tiles per dimension of each tiling", Check::Range(1, 1024));
-    v("tilings", tilings, "tile: tilings, each offset by a fraction of a tile",
-      Check::Range(1, 1024));
-    v("unbounded_scale", unbounded_scale,
-      "an observation dimension without finite bounds is squashed as (1 + tanh(x / scale)) / 2",
-      Check::Positive());
-    v("max_features", max_features, "refuse a feature map with more features than this",
-      Check::Range(1, 1 << 20));
-  }
-};
-
 // Options of the `barfi` module.
 struct BarfiConfig : ModuleConfig<BarfiConfig> {
   static constexpr const char* kType = "barfi";  // the YAML `type`
   BarfiSignalConfig r_p;                         // primary reward (the designer's objective)
   BarfiSignalConfig r_aux;                       // auxiliary heuristic reward
-  BarfiFeaturesConfig features;                  // f(s)
+  FeatureMapConfig features;                     // f(s)
   std::string approx = "first_order";            // first_order (H⁻¹ ≈ −I) | neumann
   int neumann_terms = 5;                         // K
   double neumann_alpha = 5e-4;                   // α

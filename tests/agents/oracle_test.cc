@@ -54,8 +54,8 @@ struct Rig {
   PolicyGradientOracle* oracle = nullptr;
 };
 
-// Tiny configs: REINFORCE discrete/Gaussian x linear/MLP, PPO discrete/Gaussian, tanh / ReLU /
-// LeakyReLU hidden layers; Pendulum
+// Tiny configs: REINFORCE discrete/Gaussian x linear/MLP (on s, or on Fourier or tile features of
+// s), PPO discrete/Gaussian, tanh / ReLU / LeakyReLU hidden layers; Pendulum
 // episodes of 12 steps so that truncations fall inside every batch.
 std::vector<std::string> TinyConfig(const std::string& which) {
   const std::vector<std::string> cartpole = {"env.id=CartPole-v1", "env.num_envs=2"};
@@ -78,6 +78,13 @@ std::vector<std::string> TinyConfig(const std::string& which) {
     }
     if (which.find("value") != std::string::npos) sets.push_back("agent.baseline=value");
     if (which.find("none") != std::string::npos) sets.push_back("agent.baseline=none");
+    // the policy reads fixed features f(s) in place of s
+    if (which.find("fourier") != std::string::npos) {
+      sets.push_back("agent.features={type: fourier, order: 2}");
+    }
+    if (which.find("tile") != std::string::npos) {
+      sets.push_back("agent.features={type: tile, tiles: 2, tilings: 2}");
+    }
   } else {
     sets.insert(sets.end(), {"agent.type=ppo", "agent.num_steps=16", "agent.net.hidden=[6]",
                              "agent.ent_coef=0.05", "agent.log_std_init=-0.3"});
@@ -90,6 +97,8 @@ std::vector<std::string> TinyConfig(const std::string& which) {
 }
 
 const char* const kRigs[] = {"reinforce_discrete_linear",
+                             "reinforce_discrete_linear_fourier",
+                             "reinforce_gauss_linear_tile",
                              "reinforce_discrete_mlp_value",
                              "reinforce_gauss_linear_none",
                              "reinforce_gauss_mlp_relu_value",
@@ -299,7 +308,10 @@ TEST_CASE("PPO oracle: its per-rollout critic cache follows a new rollout", "[un
 }
 
 TEST_CASE("oracle: the analytic linear-softmax HVP equals central differences", "[unit]") {
-  Rig rig(TinyConfig("reinforce_discrete_linear"));
+  const std::string which =
+      GENERATE("reinforce_discrete_linear", "reinforce_discrete_linear_fourier");
+  INFO(which);
+  Rig rig(TinyConfig(which));
   auto& agent = dynamic_cast<Reinforce&>(*rig.agent);
   REQUIRE(ReinforceAnalyticHessian(agent));
   const int steps = agent.BatchSize();

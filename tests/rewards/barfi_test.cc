@@ -152,12 +152,12 @@ TEST_CASE("barfi starts at r_p + r_aux and reports psi as its reward gradient", 
 }
 
 TEST_CASE("barfi's tile coding sets one tile per tiling", "[barfi][unit]") {
-  BarfiFeaturesConfig config;
+  FeatureMapConfig config;
   config.type = "tile";
   config.tiles = 4;
   config.tilings = 5;
   const Space space = Space::Box(Vec::Constant(2, -1.0), Vec::Constant(2, 1.0));
-  const barfi::FeatureMap map(config, space, "reward[0].features");
+  const FeatureMap map(config, space, "reward[0].features");
   REQUIRE(map.Size() == 1 + 5 * 25);
   // corners, the centre, a point near it, and a point outside the bounds (clamped)
   Eigen::MatrixXf obs(2, 5);

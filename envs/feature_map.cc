@@ -1,4 +1,4 @@
-#include "rewards/barfi/features.h"
+#include "envs/feature_map.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,13 @@
 
 #include "core/error.h"
 
-namespace rl::barfi {
+namespace rl {
 
-FeatureMap::FeatureMap(const BarfiFeaturesConfig& config, const Space& space,
-                       const std::string& key) {
+FeatureMap::FeatureMap(const FeatureMapConfig& config, const Space& space, const std::string& key) {
+  if (config.type == "none") {
+    throw UserError("key '" + key + ".type': none is no feature map here; use constant, fourier " +
+                    "or tile");
+  }
   const int d = space.Dim();
   squash_ = static_cast<float>(1.0 / config.unbounded_scale);
   low_ = Eigen::VectorXf::Zero(d);
@@ -76,7 +79,7 @@ FeatureMap::FeatureMap(const BarfiFeaturesConfig& config, const Space& space,
 
 void FeatureMap::Normalize(const Eigen::Ref<const Eigen::MatrixXf>& obs, Eigen::MatrixXf& x) const {
   if (obs.rows() != low_.size()) {
-    throw UserError("barfi features: observations of " + std::to_string(obs.rows()) +
+    throw UserError("feature map: observations of " + std::to_string(obs.rows()) +
                     " entries for a feature map over " + std::to_string(low_.size()));
   }
   x.resize(obs.rows(), obs.cols());
@@ -117,4 +120,4 @@ void FeatureMap::Compute(const Eigen::Ref<const Eigen::MatrixXf>& obs, Eigen::Ma
   }
 }
 
-}  // namespace rl::barfi
+}  // namespace rl
