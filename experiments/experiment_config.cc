@@ -33,7 +33,15 @@ void ConnectAbsorbing(Agent& agent, const RewardPipeline& reward, const ConfigNo
 
 void CheckAgentGamma(Agent& agent, const RewardPipeline& reward, const std::string& agent_type) {
   const int k = reward.AgentGammaModule();
-  if (k < 0 || agent.SetGamma(agent.Gamma())) return;
+  if (k < 0) return;
+  // one discount for the agent: a second module asking for one is refused, not ignored
+  for (int j = k + 1; j < reward.Size(); ++j) {
+    if (reward.Module(j).AgentGamma() < 0) continue;
+    throw UserError("key 'reward[" + std::to_string(j) + "].learn_gamma': reward modules '" +
+                    reward.Names()[k] + "' (reward[" + std::to_string(k) + "]) and '" +
+                    reward.Names()[j] + "' both learn the agent's discount; let one of them");
+  }
+  if (agent.SetGamma(agent.Gamma())) return;
   throw UserError("key 'reward[" + std::to_string(k) + "].learn_gamma': reward module '" +
                   reward.Names()[k] + "' learns the agent's discount, which agent '" + agent_type +
                   "' cannot change (Agent::SetGamma); use reinforce or ppo, or set false");

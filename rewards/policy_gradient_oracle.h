@@ -4,7 +4,9 @@
 //
 // - The batch is the agent's current batch, the transitions its next Update learns from (REINFORCE:
 //   the completed episodes; PPO: the complete rollout). The trainer calls Fit between
-//   ReadyToUpdate() and Update(), so the batch is there; BatchSize() is 0 when it is not.
+//   ReadyToUpdate() and Update(), so the batch is there; BatchSize() is 0 when it is not. An
+//   oracle that ServesEpisodes() can serve other whole episodes instead (UseEpisodes), until
+//   UseAgentBatch().
 // - θ is the policy's parameter vector (actor weights, then the log-std of a Gaussian policy);
 //   the critic is not part of θ.
 // - Every per-step vector (rewards, ScoreDots) is indexed like Batch(), T = BatchSize() entries.

@@ -57,6 +57,8 @@ class RewardPipeline {
   int Size() const { return static_cast<int>(modules_.size()); }
   // The module at `i`, e.g. for its parameters.
   RewardModule& Module(int i) { return *modules_[i].module; }
+  // The module at `i`, read-only.
+  const RewardModule& Module(int i) const { return *modules_[i].module; }
 
   // Index of the first module that rewards absorbing states (RewardModule::Absorbing), or -1.
   int AbsorbingModule() const;

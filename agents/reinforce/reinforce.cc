@@ -262,6 +262,7 @@ void Reinforce::Load(const h5::Group& g) {
     throw UserError(g.FilePath() + ": the REINFORCE episodes do not fit this env or env.num_envs");
   }
   gathered_ = false;
+  served_other_ = false;
   ckpt::Read(g, "last_actions", last_actions_);
 }
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <utility>
 
+#include "core/checkpoint.h"
 #include "core/error.h"
 #include "envs/env.h"
 
@@ -12,14 +14,44 @@ namespace rl {
 namespace {
 
 const char* const kBlocks[] = {"const", "primary", "aux"};
-const char* const kMetrics[] = {"outer_objective", "grad_norm", "gamma",    "gamma_grad",
-                                "alpha_lambda",    "alpha",     "phi_norm", "outer_steps"};
-constexpr int kNumMetrics = 8;
+const char* const kMetrics[] = {"outer_objective", "grad_norm",   "gamma",    "gamma_grad",
+                                "alpha_lambda",    "alpha",       "phi_norm", "outer_steps",
+                                "hvp_fallback",    "hvp_buffered"};
+constexpr int kNumMetrics = 10;
+// checkpoints written before the HVP buffer have the first 8
+constexpr int kOldNumMetrics = 8;
+
+double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// One Adam (or, with adam = false, SGD) ascent step of x along grad at step t (>= 1).
+void AscentStep(bool adam, double lr, int64_t t, double grad, double& x, double& m, double& v) {
+  if (!adam) {
+    x += lr * grad;
+    return;
+  }
+  constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
+  m = kBeta1 * m + (1 - kBeta1) * grad;
+  v = kBeta2 * v + (1 - kBeta2) * grad * grad;
+  const double c1 = 1 - std::pow(kBeta1, t), c2 = 1 - std::pow(kBeta2, t);
+  x += lr * (m / c1) / (std::sqrt(v / c2) + kEps);
+}
+
+// Restores the oracle's own batch when it goes out of scope.
+class AgentBatchGuard {
+ public:
+  explicit AgentBatchGuard(PolicyGradientOracle& oracle) : oracle_(oracle) {}
+  ~AgentBatchGuard() { oracle_.UseAgentBatch(); }
+  AgentBatchGuard(const AgentBatchGuard&) = delete;
+  AgentBatchGuard& operator=(const AgentBatchGuard&) = delete;
+
+ private:
+  PolicyGradientOracle& oracle_;
+};
 
 }  // namespace
 
 Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, FeatureMap features,
-             double gamma, const std::string& name)
+             double gamma, const Rng& rng, const std::string& name)
     : config_(config),
       primary_(primary),
       aux_(aux),
@@ -27,7 +59,14 @@ Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, Fe
       gamma_(gamma),
       outer_gamma_(config.outer_gamma < 0 ? gamma : config.outer_gamma),
       name_(name),
-      alpha_(config.neumann_alpha) {
+      alpha_(config.neumann_alpha),
+      rng_(rng) {
+  // γ_φ = sigmoid(η) starts at gamma_init, or at the agent's γ
+  if (config_.learn_gamma) {
+    const double start = config_.gamma_init > 0 ? config_.gamma_init : gamma;
+    eta_ = std::log(start / (1.0 - start));
+    gamma_ = Sigmoid(eta_);
+  }
   // r_φ = r_p + r_aux: weight 1 on the constant feature of the r_p and r_aux blocks
   const int f = features_.Size();
   phi_ = Eigen::VectorXd::Zero(3 * f);
@@ -97,32 +136,143 @@ std::vector<double> Barfi::Fit(const FitContext& context) {
   if (oracle && oracle->BatchSize() > 0) {
     // episodes that ended in this batch
     const RewardBatch batch = oracle->Batch();
-    for (int t = 0; t < batch.Size(); ++t) episodes_ += batch.terminated[t] || batch.truncated[t];
+    int ended = 0;
+    for (int t = 0; t < batch.Size(); ++t) ended += batch.terminated[t] || batch.truncated[t];
+    episodes_ += ended;
+    if (config_.hvp_episodes > 0 && oracle->ServesEpisodes()) Remember(*oracle, batch);
     if (fits_ > config_.warmup && episodes_ >= config_.delta) {
-      OuterStep(*oracle);
+      OuterStep(*oracle, std::max(ended, config_.delta));
       episodes_ = 0;
     }
   }
   return metrics_;
 }
 
-void Barfi::OuterStep(PolicyGradientOracle& oracle) {
+void Barfi::Remember(const PolicyGradientOracle& oracle, const RewardBatch& batch) {
+  Eigen::MatrixXf actions;
+  oracle.PolicyActions(actions);
+  int begin = 0;
+  for (int t = 0; t < batch.Size(); ++t) {
+    if (!batch.terminated[t] && !batch.truncated[t]) continue;
+    const int n = t + 1 - begin;
+    Episode e;
+    e.id = episodes_seen_++;
+    e.data.obs = batch.obs.middleCols(begin, n);
+    e.data.action = batch.action.middleCols(begin, n);
+    e.data.next_obs = batch.next_obs.middleCols(begin, n);
+    e.data.env_reward = batch.env_reward.segment(begin, n);
+    e.data.terms = batch.terms.middleCols(begin, n);
+    e.data.terminated.assign(batch.terminated + begin, batch.terminated + t + 1);
+    e.data.truncated.assign(batch.truncated + begin, batch.truncated + t + 1);
+    e.policy_actions = actions.middleCols(begin, n);
+    buffer_.push_back(std::move(e));
+    if (static_cast<int>(buffer_.size()) > config_.hvp_buffer) buffer_.pop_front();
+    begin = t + 1;
+  }
+}
+
+std::vector<int64_t> Barfi::BufferedEpisodes() const {
+  std::vector<int64_t> ids;
+  for (const Episode& e : buffer_) ids.push_back(e.id);
+  return ids;
+}
+
+void Barfi::SampleHvpEpisodes(int eligible) {
+  // a partial Fisher-Yates shuffle of the eligible positions, then oldest first
+  std::vector<int> at(eligible);
+  for (int i = 0; i < eligible; ++i) at[i] = i;
+  hvp_sample_.clear();
+  for (int i = 0; i < config_.hvp_episodes; ++i) {
+    const int j = i + static_cast<int>(rng_.UniformInt(static_cast<uint64_t>(eligible - i)));
+    std::swap(at[i], at[j]);
+    hvp_sample_.push_back(buffer_[at[i]].id);
+  }
+  std::sort(hvp_sample_.begin(), hvp_sample_.end());
+}
+
+void Barfi::GatherEpisodes(const std::vector<int64_t>& ids, TransitionBatch& out,
+                           Eigen::MatrixXf& policy_actions) const {
+  std::vector<const Episode*> episodes;
+  int total = 0;
+  for (const int64_t id : ids) {
+    const auto e =
+        std::find_if(buffer_.begin(), buffer_.end(), [&](const Episode& x) { return x.id == id; });
+    if (e == buffer_.end()) {
+      throw UserError("reward module '" + name_ + "': episode " + std::to_string(id) +
+                      " is not in the HVP buffer");
+    }
+    episodes.push_back(&*e);
+    total += e->data.Size();
+  }
+  if (episodes.empty()) {
+    out = TransitionBatch();
+    policy_actions.resize(0, 0);
+    return;
+  }
+  const Episode& first = *episodes.front();
+  out.obs.resize(first.data.obs.rows(), total);
+  out.action.resize(first.data.action.rows(), total);
+  out.next_obs.resize(first.data.next_obs.rows(), total);
+  out.env_reward.resize(total);
+  out.terms.resize(first.data.terms.rows(), total);
+  out.terminated.clear();
+  out.truncated.clear();
+  policy_actions.resize(first.policy_actions.rows(), total);
+  int at = 0;
+  for (const Episode* e : episodes) {
+    const int n = e->data.Size();
+    out.obs.middleCols(at, n) = e->data.obs;
+    out.action.middleCols(at, n) = e->data.action;
+    out.next_obs.middleCols(at, n) = e->data.next_obs;
+    out.env_reward.segment(at, n) = e->data.env_reward;
+    out.terms.middleCols(at, n) = e->data.terms;
+    out.terminated.insert(out.terminated.end(), e->data.terminated.begin(),
+                          e->data.terminated.end());
+    out.truncated.insert(out.truncated.end(), e->data.truncated.begin(), e->data.truncated.end());
+    policy_actions.middleCols(at, n) = e->policy_actions;
+    at += n;
+  }
+}
+
+void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
   const RewardBatch batch = oracle.Batch();
   const int n = batch.Size(), p = NumRewardParams();
+  const Eigen::VectorXd psi_w = config_.weight * phi_;
   Eigen::MatrixXf psi(p, n);
   RewardGradient(batch, psi);
   const Eigen::VectorXd r_p = r_p_.cast<double>();
-  const Eigen::VectorXd psi_w = config_.weight * phi_;
-  const Eigen::VectorXd r_inner = psi.cast<double>().transpose() * psi_w;
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(n);
 
-  // ∇θ J_p: the r_p part of the agent's objective (its entropy and fixed baselines cancel)
+  // ∇θ J_p on the current batch: the r_p part of the agent's objective (its entropy and fixed
+  // baselines cancel)
   Eigen::VectorXd outer_grad, g0;
   oracle.Gradient(r_p, outer_gamma_, outer_grad);
   oracle.Gradient(zero, outer_gamma_, g0);
   outer_grad -= g0;
   const double objective =
       oracle.Objective(r_p, outer_gamma_) - oracle.Objective(zero, outer_gamma_);
+
+  // the HVP batch: hvp_episodes buffered episodes older than the `recent` ones, or the current
+  // batch where too few are buffered or the oracle serves none
+  AgentBatchGuard guard(oracle);
+  hvp_sample_.clear();
+  if (config_.hvp_episodes > 0) {
+    const int eligible = static_cast<int>(buffer_.size()) - recent;
+    bool other = false;
+    if (oracle.ServesEpisodes() && eligible >= config_.hvp_episodes) {
+      SampleHvpEpisodes(eligible);
+      GatherEpisodes(hvp_sample_, hvp_batch_, hvp_actions_);
+      other = oracle.UseEpisodes(ToRewardBatch(hvp_batch_), hvp_actions_);
+    }
+    if (!other) {
+      hvp_sample_.clear();
+      ++hvp_fallbacks_;
+    } else {
+      psi.resize(p, hvp_batch_.Size());
+      RewardGradient(ToRewardBatch(hvp_batch_), psi);
+    }
+  }
+  const Eigen::VectorXd r_inner = psi.cast<double>().transpose() * psi_w;
 
   barfi::OuterGradientOptions options;
   options.neumann_terms = config_.approx == "neumann" ? config_.neumann_terms : 0;
@@ -136,9 +286,10 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle) {
   // dJ_p/dφ = Σ_k (dJ_p/dr_k) weight ψ_k − 2 reward_l2 φ, then an ascent step
   Eigen::VectorXd grad = config_.weight * (psi.cast<double>() * result.reward_grad);
   grad -= 2.0 * config_.reward_l2 * phi_;
-  if (config_.optimizer == "adam") {
+  const bool adam = config_.optimizer == "adam";
+  ++adam_t_;
+  if (adam) {
     constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
-    ++adam_t_;
     adam_m_ = kBeta1 * adam_m_ + (1 - kBeta1) * grad;
     adam_v_ = kBeta2 * adam_v_ + (1 - kBeta2) * grad.cwiseAbs2();
     const double c1 = 1 - std::pow(kBeta1, adam_t_), c2 = 1 - std::pow(kBeta2, adam_t_);
@@ -146,17 +297,27 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle) {
   } else {
     phi_ += config_.lr * grad;
   }
+
+  // dJ_p/dη = dJ_p/dγ · γ(1 − γ) with γ = sigmoid(η); η ascends dJ_p/dη − gamma_l2 ∂γ/∂η
+  const double dgamma = gamma_ * (1 - gamma_);
+  const double eta_grad = result.gamma_grad * dgamma;
+  if (config_.learn_gamma) {
+    const double lr = config_.gamma_lr < 0 ? config_.lr : config_.gamma_lr;
+    AscentStep(adam, lr, adam_t_, eta_grad - config_.gamma_l2 * dgamma, eta_, eta_m_, eta_v_);
+    gamma_ = Sigmoid(eta_);
+  }
   ++outer_steps_;
 
-  // dJ_p/dη = dJ_p/dγ · γ(1 − γ) with γ = sigmoid(η)
   metrics_ = {objective,
               grad.norm(),
               gamma_,
-              result.gamma_grad * gamma_ * (1 - gamma_),
+              eta_grad,
               result.alpha * result.lambda,
               alpha_,
               phi_.norm(),
-              static_cast<double>(outer_steps_)};
+              static_cast<double>(outer_steps_),
+              static_cast<double>(hvp_fallbacks_),
+              static_cast<double>(buffer_.size())};
 }
 
 std::vector<std::string> Barfi::MetricNames() const {
@@ -185,6 +346,31 @@ void Barfi::Save(const h5::Group& g) const {
   g.WriteIntAttr("episodes", episodes_);
   g.WriteIntAttr("outer_steps", outer_steps_);
   g.WriteDoubleAttr("alpha", alpha_);
+  g.WriteDoubleAttr("eta", eta_);
+  g.WriteDoubleAttr("eta_m", eta_m_);
+  g.WriteDoubleAttr("eta_v", eta_v_);
+  g.WriteDoubleAttr("gamma", gamma_);
+  ckpt::WriteRng(g, "rng", rng_);
+  g.WriteIntAttr("hvp_fallbacks", hvp_fallbacks_);
+  g.WriteIntAttr("episodes_seen", episodes_seen_);
+  // the HVP buffer, its episodes back to back, and the last sample
+  std::vector<int64_t> ids = BufferedEpisodes(), lengths;
+  for (const Episode& e : buffer_) lengths.push_back(e.data.Size());
+  TransitionBatch all;
+  Eigen::MatrixXf actions;
+  GatherEpisodes(ids, all, actions);
+  const h5::Group b = g.CreateGroup("hvp_buffer");
+  b.Write<int64_t>("ids", std::span<const int64_t>(ids.data(), ids.size()));
+  b.Write<int64_t>("lengths", std::span<const int64_t>(lengths.data(), lengths.size()));
+  b.Write<int64_t>("sample", std::span<const int64_t>(hvp_sample_.data(), hvp_sample_.size()));
+  ckpt::Write(b, "obs", all.obs);
+  ckpt::Write(b, "action", all.action);
+  ckpt::Write(b, "next_obs", all.next_obs);
+  ckpt::Write(b, "env_reward", all.env_reward);
+  ckpt::Write(b, "terms", all.terms);
+  ckpt::Write(b, "policy_actions", actions);
+  b.Write<uint8_t>("terminated", std::span<const uint8_t>(all.terminated));
+  b.Write<uint8_t>("truncated", std::span<const uint8_t>(all.truncated));
 }
 
 void Barfi::Load(const h5::Group& g) {
@@ -200,14 +386,58 @@ void Barfi::Load(const h5::Group& g) {
   read("phi", phi_, phi_.size());
   read("adam_m", adam_m_, phi_.size());
   read("adam_v", adam_v_, phi_.size());
-  Eigen::VectorXd metrics;
-  read("metrics", metrics, kNumMetrics);
-  metrics_.assign(metrics.data(), metrics.data() + kNumMetrics);
+  const std::vector<double> metrics = g.Read<double>("metrics");
+  if (metrics.size() != kNumMetrics && metrics.size() != kOldNumMetrics) {
+    throw UserError("reward module '" + name_ + "': the checkpoint's metrics have " +
+                    std::to_string(metrics.size()) + " entries, not " +
+                    std::to_string(kNumMetrics));
+  }
+  metrics_ = metrics;
+  metrics_.resize(kNumMetrics, 0.0);
   adam_t_ = g.ReadIntAttr("adam_t");
   fits_ = g.ReadIntAttr("fits");
   episodes_ = g.ReadIntAttr("episodes");
   outer_steps_ = g.ReadIntAttr("outer_steps");
   alpha_ = g.ReadDoubleAttr("alpha");
+  // checkpoints written before the learned discount and the HVP buffer keep their defaults
+  if (!g.HasAttr("eta")) return;
+  eta_ = g.ReadDoubleAttr("eta");
+  eta_m_ = g.ReadDoubleAttr("eta_m");
+  eta_v_ = g.ReadDoubleAttr("eta_v");
+  if (config_.learn_gamma) gamma_ = g.ReadDoubleAttr("gamma");
+  ckpt::ReadRng(g, "rng", rng_);
+  hvp_fallbacks_ = g.ReadIntAttr("hvp_fallbacks");
+  episodes_seen_ = g.ReadIntAttr("episodes_seen");
+  const h5::Group b = g.OpenGroup("hvp_buffer");
+  const std::vector<int64_t> ids = b.Read<int64_t>("ids"), lengths = b.Read<int64_t>("lengths");
+  hvp_sample_ = b.Read<int64_t>("sample");
+  TransitionBatch all;
+  Eigen::MatrixXf actions;
+  ckpt::Read(b, "obs", all.obs);
+  ckpt::Read(b, "action", all.action);
+  ckpt::Read(b, "next_obs", all.next_obs);
+  ckpt::Read(b, "env_reward", all.env_reward);
+  ckpt::Read(b, "terms", all.terms);
+  ckpt::Read(b, "policy_actions", actions);
+  all.terminated = b.Read<uint8_t>("terminated");
+  all.truncated = b.Read<uint8_t>("truncated");
+  buffer_.clear();
+  int64_t at = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const int n = static_cast<int>(lengths[i]);
+    Episode e;
+    e.id = ids[i];
+    e.data.obs = all.obs.middleCols(at, n);
+    e.data.action = all.action.middleCols(at, n);
+    e.data.next_obs = all.next_obs.middleCols(at, n);
+    e.data.env_reward = all.env_reward.segment(at, n);
+    e.data.terms = all.terms.middleCols(at, n);
+    e.data.terminated.assign(all.terminated.begin() + at, all.terminated.begin() + at + n);
+    e.data.truncated.assign(all.truncated.begin() + at, all.truncated.begin() + at + n);
+    e.policy_actions = actions.middleCols(at, n);
+    buffer_.push_back(std::move(e));
+    at += n;
+  }
 }
 
 namespace {
@@ -244,10 +474,22 @@ BarfiSignal ResolveSignal(const BarfiSignalConfig& s, const std::string& key,
 
 std::unique_ptr<RewardModule> MakeBarfi(const BarfiConfig& config, const std::string& key,
                                         const RewardContext& context) {
-  if (config.learn_gamma) {
-    throw UserError("key '" + key + ".learn_gamma': a learned discount is not implemented (the " +
-                    "agent discounts with its own gamma); set false, the metric gamma_grad " +
-                    "reports dJ_p/deta");
+  if (config.learn_gamma && config.gamma_init != -1.0 &&
+      !(config.gamma_init > 0 && config.gamma_init < 1)) {
+    throw UserError("key '" + key + ".gamma_init': " + std::to_string(config.gamma_init) +
+                    " is not a discount in (0, 1) that sigmoid(eta) can start at; or -1 for the " +
+                    "agent's gamma");
+  }
+  if (config.learn_gamma && config.gamma_init == -1.0 &&
+      !(context.gamma > 0 && context.gamma < 1)) {
+    throw UserError("key '" + key + ".gamma_init': learn_gamma starts sigmoid(eta) at the " +
+                    "agent's gamma, " + std::to_string(context.gamma) +
+                    ", which is not in (0, 1); set gamma_init in (0, 1)");
+  }
+  if (config.hvp_buffer < config.hvp_episodes) {
+    throw UserError("key '" + key + ".hvp_buffer': " + std::to_string(config.hvp_buffer) +
+                    " episodes cannot hold an HVP batch of hvp_episodes = " +
+                    std::to_string(config.hvp_episodes));
   }
   const BarfiSignal primary =
       ResolveSignal(config.r_p, key + ".r_p", BarfiSignal::Kind::kEnvReward, context);
@@ -255,6 +497,7 @@ std::unique_ptr<RewardModule> MakeBarfi(const BarfiConfig& config, const std::st
       ResolveSignal(config.r_aux, key + ".r_aux", BarfiSignal::Kind::kZero, context);
   FeatureMap features(config.features, context.env->Spec().observation, key + ".features");
   return std::make_unique<Barfi>(config, primary, aux, std::move(features), context.gamma,
+                                 Rng(context.seed, RngStream::kReward, context.index),
                                  config.OutputName());
 }
 

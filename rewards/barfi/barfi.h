@@ -8,15 +8,20 @@
 // implicit gradient
 //   dJ_p/dφ = −(∇_φ∇θ J_φ)ᵀ H⁻¹ ∇θ J_p − 2·reward_l2·φ,   H = ∇²θ J_φ,
 // H⁻¹ ≈ −I (first order) or the Neumann series (rewards/barfi/outer_gradient.h), with every
-// derivative taken from the agent's PolicyGradientOracle on its current batch. Sign: r_φ is a
-// reward (higher is better), J_p is maximised; weight >= 0. γ_φ is the agent's discount (fixed).
+// derivative taken from the agent's PolicyGradientOracle: ∇θ J_p on its current batch, the HVPs
+// and the mixed product on hvp_episodes older episodes from a buffer (algorithms.md §2.3) where
+// the oracle can serve them. Sign: r_φ is a reward (higher is better), J_p is maximised;
+// weight >= 0. With learn_gamma, γ_φ = sigmoid(η) ascends too and the agent learns with it
+// (AgentGamma); otherwise γ_φ is the agent's fixed discount.
 #ifndef REWARDLAB_REWARDS_BARFI_BARFI_H_
 #define REWARDLAB_REWARDS_BARFI_BARFI_H_
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
 #include "envs/feature_map.h"
 #include "rewards/barfi/barfi_config.h"
 #include "rewards/barfi/outer_gradient.h"
@@ -36,14 +41,16 @@ struct BarfiSignal {
 // The BARFI reward.
 class Barfi : public RewardModule {
  public:
-  // r_φ over `features` with signals r_p and r_aux; `gamma` is the agent's discount (γ_φ);
-  // metrics named "<name>/*".
+  // r_φ over `features` with signals r_p and r_aux; `gamma` is the agent's configured discount
+  // (γ_φ, or its start with learn_gamma); `rng` samples the HVP batch; metrics "<name>/*".
   Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, FeatureMap features,
-        double gamma, const std::string& name);
+        double gamma, const Rng& rng, const std::string& name);
 
   void Compute(const RewardBatch& batch, Eigen::Ref<Eigen::VectorXf> out) const override;
   bool Learned() const override { return true; }
   bool NeedsOracle() const override { return true; }
+  // γ_φ with learn_gamma, else -1 (the agent keeps its own).
+  double AgentGamma() const override { return config_.learn_gamma ? gamma_ : -1.0; }
   // One outer step on the oracle's batch once `delta` episodes ended since the last (after
   // `warmup` agent updates); without an oracle or a batch it only reports.
   std::vector<double> Fit(const FitContext& context) override;
@@ -64,24 +71,57 @@ class Barfi : public RewardModule {
   void Signals(const RewardBatch& batch, Eigen::VectorXf& r_p, Eigen::VectorXf& r_aux) const;
   // The Neumann α in use (shrunk by the guard when asked).
   double Alpha() const { return alpha_; }
+  // γ_φ, the discount the agent learns with.
+  double Gamma() const { return gamma_; }
+  // J_p's discount: outer_gamma, or the agent's configured γ (it does not follow γ_φ).
+  double OuterGamma() const { return outer_gamma_; }
+  // Ids of the buffered episodes (numbered in the order Fit saw them), oldest first.
+  std::vector<int64_t> BufferedEpisodes() const;
+  // Ids of the episodes of the last outer step's HVP batch; empty when it used the current batch.
+  const std::vector<int64_t>& HvpSample() const { return hvp_sample_; }
+  // The buffered episodes `ids`, back to back, into out and their policy actions.
+  void GatherEpisodes(const std::vector<int64_t>& ids, TransitionBatch& out,
+                      Eigen::MatrixXf& policy_actions) const;
 
  private:
+  // One whole past episode, as the oracle served it.
+  struct Episode {
+    int64_t id = 0;                  // numbered in the order Fit saw them
+    TransitionBatch data;            // its raw transitions
+    Eigen::MatrixXf policy_actions;  // (act_dim x length) as the policy scored them
+  };
+
   // Writes a signal of each transition into out (B).
   void Signal(const BarfiSignal& s, const RewardBatch& batch, Eigen::VectorXf& out) const;
-  // One ascent step on J_p with the oracle's batch.
-  void OuterStep(PolicyGradientOracle& oracle);
+  // Appends the whole episodes of the oracle's batch to the buffer.
+  void Remember(const PolicyGradientOracle& oracle, const RewardBatch& batch);
+  // Draws hvp_episodes distinct episodes among the oldest `eligible` of the buffer into
+  // hvp_sample_.
+  void SampleHvpEpisodes(int eligible);
+  // One ascent step on J_p with the oracle's batch; `recent` episodes at the buffer's end are
+  // kept out of the HVP batch.
+  void OuterStep(PolicyGradientOracle& oracle, int recent);
 
   BarfiConfig config_;
   BarfiSignal primary_, aux_;
   FeatureMap features_;
-  double gamma_, outer_gamma_;  // γ_φ (the agent's) and J_p's discount
+  double gamma_, outer_gamma_;        // γ_φ and J_p's discount
+  double eta_ = 0.0;                  // logit of γ_φ (learn_gamma)
+  double eta_m_ = 0.0, eta_v_ = 0.0;  // its Adam moments
   std::string name_;
   Eigen::VectorXd phi_;              // (3F)
   Eigen::VectorXd adam_m_, adam_v_;  // (3F) Adam moments
   int64_t adam_t_ = 0;
   double alpha_;  // Neumann α
   int64_t fits_ = 0, episodes_ = 0, outer_steps_ = 0;
-  std::vector<double> metrics_;  // MetricNames()' values of the last outer step
+  Rng rng_;                          // draws the HVP batch
+  std::deque<Episode> buffer_;       // (<= hvp_buffer) past whole episodes, oldest first
+  int64_t episodes_seen_ = 0;        // the id of the next episode
+  int64_t hvp_fallbacks_ = 0;        // outer steps whose HVP batch was the current batch
+  std::vector<int64_t> hvp_sample_;  // ids of the last HVP batch
+  TransitionBatch hvp_batch_;        // the last HVP batch's transitions
+  Eigen::MatrixXf hvp_actions_;      // and its policy actions
+  std::vector<double> metrics_;      // MetricNames()' values of the last outer step
 
   // scratch
   mutable Eigen::MatrixXf f_;            // (F x B)
@@ -89,8 +129,8 @@ class Barfi : public RewardModule {
 };
 
 // Builds the module for `context` (the env's terms, the modules listed before, the agent's
-// discount); throws UserError naming `key` for an unknown term, learn_gamma: true, or a feature
-// map that does not fit the observation.
+// discount); throws UserError naming `key` for an unknown term, a discount learn_gamma cannot
+// start from, hvp_buffer < hvp_episodes, or a feature map that does not fit the observation.
 std::unique_ptr<RewardModule> MakeBarfi(const BarfiConfig& config, const std::string& key,
                                         const RewardContext& context);
 

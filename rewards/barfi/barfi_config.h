@@ -36,8 +36,13 @@ struct BarfiConfig : ModuleConfig<BarfiConfig> {
   int guard_iters = 5;                           // power iterations on −H; 0 = no guard
   bool shrink_alpha = false;                     // α ← 1/λmax when α·λmax >= 2
   double reward_l2 = 0.0;                        // λ of −λ‖φ‖² in the outer objective
-  bool learn_gamma = false;                      // only false (the agent's γ is fixed)
-  double outer_gamma = -1.0;                     // discount of J_p; -1 = the agent's
+  bool learn_gamma = false;                      // learn γ_φ = sigmoid(η) for the agent
+  double gamma_init = -1.0;                      // γ_φ at the start; -1 = the agent's γ
+  double gamma_lr = -1.0;                        // learning rate of η; -1 = lr
+  double gamma_l2 = 0.0;                         // λ of −λ·γ_φ in η's outer objective
+  double outer_gamma = -1.0;                     // discount of J_p; -1 = the agent's (configured)
+  int hvp_episodes = 15;                         // HVP batch from the buffer; 0 = current batch
+  int hvp_buffer = 1000;                         // past episodes kept for the HVP batch
   std::string optimizer = "adam";                // adam | sgd (ascent on J_p)
   double lr = 5e-3;                              // outer learning rate
   int delta = 3;                                 // episodes between outer steps
@@ -65,10 +70,29 @@ struct BarfiConfig : ModuleConfig<BarfiConfig> {
     v("reward_l2", reward_l2, "penalty reward_l2 ||phi||^2 subtracted from the outer objective",
       Check::Min(0));
     v("learn_gamma", learn_gamma,
-      "learn gamma_phi = sigmoid(eta); not implemented (agents discount with their own gamma), "
-      "so only false; the metric gamma_grad reports dJ_p/deta");
-    v("outer_gamma", outer_gamma, "discount of the outer objective J_p; -1 = the agent's gamma",
+      "learn the agent's discount gamma_phi = sigmoid(eta) with phi (reinforce, ppo); false: the "
+      "agent keeps its gamma and the metric gamma_grad only reports dJ_p/deta");
+    v("gamma_init", gamma_init,
+      "learn_gamma: gamma_phi at the start, in (0, 1); -1 = the agent's configured gamma (the "
+      "authors start at sigmoid(4.6) = 0.990)",
       Check::Range(-1, 1));
+    v("gamma_lr", gamma_lr, "learn_gamma: learning rate of eta (same optimiser kind); -1 = lr",
+      Check::Range(-1, 1e6));
+    v("gamma_l2", gamma_l2,
+      "learn_gamma: penalty gamma_l2 * gamma_phi subtracted from eta's outer objective (pulls "
+      "gamma_phi down, as the authors' gamma_L2)",
+      Check::Min(0));
+    v("outer_gamma", outer_gamma,
+      "discount of the outer objective J_p; -1 = the agent's configured gamma (fixed: it does "
+      "not follow a learned gamma_phi)",
+      Check::Range(-1, 1));
+    v("hvp_episodes", hvp_episodes,
+      "episodes sampled from the buffer (older than the current batch and the last delta) for "
+      "the Hessian-vector products and the mixed product; 0 = the agent's current batch",
+      Check::Range(0, 1 << 20));
+    v("hvp_buffer", hvp_buffer,
+      "past whole episodes kept for the HVP batch (saved in checkpoints); >= hvp_episodes",
+      Check::Range(0, 1 << 24));
     v("optimizer", optimizer, "outer optimiser of phi (gradient ascent on J_p)",
       Check::OneOf({"adam", "sgd"}));
     v("lr", lr, "outer learning rate", Check::Positive());

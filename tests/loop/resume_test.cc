@@ -4,6 +4,7 @@
 // with the same rows bit for bit.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,27 @@ TEST_CASE("a reward-free rnd run resumed from a checkpoint ends bit-identical", 
   REQUIRE(whole.episode_step.back() > 2048);
   REQUIRE(whole.metrics.count("reward"));
   REQUIRE(whole.episode_terms.at("rnd").back() > 0.0);
+  testing::CheckSameRows(whole, resumed);
+}
+
+// BARFI's φ, learned discount (which the resumed trainer hands the agent again), Adam moments,
+// HVP episode buffer and sampler continue exactly. REINFORCE updates (and checkpoints) at episode
+// ends: the first checkpoint is at step 900.
+TEST_CASE("a barfi run with a learned discount resumed from a checkpoint ends bit-identical",
+          "[unit][barfi]") {
+  const auto [whole, resumed] = RunWholeAndResumed(
+      LoadShippedConfig(
+          "cartpole_reinforce.yaml",
+          {"total_steps=2400", "agent.episodes_per_update=4", "eval.every_steps=1000",
+           "eval.episodes=1", "checkpoint.every_steps=800",
+           "reward=[{type: barfi, features: {order: 1}, learn_gamma: true, gamma_l2: 0.1, "
+           "warmup: 2, delta: 2, hvp_episodes: 3, hvp_buffer: 30, lr: 0.05}]"}),
+      900);
+  REQUIRE(whole.metrics.count("barfi"));
+  const std::map<std::string, std::vector<double>>& barfi = whole.metrics.at("barfi").values;
+  // γ_φ moved, and most outer steps drew their HVP batch from the buffer
+  CHECK(barfi.at("gamma").back() != barfi.at("gamma").front());
+  CHECK(barfi.at("hvp_fallback").back() < barfi.at("outer_steps").back() / 2);
   testing::CheckSameRows(whole, resumed);
 }
 
