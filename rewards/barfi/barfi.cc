@@ -14,12 +14,11 @@ namespace rl {
 namespace {
 
 const char* const kBlocks[] = {"const", "primary", "aux"};
-const char* const kMetrics[] = {"outer_objective", "grad_norm",   "gamma",    "gamma_grad",
-                                "alpha_lambda",    "alpha",       "phi_norm", "outer_steps",
-                                "hvp_fallback",    "hvp_buffered"};
-constexpr int kNumMetrics = 10;
-// checkpoints written before the HVP buffer have the first 8
-constexpr int kOldNumMetrics = 8;
+const char* const kMetrics[] = {
+    "outer_objective", "grad_norm", "gamma",       "gamma_grad",   "alpha_lambda",
+    "alpha",           "phi_norm",  "outer_steps", "hvp_fallback", "hvp_buffered",
+    "w_const",         "w_primary", "w_aux"};
+constexpr int kNumMetrics = 13;
 
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -77,6 +76,7 @@ Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, Fe
   metrics_[2] = gamma_;
   metrics_[5] = alpha_;
   metrics_[6] = phi_.norm();
+  metrics_[11] = metrics_[12] = 1.0;  // w_primary, w_aux: the naive blend
 }
 
 void Barfi::Signal(const BarfiSignal& s, const RewardBatch& batch, Eigen::VectorXf& out) const {
@@ -308,6 +308,10 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
   }
   ++outer_steps_;
 
+  // the blend's weights φ_blockᵀf(s), averaged over the batch's states
+  features_.Compute(batch.obs, f_);
+  const Eigen::VectorXd f_mean = f_.cast<double>().rowwise().mean();
+  const int nf = features_.Size();
   metrics_ = {objective,
               grad.norm(),
               gamma_,
@@ -317,7 +321,10 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
               phi_.norm(),
               static_cast<double>(outer_steps_),
               static_cast<double>(hvp_fallbacks_),
-              static_cast<double>(buffer_.size())};
+              static_cast<double>(buffer_.size()),
+              phi_.segment(0, nf).dot(f_mean),
+              phi_.segment(nf, nf).dot(f_mean),
+              phi_.segment(2 * nf, nf).dot(f_mean)};
 }
 
 std::vector<std::string> Barfi::MetricNames() const {
@@ -387,20 +394,17 @@ void Barfi::Load(const h5::Group& g) {
   read("adam_m", adam_m_, phi_.size());
   read("adam_v", adam_v_, phi_.size());
   const std::vector<double> metrics = g.Read<double>("metrics");
-  if (metrics.size() != kNumMetrics && metrics.size() != kOldNumMetrics) {
+  if (metrics.size() != kNumMetrics) {
     throw UserError("reward module '" + name_ + "': the checkpoint's metrics have " +
                     std::to_string(metrics.size()) + " entries, not " +
                     std::to_string(kNumMetrics));
   }
   metrics_ = metrics;
-  metrics_.resize(kNumMetrics, 0.0);
   adam_t_ = g.ReadIntAttr("adam_t");
   fits_ = g.ReadIntAttr("fits");
   episodes_ = g.ReadIntAttr("episodes");
   outer_steps_ = g.ReadIntAttr("outer_steps");
   alpha_ = g.ReadDoubleAttr("alpha");
-  // checkpoints written before the learned discount and the HVP buffer keep their defaults
-  if (!g.HasAttr("eta")) return;
   eta_ = g.ReadDoubleAttr("eta");
   eta_m_ = g.ReadDoubleAttr("eta_m");
   eta_v_ = g.ReadDoubleAttr("eta_v");

@@ -538,6 +538,17 @@ TEST_CASE("barfi's HVP batch comes from older buffered episodes", "[barfi][unit]
       REQUIRE(fallbacks >= 1);
       REQUIRE(fallbacks < 6);
       CHECK(m.Fit({0, nullptr, nullptr, nullptr, {}})[8] == fallbacks);
+      // the blend weights: φ's blocks against the batch's mean features (ψ's first block is f)
+      Eigen::MatrixXf psi_now(m.NumRewardParams(), batch.Size());
+      m.RewardGradient(batch, psi_now);
+      const int nf = m.NumRewardParams() / 3;
+      const VectorXd f_mean = psi_now.topRows(nf).cast<double>().rowwise().mean();
+      const VectorXd phi = m.RewardParamVector().cast<double>();
+      const std::vector<double> metrics = m.Fit({0, nullptr, nullptr, nullptr, {}});
+      REQUIRE(names[12] == "barfi/w_aux");
+      for (int k = 0; k < 3; ++k) {
+        CHECK(metrics[10 + k] == Approx(phi.segment(k * nf, nf).dot(f_mean)).epsilon(1e-5));
+      }
     }
     d.agent->Update(d.reward);
   }
@@ -578,8 +589,10 @@ TEST_CASE("barfi learns phi in short REINFORCE and PPO runs", "[barfi][unit]") {
     REQUIRE(run.Events().updates.size() >= 2);
     const MetricValues& last = run.Events().updates.back().second;
     const std::vector<std::string> names = run.Reward().MetricNames();
-    REQUIRE(names[names.size() - 3] == "barfi/outer_steps");
-    CHECK(last[last.size() - 3] >= 1.0);
+    // the reward metrics come last in an update's values
+    const auto at = std::find(names.begin(), names.end(), "barfi/outer_steps");
+    REQUIRE(at != names.end());
+    CHECK(last[last.size() - names.size() + (at - names.begin())] >= 1.0);
     CHECK(run.Reward().Module(0).RewardParamVector() != phi0);
   }
 }
