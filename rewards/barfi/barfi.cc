@@ -235,6 +235,8 @@ void Barfi::GatherEpisodes(const std::vector<int64_t>& ids, TransitionBatch& out
 }
 
 void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
+  // η from γ_φ, which a slider may have moved
+  if (config_.learn_gamma) eta_ = std::log(gamma_ / (1.0 - gamma_));
   const RewardBatch batch = oracle.Batch();
   const int n = batch.Size(), p = NumRewardParams();
   const Eigen::VectorXd psi_w = config_.weight * phi_;
@@ -340,6 +342,7 @@ std::vector<RewardParam> Barfi::Params() {
     params.push_back({"phi/" + std::string(kBlocks[i / f]) + "/" + std::to_string(i % f), &phi_(i),
                       -10.0, 10.0});
   }
+  if (config_.learn_gamma) params.push_back({"gamma", &gamma_, 0.5, 0.9999});
   return params;
 }
 

@@ -55,7 +55,8 @@ class Barfi : public RewardModule {
   // `warmup` agent updates); without an oracle or a batch it only reports.
   std::vector<double> Fit(const FitContext& context) override;
   std::vector<std::string> MetricNames() const override;
-  // φ_i as "phi/<const|primary|aux>/<feature>".
+  // φ_i as "phi/<const|primary|aux>/<feature>", and with learn_gamma γ_φ as "gamma" (a slider
+  // change reaches the agent after the next fit and η follows it at the next outer step).
   std::vector<RewardParam> Params() override;
   void Save(const h5::Group& g) const override;
   void Load(const h5::Group& g) override;

@@ -447,6 +447,20 @@ const std::vector<std::string> kHvp = {"r_p.term=angle", "r_aux.term=ctrl", "fea
                                        "warmup=0",       "delta=2",         "hvp_episodes=5",
                                        "hvp_buffer=12",  "optimizer=sgd",   "lr=0.01"};
 
+TEST_CASE("barfi's gamma slider moves the learned discount", "[barfi][unit]") {
+  Driver d({"r_p.term=angle", "features.order=1", "learn_gamma=true", "warmup=0", "delta=1",
+            "optimizer=sgd", "gamma_lr=1e-9", "hvp_episodes=0"});
+  const std::vector<RewardParam> params = d.Module().Params();
+  REQUIRE(params.back().name == "gamma");
+  CHECK(*params.back().value == Approx(0.9));
+  *params.back().value = 0.7;
+  d.Collect();
+  // the outer step starts from the slider's γ_φ (a 1e-9 step leaves it there)
+  d.reward.Fit(0, d.agent->Oracle());
+  CHECK(d.Module().AgentGamma() == Approx(0.7).margin(1e-6));
+  CHECK(d.Module().Fit({0, nullptr, nullptr, nullptr, {}})[2] == Approx(0.7).margin(1e-6));
+}
+
 TEST_CASE("barfi's HVP batch comes from older buffered episodes", "[barfi][unit]") {
   Driver d(kHvp);
   Barfi& m = d.Module();
