@@ -33,17 +33,9 @@ struct Rig {
       : config(LoadExperimentConfig("", sets)), env(MakeVecEnv(config.env, 7)) {
     agent = FindAgent(config.agent.Find("type")->scalar)
                 .make(config.agent, env->Spec(), config.env.num_envs, 3);
-    Mat obs, action;
-    VecStep step;
-    env->ResizeFor(step);
+    Mat obs;
     env->Reset(obs);
-    for (int i = 0; !agent->ReadyToUpdate(); ++i) {
-      REQUIRE(i < 10000);
-      agent->Act(obs, ActMode::kExplore, action);
-      env->Step(action, step);
-      agent->Observe(obs, action, step);
-      obs = step.obs;
-    }
+    testing::CollectUntilReady(*agent, *env, obs);
     oracle = agent->Oracle();
     REQUIRE(oracle != nullptr);
   }

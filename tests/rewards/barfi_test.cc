@@ -98,17 +98,9 @@ struct Rig {
                  "agent.baseline=none", "agent.ent_coef=0.05", "agent.gamma=0.9"})),
         env(MakeVecEnv(config.env, 7)) {
     agent = FindAgent("reinforce").make(config.agent, env->Spec(), config.env.num_envs, 3);
-    Mat obs, action;
-    VecStep step;
-    env->ResizeFor(step);
+    Mat obs;
     env->Reset(obs);
-    for (int i = 0; !agent->ReadyToUpdate(); ++i) {
-      REQUIRE(i < 10000);
-      agent->Act(obs, ActMode::kExplore, action);
-      env->Step(action, step);
-      agent->Observe(obs, action, step);
-      obs = step.obs;
-    }
+    testing::CollectUntilReady(*agent, *env, obs);
     oracle = agent->Oracle();
   }
   ExperimentConfig config;
@@ -421,26 +413,16 @@ struct Driver {
         env(MakeVecEnv(config.env, 7)),
         agent(FindAgent("reinforce").make(config.agent, env->Spec(), config.env.num_envs, 3)),
         reward(MakeRewardPipeline(BarfiList(sets), {&env->At(0), 0.9, seed, 0})) {
-    env->ResizeFor(step);
     env->Reset(obs);
   }
-  void Collect() {
-    for (int i = 0; !agent->ReadyToUpdate(); ++i) {
-      REQUIRE(i < 10000);
-      agent->Act(obs, ActMode::kExplore, action);
-      env->Step(action, step);
-      agent->Observe(obs, action, step);
-      obs = step.obs;
-    }
-  }
+  void Collect() { testing::CollectUntilReady(*agent, *env, obs); }
   Barfi& Module() { return dynamic_cast<Barfi&>(reward.Module(0)); }
 
   ExperimentConfig config;
   std::unique_ptr<VecEnv> env;
   std::unique_ptr<Agent> agent;
   RewardPipeline reward;
-  Mat obs, action;
-  VecStep step;
+  Mat obs;
 };
 
 const std::vector<std::string> kHvp = {"r_p.term=angle", "r_aux.term=ctrl", "features.order=1",

@@ -36,6 +36,21 @@ inline bool SameBits(const Mat& a, const Mat& b) {
          std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
 }
 
+// Steps `env` from `obs` with the agent's exploring actions until the agent is ready to update
+// (at most 10000 steps); `obs` ends as the next observation.
+inline void CollectUntilReady(Agent& agent, VecEnv& env, Mat& obs) {
+  Mat action;
+  VecStep step;
+  env.ResizeFor(step);
+  for (int i = 0; !agent.ReadyToUpdate(); ++i) {
+    REQUIRE(i < 10000);
+    agent.Act(obs, ActMode::kExplore, action);
+    env.Step(action, step);
+    agent.Observe(obs, action, step);
+    obs = step.obs;
+  }
+}
+
 // Everything a run reported, bit for bit.
 inline void CheckSameEvents(const Recorder& a, const Recorder& b) {
   REQUIRE(a.episodes.size() == b.episodes.size());
