@@ -370,19 +370,19 @@ TEST_CASE("barfi's learn_gamma is refused for an agent that cannot change its di
   RewardPipeline fixed = MakeRewardPipeline(BarfiList({}), {env.get(), 0.9, 0, 0});
   CHECK(learned.AgentGamma() == Approx(0.9));
   CHECK(fixed.AgentGamma() < 0);
-  FixedGammaAgent stub;
-  const std::string e = testing::ErrorOf([&] { CheckAgentGamma(stub, learned, "stub"); });
+  FixedGammaAgent fixed_agent;
+  const std::string e = testing::ErrorOf([&] { CheckAgentGamma(fixed_agent, learned, "fixed"); });
   CHECK_THAT(e, Catch::Contains("'reward[0].learn_gamma'"));
-  CHECK_THAT(e, Catch::Contains("'stub'"));
+  CHECK_THAT(e, Catch::Contains("'fixed'"));
   CHECK(e.find('\n') == std::string::npos);
-  CHECK(testing::ErrorOf([&] { CheckAgentGamma(stub, fixed, "stub"); }).empty());
+  CHECK(testing::ErrorOf([&] { CheckAgentGamma(fixed_agent, fixed, "fixed"); }).empty());
   // two modules asking for the agent's discount: refused, naming the second
   RewardPipeline twice = MakeRewardPipeline(
       ParseYaml("[{type: barfi, name: a, learn_gamma: true, features: {order: 1}},"
                 " {type: barfi, name: b, learn_gamma: true, features: {order: 1}}]",
                 "test.yaml"),
       {env.get(), 0.9, 0, 0});
-  const std::string both = testing::ErrorOf([&] { CheckAgentGamma(stub, twice, "stub"); });
+  const std::string both = testing::ErrorOf([&] { CheckAgentGamma(fixed_agent, twice, "fixed"); });
   CHECK_THAT(both, Catch::Contains("'reward[1].learn_gamma'") && Catch::Contains("'a'") &&
                        Catch::Contains("both learn the agent's discount"));
 
