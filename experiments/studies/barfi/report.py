@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 # the paper's budget in episodes (algorithms.md §2.4); HalfCheetah: every episode of the runs
 BUDGET = {"gridworld": 2000, "cartpole": 1000, "mountaincar": 500, "halfcheetah": None}
 BUDGET_BY_HEURISTIC = {("mountaincar", "velocity"): 2000}
-VARIANTS = ["rp", "naive", "pbrs", "barfi", "barfi_neumann"]
+VARIANTS = ["rp", "naive", "pbrs", "barfi", "barfi_neumann", "barfi_gamma"]
+COLOR = {"barfi": "C0", "barfi_neumann": "C1", "barfi_gamma": "C2"}
 BLEND = ["w_const", "w_primary", "w_aux"]
 
 
@@ -80,6 +81,8 @@ def main():
                     b = np.array(blends).mean(0)
                     blend = " / ".join(f"{x:.2f}" for x in b)
                 gamma = f"{np.mean(gammas):.3f}" if gammas else "–"
+                if gammas and np.ptp(gammas) > 1e-3:
+                    gamma += f" ({min(gammas):.3f}–{max(gammas):.3f})"
                 print(f"| {env} | {h} | {variant} | {len(first)} | {min(counts)}"
                       f"{'' if budget is None else f' ({budget})'} | {cell(first)} | "
                       f"{cell(last)} | {gamma} | {blend} |")
@@ -96,10 +99,10 @@ def plot_blend(curves, env, h, report):
             label = variant if i == 0 else None
             for k, ls in zip(range(3), ["-", "--", ":"]):
                 axes[0].plot(step, w[k], ls, lw=0.7, alpha=0.6,
-                             color="C0" if variant == "barfi" else "C1",
+                             color=COLOR[variant],
                              label=f"{label} {BLEND[k]}" if label else None)
             axes[1].plot(step, gamma, lw=0.7, alpha=0.6,
-                         color="C0" if variant == "barfi" else "C1", label=label)
+                         color=COLOR[variant], label=label)
     axes[0].set_title("mean blend weights over the batch's states")
     axes[1].set_title("γ_φ")
     for ax in axes:
