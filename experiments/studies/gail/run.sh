@@ -124,6 +124,32 @@ for sweep in sys.argv[1:]:
 PY
 }
 
+# expert_fraction GROUP DEMOS: per sweep, the env return over the expert's (the dataset's mean):
+# the newest deterministic evaluation and the last 100 training episodes, mean ± std over seeds
+expert_fraction() {
+  local dirs=("$runs/$1"/*/)
+  [[ -d ${dirs[0]} && -f $2/data/metadata.json ]] || { echo "(not run)"; return; }
+  /usr/bin/python3 - "$2/data/metadata.json" "${dirs[@]%/}" <<'PY'
+import glob, json, os, sys
+import h5py, numpy as np
+expert = json.load(open(sys.argv[1]))["rewardlab"]["expert_return_mean"]
+print("| sweep | seeds | env steps (min) | deterministic eval / expert | last 100 training / expert |")
+print("|---|---:|---:|---:|---:|")
+for sweep in sys.argv[2:]:
+    ev, tr, steps = [], [], []
+    for path in sorted(glob.glob(os.path.join(sweep, "runs", "*", "run.h5"))):
+        with h5py.File(path, "r", libver="latest", swmr=True) as f:
+            if len(f["eval/return_mean"]) == 0:
+                continue
+            ev.append(f["eval/return_mean"][-1] / expert)
+            tr.append(f["episodes/return"][-100:].mean() / expert)
+            steps.append(f["eval/step"][-1])
+    if ev:
+        print(f"| {os.path.basename(sweep)} | {len(ev)} | {min(steps)} | "
+              f"{np.mean(ev):.2f} ± {np.std(ev):.2f} | {np.mean(tr):.2f} ± {np.std(tr):.2f} |")
+PY
+}
+
 cat > "$report/README.md" <<MD
 # GAIL study (off-policy GAIL with a Lipschitz reward; Pendulum 5 seeds, Hopper 3)
 
@@ -162,6 +188,10 @@ Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no f
 ![hopper](hopper.png)
 
 $(table hopper)
+
+The env return as a fraction of the expert's (the dataset's mean above):
+
+$( ((hopper_ready)) && expert_fraction hopper "$runs/hopper_demos")
 
 $( ((hopper_ready)) && discriminator hopper)
 
