@@ -25,7 +25,7 @@ source "$(dirname "$0")/../study.sh"
 study_init barfi 0:10 "$@"
 cheetah_seeds="${CHEETAH_SEEDS:-0:3}"
 
-# the paper's learned discount γ_φ = sigmoid(η) from η = 4.6, its value penalised (algorithms.md §2.7)
+# the paper's learned discount γ_φ = sigmoid(η), its value penalised (algorithms.md §2.7)
 learn_gamma="learn_gamma: true, gamma_l2: 0.25"
 
 # heuristic GROUP CONFIG H PBRS BARFI_OPTIONS: the variants of one env whose env option

@@ -133,7 +133,8 @@ expert_fraction() {
 import glob, json, os, sys
 import h5py, numpy as np
 expert = json.load(open(sys.argv[1]))["rewardlab"]["expert_return_mean"]
-print("| sweep | seeds | env steps (min) | deterministic eval / expert | last 100 training / expert |")
+print("| sweep | seeds | env steps (min) | deterministic eval / expert "
+      "| last 100 training / expert |")
 print("|---|---:|---:|---:|---:|")
 for sweep in sys.argv[2:]:
     ev, tr, steps = [], [], []
