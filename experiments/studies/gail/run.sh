@@ -57,7 +57,9 @@ variant pendulum/wgan gail_pendulum_sac "$runs/pendulum_demos" "penalty: wgan"
 variant pendulum/wgan1 gail_pendulum_sac "$runs/pendulum_demos" \
   "penalty: wgan, penalty_form: one_sided"
 
-# Hopper-v4: the expert is a finished 1M-step SAC run
+# Hopper-v4: the expert is a finished 1M-step SAC run. `demos` records its newest checkpoint; the
+# recorded study's dataset came from step 500k (3475.6), the 1M checkpoint scores 1950.8 ± 743.3,
+# so a --fresh rerun imitates a weaker expert unless HOPPER_EXPERT names a run stopped at 500k.
 hopper_expert="${HOPPER_EXPERT:-$root/results/runs/mujoco/hopper_sac/runs/000__checkpoint.every_steps-20000__s0}"
 hopper_ready=0
 if [[ -n ${HOPPER_EXPERT:-} || -f $hopper_expert/checkpoints/step_000001000000.h5 ||
