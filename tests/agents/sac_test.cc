@@ -1,6 +1,7 @@
 // SAC: bit-for-bit determinism (serial and threaded envs, critics and actor shards, heap
-// layouts), checkpoint round trips and refusal of Discrete action spaces (its replay buffer, a
-// TransitionStore, is tested in tests/envs/transition_store_test.cc).
+// layouts, a shorter run as the prefix of a longer one), checkpoint round trips and refusal of
+// Discrete action spaces (its replay buffer, a TransitionStore, is tested in
+// tests/envs/transition_store_test.cc).
 #include "agents/sac/sac.h"
 
 #include <catch2/catch.hpp>
@@ -62,6 +63,40 @@ TEST_CASE("SAC with 256-wide networks (OpenBLAS products) is the same on one and
   threaded.Run();
   REQUIRE(serial.Events().updates.size() == 41);
   testing::CheckSameEvents(serial.Events(), threaded.Events());
+}
+
+TEST_CASE("a SAC run stopped at N steps is the first N steps of a longer run", "[unit]") {
+  // SAC has no schedule over total_steps, so an expert trained to 500k steps is the 500k
+  // checkpoint of a 1M-step run (the GAIL study relies on it)
+  const auto pendulum = [](int total_steps) {
+    return LoadShippedConfig(
+        "pendulum_sac.yaml",
+        {"total_steps=" + std::to_string(total_steps), "env.num_envs=2", "agent.batch_size=64",
+         "agent.train_freq=1", "eval.every_steps=600", "eval.episodes=2"});
+  };
+  Session shorter(pendulum(600)), longer(pendulum(1200));
+  shorter.Run();
+  longer.Run();
+  const testing::Recorder& a = shorter.Events();
+  const testing::Recorder& b = longer.Events();
+  REQUIRE(a.evals.size() == 1);
+  REQUIRE(b.evals.size() == 2);
+  REQUIRE(b.updates.size() > a.updates.size());
+  REQUIRE(a.episodes.size() == 2);
+  REQUIRE(b.episodes.size() == 6);
+  // the shorter run's final evaluation is the longer run's periodic one at step 600
+  CHECK(a.evals[0].step == b.evals[0].step);
+  CHECK(testing::SameBits(a.evals[0].returns, b.evals[0].returns));
+  CHECK_FALSE(testing::SameBits(b.evals[0].returns, b.evals[1].returns));
+  for (size_t i = 0; i < a.updates.size(); ++i) {
+    INFO("update " << i);
+    CHECK(a.updates[i].first == b.updates[i].first);
+    CHECK(testing::SameBits(a.updates[i].second, b.updates[i].second));
+  }
+  for (size_t i = 0; i < a.episodes.size(); ++i) {
+    INFO("episode " << i);
+    CHECK(a.episodes[i] == b.episodes[i]);
+  }
 }
 
 // Malloc's state shifted by `variant`: blocks of a few sizes held for the object's lifetime and

@@ -10,10 +10,9 @@
 #   wgan_dyn (Hopper) wgan1 with dynamics preconditioning (forward model, ψ >= 0.7, k_f = 9).
 # Pendulum-v1: 30k steps, 5 seeds, about 10 s a run on 2 cores. Hopper-v4: 300k steps, 3 seeds,
 # about 25 min a run (one at a time, SAC on two threads; HOPPER_JOBS=2 runs two at once, about
-# 1.5x the throughput on two cores, same numbers); it needs a trained Hopper SAC run as the
-# expert: HOPPER_EXPERT=RUN_DIR (its newest checkpoint; default: seed 0 of the MuJoCo study's
-# hopper_sac sweep, once it has its 1M-step checkpoint); without one the Hopper part is skipped.
-# The demonstrations are recorded once (results/runs/gail/hopper_demos) and kept.
+# 1.5x the throughput on two cores, same numbers), after training its expert (hopper_sac.yaml,
+# seed 0, 500k steps, about 25 min; HOPPER_EXPERT=RUN_DIR records that run's newest checkpoint
+# instead). The demonstrations are recorded once (results/runs/*/{pendulum,hopper}_demos) and kept.
 #   experiments/studies/gail/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
 #                                   [--only SWEEP,...] [--fresh | --report-only]
 #                                   (experiments/studies/study.sh)
@@ -25,17 +24,25 @@ study_init gail 0:5 "$@"
 hopper_seeds=0:3
 if [[ $seeds != 0:5 ]]; then hopper_seeds="$seeds"; fi
 
-# expert RUN DEMOS CONFIG [TRAIN_FLAGS...]: trains RUN (unless it has a checkpoint), then records
-# 10 deterministic episodes of its newest checkpoint as the dataset DEMOS (unless it exists)
+# selected GROUP: whether --only leaves a sweep of GROUP (pendulum, hopper) to run
+selected() { [[ -z $only || $only == *",$1/"* ]]; }
+
+# expert RUN DEMOS STEPS CONFIG [TRAIN_FLAGS...]: unless the dataset DEMOS exists, trains RUN for
+# STEPS env steps (resumed when it was stopped) and records 10 deterministic episodes of its last
+# checkpoint as DEMOS
 expert() {
-  local run="$1" demos="$2" config="$3"
-  shift 3
-  [[ $report_only == 1 ]] && return 0
-  if ! compgen -G "$run/checkpoints/*.h5" > /dev/null; then
-    rm -rf "$run"
-    "$rl" train "$config" --out "$run" "$@" > /dev/null
+  local run="$1" demos="$2" steps="$3" config="$4"
+  shift 4
+  [[ $report_only == 1 || -d $demos ]] && return 0
+  if [[ ! -f $run/checkpoints/$(printf 'step_%012d.h5' "$steps") ]]; then
+    if compgen -G "$run/checkpoints/*.h5" > /dev/null; then
+      "$rl" train --resume "$run" > /dev/null
+    else
+      rm -rf "$run"
+      "$rl" train "$config" --out "$run" --set total_steps="$steps" "$@" > /dev/null
+    fi
   fi
-  [[ -d $demos ]] || "$rl" demos "$run" --episodes 10 --seed 1000 --out "$demos"
+  "$rl" demos "$run" --episodes 10 --seed 1000 --out "$demos"
 }
 
 # variant FOLDER CONFIG DEMOS OPTIONS: one sweep, the GAIL module as a one-value reward grid; the
@@ -49,24 +56,29 @@ variant() {
 }
 
 # Pendulum-v1: the expert is pendulum_sac.yaml (20k steps) with seed 100
-expert "$runs/pendulum_expert" "$runs/pendulum_demos" experiments/configs/pendulum_sac.yaml \
-  --set seed=100
+selected pendulum && expert "$runs/pendulum_expert" "$runs/pendulum_demos" 20000 \
+  experiments/configs/pendulum_sac.yaml --set seed=100
 variant pendulum/none gail_pendulum_sac "$runs/pendulum_demos" "penalty: none, spectral_norm: false"
 variant pendulum/sn gail_pendulum_sac "$runs/pendulum_demos" "penalty: none"
 variant pendulum/wgan gail_pendulum_sac "$runs/pendulum_demos" "penalty: wgan"
 variant pendulum/wgan1 gail_pendulum_sac "$runs/pendulum_demos" \
   "penalty: wgan, penalty_form: one_sided"
 
-# Hopper-v4: the expert is a finished 1M-step SAC run. `demos` records its newest checkpoint; the
-# recorded study's dataset came from step 500k (3475.6), the 1M checkpoint scores 1950.8 ± 743.3,
-# so a --fresh rerun imitates a weaker expert unless HOPPER_EXPERT names a run stopped at 500k.
-hopper_expert="${HOPPER_EXPERT:-$root/results/runs/mujoco/hopper_sac/runs/000__checkpoint.every_steps-20000__s0}"
+# Hopper-v4: the expert is SAC seed 0 trained for 500k steps, the recipe of the recorded dataset
+# (the MuJoCo study's hopper_sac seed 0 at its step-500k checkpoint, 3475.6; a shorter SAC run is
+# the prefix of a longer one, tests/agents/sac_test.cc). That run's 1M-step policy is weaker
+# (1950.8 ± 743.3), so a finished 1M-step run is not the expert.
+if selected hopper; then
+  if [[ -n ${HOPPER_EXPERT:-} ]]; then
+    [[ $report_only == 1 || -d $runs/hopper_demos ]] ||
+      "$rl" demos "$HOPPER_EXPERT" --episodes 10 --seed 1000 --out "$runs/hopper_demos"
+  else
+    expert "$runs/hopper_expert" "$runs/hopper_demos" 500000 experiments/configs/hopper_sac.yaml
+  fi
+fi
 hopper_ready=0
-if [[ -n ${HOPPER_EXPERT:-} || -f $hopper_expert/checkpoints/step_000001000000.h5 ||
-      -d $runs/hopper_demos ]]; then
+if [[ -d $runs/hopper_demos ]]; then
   hopper_ready=1
-  [[ $report_only == 1 || -d $runs/hopper_demos ]] ||
-    "$rl" demos "$hopper_expert" --episodes 10 --seed 1000 --out "$runs/hopper_demos"
   hop() { seeds=$hopper_seeds variant "$@" --jobs "${HOPPER_JOBS:-1}"; }
   hop hopper/none gail_hopper_sac "$runs/hopper_demos" "penalty: none, spectral_norm: false"
   hop hopper/wgan1 gail_hopper_sac "$runs/hopper_demos" "penalty: wgan, penalty_form: one_sided"
@@ -186,7 +198,7 @@ $(discriminator pendulum)
 
 ## Hopper-v4 (SAC, hopper_sac.yaml, 300k steps)
 
-Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(no finished Hopper SAC run yet; not run)")
+Expert: $( ((hopper_ready)) && expert_return "$runs/hopper_demos" || echo "(not recorded; not run)")
 
 ![hopper](hopper.png)
 
