@@ -59,7 +59,8 @@ Barfi::Barfi(const BarfiConfig& config, BarfiSignal primary, BarfiSignal aux, Fe
       outer_gamma_(config.outer_gamma < 0 ? gamma : config.outer_gamma),
       name_(name),
       alpha_(config.neumann_alpha),
-      rng_(rng) {
+      rng_(rng),
+      buffer_(config.hvp_buffer, "reward module '" + name + "'") {
   // γ_φ = sigmoid(η) starts at gamma_init, or at the agent's γ
   if (config_.learn_gamma) {
     const double start = config_.gamma_init > 0 ? config_.gamma_init : gamma;
@@ -139,99 +140,17 @@ std::vector<double> Barfi::Fit(const FitContext& context) {
     int ended = 0;
     for (int t = 0; t < batch.Size(); ++t) ended += batch.terminated[t] || batch.truncated[t];
     episodes_ += ended;
-    if (config_.hvp_episodes > 0 && oracle->ServesEpisodes()) Remember(*oracle, batch);
+    if (config_.hvp_episodes > 0 && oracle->ServesEpisodes()) {
+      Eigen::MatrixXf actions;
+      oracle->PolicyActions(actions);
+      buffer_.Append(batch, actions);
+    }
     if (fits_ > config_.warmup && episodes_ >= config_.delta) {
       OuterStep(*oracle, std::max(ended, config_.delta));
       episodes_ = 0;
     }
   }
   return metrics_;
-}
-
-void Barfi::Remember(const PolicyGradientOracle& oracle, const RewardBatch& batch) {
-  Eigen::MatrixXf actions;
-  oracle.PolicyActions(actions);
-  int begin = 0;
-  for (int t = 0; t < batch.Size(); ++t) {
-    if (!batch.terminated[t] && !batch.truncated[t]) continue;
-    const int n = t + 1 - begin;
-    Episode e;
-    e.id = episodes_seen_++;
-    e.data.obs = batch.obs.middleCols(begin, n);
-    e.data.action = batch.action.middleCols(begin, n);
-    e.data.next_obs = batch.next_obs.middleCols(begin, n);
-    e.data.env_reward = batch.env_reward.segment(begin, n);
-    e.data.terms = batch.terms.middleCols(begin, n);
-    e.data.terminated.assign(batch.terminated + begin, batch.terminated + t + 1);
-    e.data.truncated.assign(batch.truncated + begin, batch.truncated + t + 1);
-    e.policy_actions = actions.middleCols(begin, n);
-    buffer_.push_back(std::move(e));
-    if (static_cast<int>(buffer_.size()) > config_.hvp_buffer) buffer_.pop_front();
-    begin = t + 1;
-  }
-}
-
-std::vector<int64_t> Barfi::BufferedEpisodes() const {
-  std::vector<int64_t> ids;
-  for (const Episode& e : buffer_) ids.push_back(e.id);
-  return ids;
-}
-
-void Barfi::SampleHvpEpisodes(int eligible) {
-  // a partial Fisher-Yates shuffle of the eligible positions, then oldest first
-  std::vector<int> at(eligible);
-  for (int i = 0; i < eligible; ++i) at[i] = i;
-  hvp_sample_.clear();
-  for (int i = 0; i < config_.hvp_episodes; ++i) {
-    const int j = i + static_cast<int>(rng_.UniformInt(static_cast<uint64_t>(eligible - i)));
-    std::swap(at[i], at[j]);
-    hvp_sample_.push_back(buffer_[at[i]].id);
-  }
-  std::sort(hvp_sample_.begin(), hvp_sample_.end());
-}
-
-void Barfi::GatherEpisodes(const std::vector<int64_t>& ids, TransitionBatch& out,
-                           Eigen::MatrixXf& policy_actions) const {
-  std::vector<const Episode*> episodes;
-  int total = 0;
-  for (const int64_t id : ids) {
-    const auto e =
-        std::find_if(buffer_.begin(), buffer_.end(), [&](const Episode& x) { return x.id == id; });
-    if (e == buffer_.end()) {
-      throw UserError("reward module '" + name_ + "': episode " + std::to_string(id) +
-                      " is not in the HVP buffer");
-    }
-    episodes.push_back(&*e);
-    total += e->data.Size();
-  }
-  if (episodes.empty()) {
-    out = TransitionBatch();
-    policy_actions.resize(0, 0);
-    return;
-  }
-  const Episode& first = *episodes.front();
-  out.obs.resize(first.data.obs.rows(), total);
-  out.action.resize(first.data.action.rows(), total);
-  out.next_obs.resize(first.data.next_obs.rows(), total);
-  out.env_reward.resize(total);
-  out.terms.resize(first.data.terms.rows(), total);
-  out.terminated.clear();
-  out.truncated.clear();
-  policy_actions.resize(first.policy_actions.rows(), total);
-  int at = 0;
-  for (const Episode* e : episodes) {
-    const int n = e->data.Size();
-    out.obs.middleCols(at, n) = e->data.obs;
-    out.action.middleCols(at, n) = e->data.action;
-    out.next_obs.middleCols(at, n) = e->data.next_obs;
-    out.env_reward.segment(at, n) = e->data.env_reward;
-    out.terms.middleCols(at, n) = e->data.terms;
-    out.terminated.insert(out.terminated.end(), e->data.terminated.begin(),
-                          e->data.terminated.end());
-    out.truncated.insert(out.truncated.end(), e->data.truncated.begin(), e->data.truncated.end());
-    policy_actions.middleCols(at, n) = e->policy_actions;
-    at += n;
-  }
 }
 
 void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
@@ -259,11 +178,11 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
   AgentBatchGuard guard(oracle);
   hvp_sample_.clear();
   if (config_.hvp_episodes > 0) {
-    const int eligible = static_cast<int>(buffer_.size()) - recent;
+    const int eligible = buffer_.Size() - recent;
     bool other = false;
     if (oracle.ServesEpisodes() && eligible >= config_.hvp_episodes) {
-      SampleHvpEpisodes(eligible);
-      GatherEpisodes(hvp_sample_, hvp_batch_, hvp_actions_);
+      hvp_sample_ = buffer_.Sample(config_.hvp_episodes, eligible, rng_);
+      buffer_.Gather(hvp_sample_, hvp_batch_, hvp_actions_);
       other = oracle.UseEpisodes(ToRewardBatch(hvp_batch_), hvp_actions_);
     }
     if (!other) {
@@ -323,7 +242,7 @@ void Barfi::OuterStep(PolicyGradientOracle& oracle, int recent) {
               phi_.norm(),
               static_cast<double>(outer_steps_),
               static_cast<double>(hvp_fallbacks_),
-              static_cast<double>(buffer_.size()),
+              static_cast<double>(buffer_.Size()),
               phi_.segment(0, nf).dot(f_mean),
               phi_.segment(nf, nf).dot(f_mean),
               phi_.segment(2 * nf, nf).dot(f_mean)};
@@ -362,25 +281,9 @@ void Barfi::Save(const h5::Group& g) const {
   g.WriteDoubleAttr("gamma", gamma_);
   ckpt::WriteRng(g, "rng", rng_);
   g.WriteIntAttr("hvp_fallbacks", hvp_fallbacks_);
-  g.WriteIntAttr("episodes_seen", episodes_seen_);
-  // the HVP buffer, its episodes back to back, and the last sample
-  std::vector<int64_t> ids = BufferedEpisodes(), lengths;
-  for (const Episode& e : buffer_) lengths.push_back(e.data.Size());
-  TransitionBatch all;
-  Eigen::MatrixXf actions;
-  GatherEpisodes(ids, all, actions);
-  const h5::Group b = g.CreateGroup("hvp_buffer");
-  b.Write<int64_t>("ids", std::span<const int64_t>(ids.data(), ids.size()));
-  b.Write<int64_t>("lengths", std::span<const int64_t>(lengths.data(), lengths.size()));
+  // the HVP buffer and the last sample
+  const h5::Group b = buffer_.Save(g);
   b.Write<int64_t>("sample", std::span<const int64_t>(hvp_sample_.data(), hvp_sample_.size()));
-  ckpt::Write(b, "obs", all.obs);
-  ckpt::Write(b, "action", all.action);
-  ckpt::Write(b, "next_obs", all.next_obs);
-  ckpt::Write(b, "env_reward", all.env_reward);
-  ckpt::Write(b, "terms", all.terms);
-  ckpt::Write(b, "policy_actions", actions);
-  b.Write<uint8_t>("terminated", std::span<const uint8_t>(all.terminated));
-  b.Write<uint8_t>("truncated", std::span<const uint8_t>(all.truncated));
 }
 
 void Barfi::Load(const h5::Group& g) {
@@ -414,37 +317,7 @@ void Barfi::Load(const h5::Group& g) {
   if (config_.learn_gamma) gamma_ = g.ReadDoubleAttr("gamma");
   ckpt::ReadRng(g, "rng", rng_);
   hvp_fallbacks_ = g.ReadIntAttr("hvp_fallbacks");
-  episodes_seen_ = g.ReadIntAttr("episodes_seen");
-  const h5::Group b = g.OpenGroup("hvp_buffer");
-  const std::vector<int64_t> ids = b.Read<int64_t>("ids"), lengths = b.Read<int64_t>("lengths");
-  hvp_sample_ = b.Read<int64_t>("sample");
-  TransitionBatch all;
-  Eigen::MatrixXf actions;
-  ckpt::Read(b, "obs", all.obs);
-  ckpt::Read(b, "action", all.action);
-  ckpt::Read(b, "next_obs", all.next_obs);
-  ckpt::Read(b, "env_reward", all.env_reward);
-  ckpt::Read(b, "terms", all.terms);
-  ckpt::Read(b, "policy_actions", actions);
-  all.terminated = b.Read<uint8_t>("terminated");
-  all.truncated = b.Read<uint8_t>("truncated");
-  buffer_.clear();
-  int64_t at = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const int n = static_cast<int>(lengths[i]);
-    Episode e;
-    e.id = ids[i];
-    e.data.obs = all.obs.middleCols(at, n);
-    e.data.action = all.action.middleCols(at, n);
-    e.data.next_obs = all.next_obs.middleCols(at, n);
-    e.data.env_reward = all.env_reward.segment(at, n);
-    e.data.terms = all.terms.middleCols(at, n);
-    e.data.terminated.assign(all.terminated.begin() + at, all.terminated.begin() + at + n);
-    e.data.truncated.assign(all.truncated.begin() + at, all.truncated.begin() + at + n);
-    e.policy_actions = actions.middleCols(at, n);
-    buffer_.push_back(std::move(e));
-    at += n;
-  }
+  hvp_sample_ = buffer_.Load(g).Read<int64_t>("sample");
 }
 
 namespace {

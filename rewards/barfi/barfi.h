@@ -16,7 +16,6 @@
 #ifndef REWARDLAB_REWARDS_BARFI_BARFI_H_
 #define REWARDLAB_REWARDS_BARFI_BARFI_H_
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +23,7 @@
 #include "core/rng.h"
 #include "envs/feature_map.h"
 #include "rewards/barfi/barfi_config.h"
+#include "rewards/barfi/episode_buffer.h"
 #include "rewards/barfi/outer_gradient.h"
 #include "rewards/reward_module.h"
 
@@ -76,29 +76,14 @@ class Barfi : public RewardModule {
   double Gamma() const { return gamma_; }
   // J_p's discount: outer_gamma, or the agent's configured γ (it does not follow γ_φ).
   double OuterGamma() const { return outer_gamma_; }
-  // Ids of the buffered episodes (numbered in the order Fit saw them), oldest first.
-  std::vector<int64_t> BufferedEpisodes() const;
+  // The past whole episodes (numbered in the order Fit saw them) the HVP batch is drawn from.
+  const barfi::EpisodeBuffer& HvpBuffer() const { return buffer_; }
   // Ids of the episodes of the last outer step's HVP batch; empty when it used the current batch.
   const std::vector<int64_t>& HvpSample() const { return hvp_sample_; }
-  // The buffered episodes `ids`, back to back, into out and their policy actions.
-  void GatherEpisodes(const std::vector<int64_t>& ids, TransitionBatch& out,
-                      Eigen::MatrixXf& policy_actions) const;
 
  private:
-  // One whole past episode, as the oracle served it.
-  struct Episode {
-    int64_t id = 0;                  // numbered in the order Fit saw them
-    TransitionBatch data;            // its raw transitions
-    Eigen::MatrixXf policy_actions;  // (act_dim x length) as the policy scored them
-  };
-
   // Writes a signal of each transition into out (B).
   void Signal(const BarfiSignal& s, const RewardBatch& batch, Eigen::VectorXf& out) const;
-  // Appends the whole episodes of the oracle's batch to the buffer.
-  void Remember(const PolicyGradientOracle& oracle, const RewardBatch& batch);
-  // Draws hvp_episodes distinct episodes among the oldest `eligible` of the buffer into
-  // hvp_sample_.
-  void SampleHvpEpisodes(int eligible);
   // One ascent step on J_p with the oracle's batch; `recent` episodes at the buffer's end are
   // kept out of the HVP batch.
   void OuterStep(PolicyGradientOracle& oracle, int recent);
@@ -116,8 +101,7 @@ class Barfi : public RewardModule {
   double alpha_;  // Neumann α
   int64_t fits_ = 0, episodes_ = 0, outer_steps_ = 0;
   Rng rng_;                          // draws the HVP batch
-  std::deque<Episode> buffer_;       // (<= hvp_buffer) past whole episodes, oldest first
-  int64_t episodes_seen_ = 0;        // the id of the next episode
+  barfi::EpisodeBuffer buffer_;      // (<= hvp_buffer) past whole episodes
   int64_t hvp_fallbacks_ = 0;        // outer steps whose HVP batch was the current batch
   std::vector<int64_t> hvp_sample_;  // ids of the last HVP batch
   TransitionBatch hvp_batch_;        // the last HVP batch's transitions

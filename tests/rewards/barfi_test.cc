@@ -474,7 +474,7 @@ TEST_CASE("barfi's HVP batch comes from older buffered episodes", "[barfi][unit]
       CHECK(ma == mc);
       CHECK(copy->RewardParamVector() == m.RewardParamVector());
       CHECK(dynamic_cast<Barfi&>(*copy).HvpSample() == m.HvpSample());
-      CHECK(dynamic_cast<Barfi&>(*copy).BufferedEpisodes() == m.BufferedEpisodes());
+      CHECK(dynamic_cast<Barfi&>(*copy).HvpBuffer().Ids() == m.HvpBuffer().Ids());
     } else {
       d.reward.Fit(0, &o);
     }
@@ -484,7 +484,7 @@ TEST_CASE("barfi's HVP batch comes from older buffered episodes", "[barfi][unit]
     const RewardBatch current = o.Batch();
     for (int t = 0; t < current.Size(); ++t) ended += current.terminated[t] || current.truncated[t];
     seen += ended;
-    const std::vector<int64_t> buffered = m.BufferedEpisodes();
+    const std::vector<int64_t> buffered = m.HvpBuffer().Ids();
     CHECK(static_cast<int64_t>(buffered.size()) == std::min<int64_t>(seen, 12));
     CHECK(buffered.back() == seen - 1);
     const int eligible = static_cast<int>(buffered.size()) - std::max(ended, 2);
@@ -517,7 +517,7 @@ TEST_CASE("barfi's HVP batch comes from older buffered episodes", "[barfi][unit]
       outer_grad -= g0;
       TransitionBatch episodes;
       Eigen::MatrixXf actions;
-      m.GatherEpisodes(sample, episodes, actions);
+      m.HvpBuffer().Gather(sample, episodes, actions);
       REQUIRE(o.UseEpisodes(ToRewardBatch(episodes), actions));
       CHECK(o.BatchSize() == episodes.Size());
       Eigen::MatrixXf psi(m.NumRewardParams(), episodes.Size());
