@@ -124,7 +124,7 @@ h5::Group EpisodeBuffer::Save(const h5::Group& g) const {
 }
 
 h5::Group EpisodeBuffer::Load(const h5::Group& g) {
-  next_id_ = g.ReadIntAttr("episodes_seen");
+  const int64_t next_id = g.ReadIntAttr("episodes_seen");
   h5::Group b = g.OpenGroup("hvp_buffer");
   const std::vector<int64_t> ids = b.Read<int64_t>("ids"), lengths = b.Read<int64_t>("lengths");
   TransitionBatch all;
@@ -137,15 +137,28 @@ h5::Group EpisodeBuffer::Load(const h5::Group& g) {
   ckpt::Read(b, "policy_actions", actions);
   all.terminated = b.Read<uint8_t>("terminated");
   all.truncated = b.Read<uint8_t>("truncated");
+  // every column count agrees, and the positive lengths add up to it
+  const int64_t size = all.Size();
   int64_t total = 0;
-  for (const int64_t n : lengths) total += n > 0 ? n : -(int64_t{1} << 40);
-  if (ids.size() != lengths.size() || total != all.Size() || actions.cols() != all.Size()) {
+  bool ok = ids.size() == lengths.size();
+  for (const int64_t n : lengths) {
+    ok = ok && n > 0 && n <= size;
+    total += n;
+  }
+  for (const int64_t cols :
+       {all.obs.cols(), all.action.cols(), all.next_obs.cols(), all.terms.cols(), actions.cols(),
+        static_cast<Eigen::Index>(all.terminated.size()),
+        static_cast<Eigen::Index>(all.truncated.size())}) {
+    ok = ok && cols == size;
+  }
+  if (!ok || total != size) {
     throw UserError(owner_ + ": the checkpoint's HVP buffer is inconsistent (" +
                     std::to_string(ids.size()) + " ids, " + std::to_string(lengths.size()) +
-                    " lengths summing to " + std::to_string(total) + ", " +
-                    std::to_string(all.Size()) + " transitions)");
+                    " lengths summing to " + std::to_string(total) + ", " + std::to_string(size) +
+                    " transitions)");
   }
   // the episodes, cut by their stored lengths
+  next_id_ = next_id;
   episodes_.clear();
   const RewardBatch view = ToRewardBatch(all);
   int at = 0;

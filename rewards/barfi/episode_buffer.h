@@ -41,7 +41,8 @@ class EpisodeBuffer {
   // Writes the next id as g's attribute "episodes_seen" and the episodes into the group
   // "hvp_buffer", which it returns for the caller's own datasets.
   h5::Group Save(const h5::Group& g) const;
-  // Reads what Save wrote; returns the "hvp_buffer" group.
+  // Reads what Save wrote and returns the "hvp_buffer" group; throws UserError, changing nothing,
+  // when its lengths and column counts disagree.
   h5::Group Load(const h5::Group& g);
 
  private:

@@ -1,7 +1,9 @@
 // BARFI's episode buffer: whole episodes cut at terminated or truncated rows, the newest kept,
 // sampling among the oldest, a checkpoint round trip, and a damaged checkpoint refused.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/checkpoint.h"
@@ -12,6 +14,7 @@
 namespace rl::barfi {
 namespace {
 
+namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 
 // n transitions whose obs column t is (first + t, -(first + t)); episodes end where `ends` says
@@ -83,35 +86,49 @@ TEST_CASE("BARFI's episode buffer keeps the newest whole episodes and round-trip
   CHECK(loaded.Ids() == std::vector<int64_t>{2, 3});
 }
 
+// Writes a buffer of 5 transitions with the given episode lengths and policy-action columns.
+void WriteBuffer(const std::string& path, const std::vector<int64_t>& lengths, int action_cols) {
+  const TransitionBatch b = Transitions(0, {0, 0, 1, 0, 1});
+  h5::File f = h5::File::Create(path);
+  const h5::Group g = f.CreateGroup("m");
+  g.WriteIntAttr("episodes_seen", 2);
+  const h5::Group h = g.CreateGroup("hvp_buffer");
+  h.Write<int64_t>("ids", std::vector<int64_t>{0, 1});
+  h.Write<int64_t>("lengths", lengths);
+  ckpt::Write(h, "obs", b.obs);
+  ckpt::Write(h, "action", b.action);
+  ckpt::Write(h, "next_obs", b.next_obs);
+  ckpt::Write(h, "env_reward", b.env_reward);
+  ckpt::Write(h, "terms", b.terms);
+  ckpt::Write(h, "policy_actions", Eigen::MatrixXf(b.obs.leftCols(action_cols)));
+  h.Write<uint8_t>("terminated", b.terminated);
+  h.Write<uint8_t>("truncated", b.truncated);
+  f.Close();
+}
+
 TEST_CASE("BARFI's episode buffer refuses a checkpoint whose lengths do not fit its data",
           "[unit]") {
   testing::TempDir dir;
-  const std::string path = (dir.Path() / "damaged.h5").string();
-  {
-    // two ids, lengths 3 + 3, but only 5 transitions
-    const TransitionBatch b = Transitions(0, {0, 0, 1, 0, 1});
-    h5::File f = h5::File::Create(path);
-    const h5::Group g = f.CreateGroup("m");
-    g.WriteIntAttr("episodes_seen", 2);
-    const h5::Group h = g.CreateGroup("hvp_buffer");
-    h.Write<int64_t>("ids", std::vector<int64_t>{0, 1});
-    h.Write<int64_t>("lengths", std::vector<int64_t>{3, 3});
-    ckpt::Write(h, "obs", b.obs);
-    ckpt::Write(h, "action", b.action);
-    ckpt::Write(h, "next_obs", b.next_obs);
-    ckpt::Write(h, "env_reward", b.env_reward);
-    ckpt::Write(h, "terms", b.terms);
-    ckpt::Write(h, "policy_actions", b.obs);
-    h.Write<uint8_t>("terminated", b.terminated);
-    h.Write<uint8_t>("truncated", b.truncated);
-    f.Close();
-  }
+  const std::string path = (dir.Path() / "buffer.h5").string();
   EpisodeBuffer buffer(4, "reward module 'barfi'");
-  h5::File f = h5::File::OpenReadOnly(path);
-  CHECK_THROWS_AS(buffer.Load(f.OpenGroup("m")), UserError);
-  CHECK_THROWS_WITH(buffer.Load(f.OpenGroup("m")),
-                    Contains("reward module 'barfi'") && Contains("inconsistent") &&
-                        Contains("summing to 6") && Contains("5 transitions"));
+  const auto load = [&] {
+    h5::File f = h5::File::OpenReadOnly(path);
+    buffer.Load(f.OpenGroup("m"));
+  };
+  WriteBuffer(path, {3, 2}, 5);
+  load();
+  CHECK(buffer.Ids() == std::vector<int64_t>{0, 1});
+  // lengths beyond the data, a negative length, or too few policy actions
+  for (const auto& [lengths, cols] :
+       std::vector<std::pair<std::vector<int64_t>, int>>{{{3, 3}, 5}, {{6, -1}, 5}, {{3, 2}, 4}}) {
+    INFO("lengths " << lengths[0] << ", " << lengths[1] << "; " << cols << " policy actions");
+    fs::remove(path);
+    WriteBuffer(path, lengths, cols);
+    CHECK_THROWS_AS(load(), UserError);
+    CHECK_THROWS_WITH(load(), Contains("reward module 'barfi'") && Contains("inconsistent") &&
+                                  Contains("5 transitions"));
+    CHECK(buffer.Ids() == std::vector<int64_t>{0, 1});
+  }
 }
 
 }  // namespace
