@@ -5,9 +5,11 @@
 # about 45 min each on the 2-vCPU development machine), shipped configs, a checkpoint every
 # 20k steps. Runs go to results/runs/mujoco/; each sweep's curve and table to
 # results/mujoco/<sweep>.{png,md,csv}, stamped with the commit, date and machine in <sweep>.made,
-# and README.md gathers the tables there. A sweep's figures are remade only where its runs are,
-# so sweeps run in different sessions (whose run folders do not outlive them) add up:
+# and README.md gathers the tables there. A sweep's figures are remade only where its runs are
+# (and --only names it), so sweeps run in different sessions (whose run folders do not outlive
+# them) add up:
 #   experiments/studies/mujoco/run.sh --build BIN_DIR --only hopper_sac    # one sweep
+#   experiments/studies/mujoco/run.sh --report-only --only hopper_sac      # its report alone
 # Hours: start it in the background; run it again (or after a crash) and it continues from the
 # checkpoints. BIN_DIR should hold a copy of rewardlab that no build will overwrite meanwhile.
 #   experiments/studies/mujoco/run.sh [--build DIR] [--seeds A:B] [--runs DIR] [--report DIR]
@@ -25,9 +27,10 @@ study_sweep hopper_ppo_2core experiments/configs/hopper_ppo_2core.yaml $every --
 seeds=0:3 study_sweep hopper_sac experiments/configs/hopper_sac.yaml $every --jobs 1
 seeds=0:3 study_sweep halfcheetah_sac experiments/configs/halfcheetah_sac.yaml $every --jobs 1
 
-# group SWEEP TITLE THRESHOLD: the sweep's figure and table, remade when its runs are here
+# group SWEEP TITLE THRESHOLD: the sweep's figure and table, remade when its runs are here (and
+# --only, if given, names it: a sweep still training elsewhere keeps its last report)
 group() {
-  [[ -d "$runs/$1/runs" ]] || return 0
+  [[ -d "$runs/$1/runs" && ( -z $only || $only == *",$1,"* ) ]] || return 0
   study_plot "$1" "$2" "$3" "$runs/$1"
   study_made_by experiments/studies/mujoco/run.sh "$runs/$1" > "$report/$1.made"
 }
